@@ -1,0 +1,93 @@
+import Foundation
+
+/// Everything Leopost reads from its environment, read once at start-up.
+///
+/// Tests build one from a dictionary instead of the process environment, so they never
+/// change global state. Every bad value is refused with the variable's name.
+public struct LeopostConfiguration: Sendable {
+    /// Where the HTTP gateway listens.
+    public struct Address: Sendable, Equatable, CustomStringConvertible {
+        /// Host or IP address to bind.
+        public var host: String
+        /// TCP port (0 picks a free one).
+        public var port: Int
+        public var description: String { "\(host):\(port)" }
+    }
+
+    /// `LEOPOST_REDIS_URL`; `nil` means start an embedded redis-server.
+    public var redisURL: RedisURL?
+    /// `LEOPOST_DATABASE_URL`; `nil` means start an embedded PostgreSQL.
+    public var databaseURL: String?
+    /// `LEOPOST_HTTP_ADDR`, default `127.0.0.1:8080`.
+    public var httpAddress: Address
+    /// `LEOPOST_DATA_DIR`, default `./.leopost`: embedded servers' data and generated secrets.
+    public var dataDirectory: String
+    /// `LEOPOST_MASTER_KEY` (64 hex characters); generated into the data directory when absent.
+    public var masterKeyHex: String?
+    /// `LEOPOST_JWT_SECRET` (at least 32 characters); generated into the data directory when absent.
+    public var jwtSecret: String?
+    /// `LEOPOST_PLUGIN_DIR`: where platform plugins are loaded from.
+    public var pluginDirectory: String?
+    /// `LEOPOST_MAX_BODY_BYTES`, default 1 MiB: larger request bodies get 413.
+    public var maxBodyBytes: Int
+    /// `LEOPOST_LOG_LEVEL`, default `info`.
+    public var logLevel: String
+
+    /// Reads the configuration from environment variables.
+    /// - Throws: `ConfigurationError` naming the first bad variable.
+    public init(environment: [String: String]) throws {
+        func value(_ name: String) -> String? {
+            guard let raw = environment[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            return raw
+        }
+        if let text = value("LEOPOST_REDIS_URL") {
+            do { redisURL = try RedisURL(text) } catch let error as RedisError {
+                throw ConfigurationError(variable: "LEOPOST_REDIS_URL", message: error.message)
+            }
+        }
+        if let text = value("LEOPOST_DATABASE_URL") {
+            guard text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") else {
+                throw ConfigurationError(variable: "LEOPOST_DATABASE_URL", message: "expected postgres://user[:password]@host[:port]/database")
+            }
+            databaseURL = text
+        }
+        httpAddress = try Self.address(value("LEOPOST_HTTP_ADDR") ?? "127.0.0.1:8080")
+        dataDirectory = value("LEOPOST_DATA_DIR") ?? "./.leopost"
+        if let key = value("LEOPOST_MASTER_KEY") {
+            guard key.count == 64, key.allSatisfy(\.isHexDigit) else {
+                throw ConfigurationError(variable: "LEOPOST_MASTER_KEY", message: "expected 64 hexadecimal characters (32 bytes), e.g. from `openssl rand -hex 32`")
+            }
+            masterKeyHex = key
+        }
+        if let secret = value("LEOPOST_JWT_SECRET") {
+            guard secret.utf8.count >= 32 else {
+                throw ConfigurationError(variable: "LEOPOST_JWT_SECRET", message: "must be at least 32 characters so tokens cannot be guessed")
+            }
+            jwtSecret = secret
+        }
+        pluginDirectory = value("LEOPOST_PLUGIN_DIR")
+        if let text = value("LEOPOST_MAX_BODY_BYTES") {
+            guard let bytes = Int(text), bytes >= 1024, bytes <= 1 << 30 else {
+                throw ConfigurationError(variable: "LEOPOST_MAX_BODY_BYTES", message: "expected a number of bytes from 1024 to 1073741824")
+            }
+            maxBodyBytes = bytes
+        } else {
+            maxBodyBytes = 1 << 20
+        }
+        logLevel = value("LEOPOST_LOG_LEVEL") ?? "info"
+        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
+            throw ConfigurationError(variable: "LEOPOST_LOG_LEVEL", message: "expected one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    private static func address(_ text: String) throws -> Address {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ConfigurationError(variable: "LEOPOST_HTTP_ADDR", message: "expected host:port, e.g. 127.0.0.1:8080")
+        }
+        let host = String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        guard !host.isEmpty else {
+            throw ConfigurationError(variable: "LEOPOST_HTTP_ADDR", message: "the host is missing; expected host:port, e.g. 127.0.0.1:8080")
+        }
+        return Address(host: host, port: port)
+    }
+}

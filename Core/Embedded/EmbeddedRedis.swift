@@ -1,0 +1,64 @@
+import Foundation
+public import Logging
+
+/// A redis-server that Leopost starts for itself when no `LEOPOST_REDIS_URL` is given.
+///
+/// Data lives in `directory` with the append-only file on, so queued work survives a restart of
+/// `leopost serve`. The port is a free loopback port chosen at each start.
+public final class EmbeddedRedis: Sendable {
+    /// Where clients connect.
+    public let url: RedisURL
+    private let child: ChildProcess
+
+    /// Starts redis-server and waits until it answers `PING`.
+    /// - Parameters:
+    ///   - directory: the data directory, created when missing.
+    ///   - port: the port to listen on; a free one when `nil` (a fixed one lets a test restart it in place).
+    ///   - executable: the redis-server binary.
+    public static func start(
+        directory: String,
+        port: Int? = nil,
+        executable: String = "/usr/bin/redis-server",
+        logger: Logger
+    ) async throws -> EmbeddedRedis {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let port = try port ?? FreePort.loopback()
+        let child = try ChildProcess(
+            executable: executable,
+            arguments: [
+                "--port", String(port), "--bind", "127.0.0.1", "--dir", directory,
+                "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+                "--daemonize", "no", "--protected-mode", "yes",
+            ],
+            logPath: directory + "/redis.log"
+        )
+        let url = RedisURL(host: "127.0.0.1", port: port)
+        let server = EmbeddedRedis(url: url, child: child)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if let connection = try? RedisConnection(url: url, connectTimeout: .milliseconds(200)),
+                (try? connection.send(RedisCommand("PING"))) == .status("PONG")
+            {
+                logger.debug("embedded redis-server ready", metadata: ["leopost.redis.url": "\(url)"])
+                return server
+            }
+            guard child.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        await child.stop()
+        throw EmbeddedServerError(code: .notReady, message: "redis-server in \(directory) did not start:\n\(child.logTail())")
+    }
+
+    private init(url: RedisURL, child: ChildProcess) {
+        self.url = url
+        self.child = child
+    }
+
+    /// The server's process id.
+    public var pid: Int32 { child.pid }
+
+    /// Stops the server (SIGTERM: it flushes its append-only file first).
+    public func stop() async {
+        await child.stop()
+    }
+}

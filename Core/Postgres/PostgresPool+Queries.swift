@@ -1,0 +1,50 @@
+public import Foundation
+import Logging
+
+extension PostgresPool {
+    /// Runs one statement on any free connection and returns its rows.
+    /// - Parameter sql: The statement; interpolated values are bound, never spliced.
+    public func query(_ sql: SQL) async throws -> PostgresResult {
+        try await withConnection { try $0.query(sql) }
+    }
+
+    /// Runs one statement on any free connection and returns how many rows it touched.
+    /// - Parameter sql: The statement; interpolated values are bound, never spliced.
+    @discardableResult
+    public func execute(_ sql: SQL) async throws -> Int {
+        try await withConnection { try $0.execute(sql) }
+    }
+
+    /// Runs `body` in a transaction on one connection: `BEGIN`, `COMMIT`, or `ROLLBACK` when it throws.
+    ///
+    /// Not for tenant data: use ``withTenantTransaction(_:_:)``, the only way to tenant rows.
+    /// - Parameter body: Blocking work on the pool thread; its result is returned after the commit.
+    public func withTransaction<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) throws -> T
+    ) async throws -> T {
+        try await withConnection { try $0.withTransaction(body) }
+    }
+
+    /// The door to tenant rows: a transaction in which `app.current_tenant` is `tenantID`.
+    ///
+    /// Runs `BEGIN`, then `SELECT set_config('app.current_tenant', $1, true)` with the id as a bound
+    /// parameter, then `body`, then `COMMIT` (or `ROLLBACK` when it throws). The setting is
+    /// transaction-local (`SET LOCAL` semantics), so it is gone when the connection goes back to the pool;
+    /// row-level security policies read it with `current_setting('app.current_tenant', true)`.
+    /// - Parameters:
+    ///   - tenantID: The tenant whose rows `body` may see.
+    ///   - body: Blocking work on the pool thread; its result is returned after the commit.
+    public func withTenantTransaction<T: Sendable>(
+        _ tenantID: UUID,
+        _ body: @escaping @Sendable (PostgresConnection) throws -> T
+    ) async throws -> T {
+        let logger = self.logger
+        return try await withConnection { connection in
+            try connection.withTransaction { connection in
+                logger.debug("PostgreSQL tenant transaction", metadata: [PostgresLogKey.tenantID: "\(tenantID)"])
+                _ = try connection.query("SELECT set_config('app.current_tenant', \(tenantID), true)")
+                return try body(connection)
+            }
+        }
+    }
+}

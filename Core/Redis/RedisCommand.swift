@@ -1,0 +1,53 @@
+/// A value that can be sent as one argument of a Redis command.
+public protocol RedisArgumentConvertible: Sendable {
+    /// The argument's bytes as Redis receives them.
+    var redisArgument: [UInt8] { get }
+}
+
+extension String: RedisArgumentConvertible {
+    /// The UTF-8 bytes.
+    public var redisArgument: [UInt8] { Array(utf8) }
+}
+extension Substring: RedisArgumentConvertible {
+    /// The UTF-8 bytes.
+    public var redisArgument: [UInt8] { Array(utf8) }
+}
+extension Int: RedisArgumentConvertible {
+    /// Decimal text, as Redis expects numbers.
+    public var redisArgument: [UInt8] { Array(String(self).utf8) }
+}
+extension Int64: RedisArgumentConvertible {
+    /// Decimal text, as Redis expects numbers.
+    public var redisArgument: [UInt8] { Array(String(self).utf8) }
+}
+extension Double: RedisArgumentConvertible {
+    /// Decimal text, as Redis expects scores.
+    public var redisArgument: [UInt8] { Array(String(self).utf8) }
+}
+extension Array: RedisArgumentConvertible where Element == UInt8 {
+    /// The bytes unchanged (binary safe).
+    public var redisArgument: [UInt8] { self }
+}
+
+/// One Redis command with its arguments, ready to send alone or in a pipeline.
+///
+/// ```swift
+/// let command = RedisCommand("XADD", streamKey, "*", "payload", json)
+/// ```
+public struct RedisCommand: Sendable {
+    /// The command name followed by its arguments, each as raw bytes.
+    public var arguments: [[UInt8]]
+
+    /// Creates a command from a name and arguments.
+    public init(_ name: String, _ arguments: any RedisArgumentConvertible...) {
+        self.init(name, arguments: arguments)
+    }
+
+    /// Creates a command from a name and an argument array built elsewhere.
+    public init(_ name: String, arguments: [any RedisArgumentConvertible]) {
+        self.arguments = [Array(name.utf8)] + arguments.map(\.redisArgument)
+    }
+
+    /// The command's name, for logs and metrics (never its arguments, which may hold data).
+    public var name: String { String(decoding: arguments.first ?? [], as: UTF8.self) }
+}

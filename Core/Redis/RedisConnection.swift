@@ -1,0 +1,193 @@
+import CHiredis
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One blocking connection to Redis: a hiredis `redisContext` with exactly one owner at a time.
+///
+/// Every call blocks its thread, so it must run on a thread meant for blocking (the
+/// `RedisClient`'s pool threads), never on Swift's cooperative pool. The client leases a
+/// connection to one caller at a time; this type is not safe to share.
+public final class RedisConnection {
+    private var context: UnsafeMutablePointer<redisContext>?
+    /// Where this connection goes, for messages.
+    public let url: RedisURL
+    /// When this connection was last returned to a pool; used to spot connections a restart broke.
+    var lastUsed: ContinuousClock.Instant = .now
+
+    /// Connects, authenticates and selects the database.
+    /// - Parameters:
+    ///   - url: the server.
+    ///   - connectTimeout: how long to wait for the TCP connection.
+    ///   - commandTimeout: socket read/write timeout; must exceed any `BLOCK` a caller uses.
+    /// - Throws: `RedisError.connectionFailed` naming the address and the reason.
+    public init(url: RedisURL, connectTimeout: Duration = .seconds(5), commandTimeout: Duration = .seconds(30)) throws {
+        self.url = url
+        let context = url.host.withCString { redisConnectWithTimeout($0, Int32(url.port), timeval(connectTimeout)) }
+        guard let context else {
+            throw RedisError(code: .connectionFailed, message: "could not allocate a Redis context for \(url)")
+        }
+        if context.pointee.err != 0 {
+            let reason = Self.errorText(context)
+            redisFree(context)
+            throw RedisError(
+                code: .connectionFailed,
+                message: "could not connect to Redis at \(url.host):\(url.port): \(reason); is redis-server running? set LEOPOST_REDIS_URL"
+            )
+        }
+        self.context = context
+        _ = redisSetTimeout(context, timeval(commandTimeout))
+        do {
+            if let password = url.password {
+                let auth = url.username.map { RedisCommand("AUTH", $0, password) } ?? RedisCommand("AUTH", password)
+                try send(auth).throwingError()
+            }
+            if url.database != 0 {
+                try send(RedisCommand("SELECT", url.database)).throwingError()
+            }
+        } catch let error as RedisError {
+            close()
+            throw RedisError(code: .connectionFailed, message: "Redis at \(url) refused the login: \(error.message)")
+        }
+    }
+
+    deinit { close() }
+
+    /// Closes the socket; later calls throw `connectionLost`.
+    public func close() {
+        if let context {
+            redisFree(context)
+            self.context = nil
+        }
+    }
+
+    /// True while the socket is open and no error has been seen on it.
+    public var isOpen: Bool { context.map { $0.pointee.err == 0 } ?? false }
+
+    /// Sends one command and waits for its reply. An error reply is returned as `.error`, not thrown.
+    /// - Throws: `RedisError.connectionLost` or `.timeout` when the socket fails; the connection is then closed.
+    public func send(_ command: RedisCommand) throws -> RedisReply {
+        let context = try openContext()
+        let raw = command.arguments.withArgv { argc, argv, lengths in
+            redisCommandArgv(context, argc, argv, lengths)
+        }
+        guard let raw else { throw failure(context) }
+        return takeReply(raw)
+    }
+
+    /// Sends several commands in one write and reads all replies, in order.
+    ///
+    /// Each reply may be `.error` on its own; the socket failing throws and closes the connection.
+    public func pipeline(_ commands: [RedisCommand]) throws -> [RedisReply] {
+        let context = try openContext()
+        for command in commands {
+            let status = command.arguments.withArgv { argc, argv, lengths in
+                redisAppendCommandArgv(context, argc, argv, lengths)
+            }
+            guard status == REDIS_OK else { throw failure(context) }
+        }
+        var replies: [RedisReply] = []
+        replies.reserveCapacity(commands.count)
+        for _ in commands {
+            var raw: UnsafeMutableRawPointer?
+            guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw failure(context) }
+            replies.append(takeReply(raw))
+        }
+        return replies
+    }
+
+    /// True when the socket has something to read while no command is outstanding: after a
+    /// server restart the old socket reads as closed, so the pool discards it without a round trip.
+    var hasUnexpectedInput: Bool {
+        guard let context else { return true }
+        var descriptor = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) != 0
+    }
+
+    private func openContext() throws -> UnsafeMutablePointer<redisContext> {
+        guard let context, context.pointee.err == 0 else {
+            throw RedisError(code: .connectionLost, message: "the connection to Redis at \(url) is closed")
+        }
+        return context
+    }
+
+    private func failure(_ context: UnsafeMutablePointer<redisContext>) -> RedisError {
+        let reason = Self.errorText(context)
+        let timedOut = context.pointee.err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK)
+        close()
+        if timedOut {
+            return RedisError(code: .timeout, message: "Redis at \(url) did not answer in time")
+        }
+        return RedisError(code: .connectionLost, message: "lost the connection to Redis at \(url): \(reason)")
+    }
+
+    private func takeReply(_ raw: UnsafeMutableRawPointer) -> RedisReply {
+        defer { freeReplyObject(raw) }
+        return RedisReply(raw.assumingMemoryBound(to: redisReply.self))
+    }
+
+    private static func errorText(_ context: UnsafeMutablePointer<redisContext>) -> String {
+        withUnsafeBytes(of: context.pointee.errstr) { buffer in
+            String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+}
+
+extension RedisReply {
+    /// Copies a hiredis reply tree into Swift values.
+    init(_ reply: UnsafeMutablePointer<redisReply>) {
+        let value = reply.pointee
+        func text() -> [UInt8] {
+            guard let str = value.str else { return [] }
+            return Array(UnsafeRawBufferPointer(start: str, count: Int(value.len)))
+        }
+        switch value.type {
+        case REDIS_REPLY_STRING: self = .bulk(text())
+        case REDIS_REPLY_STATUS: self = .status(String(decoding: text(), as: UTF8.self))
+        case REDIS_REPLY_ERROR: self = .error(String(decoding: text(), as: UTF8.self))
+        case REDIS_REPLY_INTEGER: self = .integer(Int64(value.integer))
+        case REDIS_REPLY_ARRAY:
+            var elements: [RedisReply] = []
+            elements.reserveCapacity(Int(value.elements))
+            for index in 0..<Int(value.elements) {
+                if let element = value.element[index] { elements.append(RedisReply(element)) } else { elements.append(.null) }
+            }
+            self = .array(elements)
+        default: self = .null
+        }
+    }
+}
+
+extension Array where Element == [UInt8] {
+    /// Lays the arguments out in one buffer and hands hiredis the argv/argvlen arrays it wants.
+    fileprivate func withArgv<R>(
+        _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R
+    ) -> R {
+        let joined = self.flatMap { $0 }
+        return joined.withUnsafeBufferPointer { storage in
+            let base = UnsafeRawPointer(storage.baseAddress) ?? UnsafeRawPointer(bitPattern: 1)!
+            var pointers: [UnsafePointer<CChar>?] = []
+            var lengths: [Int] = []
+            pointers.reserveCapacity(count)
+            lengths.reserveCapacity(count)
+            var offset = 0
+            for argument in self {
+                pointers.append((base + offset).assumingMemoryBound(to: CChar.self))
+                lengths.append(argument.count)
+                offset += argument.count
+            }
+            return pointers.withUnsafeMutableBufferPointer { argv in
+                lengths.withUnsafeBufferPointer { argvlen in
+                    body(Int32(count), argv.baseAddress!, argvlen.baseAddress!)
+                }
+            }
+        }
+    }
+}
+
+extension timeval {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self.init(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+    }
+}

@@ -1,0 +1,54 @@
+/// Why a Redis call failed: a code to switch on and a message a person can act on.
+///
+/// Equal by code alone, so tests and callers match on the kind of failure, never on wording.
+public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The kind of failure; compare against the static members.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: String, Sendable {
+            case invalidURL, connectionFailed, connectionLost, timeout, server, noScript, unexpectedReply, poolClosed
+        }
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
+        /// The URL could not be parsed; nothing was contacted.
+        public static let invalidURL = Code(.invalidURL)
+        /// No connection could be made (refused, unreachable, authentication or SELECT refused).
+        public static let connectionFailed = Code(.connectionFailed)
+        /// An established connection broke (the server restarted or closed it); it was discarded.
+        public static let connectionLost = Code(.connectionLost)
+        /// The server did not answer within the socket timeout.
+        public static let timeout = Code(.timeout)
+        /// The server answered with an error reply (`-ERR ...`, `-WRONGTYPE ...`).
+        public static let server = Code(.server)
+        /// `EVALSHA` named a script the server does not know (it restarted or flushed its cache).
+        public static let noScript = Code(.noScript)
+        /// The reply did not have the shape the caller needed.
+        public static let unexpectedReply = Code(.unexpectedReply)
+        /// The client was shut down.
+        public static let poolClosed = Code(.poolClosed)
+
+        public var description: String { base.rawValue }
+    }
+
+    /// The kind of failure.
+    public let code: Code
+    /// What happened and what to do, for a person.
+    public let message: String
+
+    /// Creates an error.
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+    public var description: String { "redis \(code): \(message)" }
+
+    static func serverReply(_ text: String) -> RedisError {
+        RedisError(code: text.hasPrefix("NOSCRIPT") ? .noScript : .server, message: text)
+    }
+
+    static func unexpected(_ reply: RedisReply, expected: String) -> RedisError {
+        RedisError(code: .unexpectedReply, message: "expected \(expected) from Redis, got \(reply.kindName)")
+    }
+}

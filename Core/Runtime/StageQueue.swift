@@ -1,0 +1,91 @@
+import Foundation
+
+/// The producer side of a stage: puts jobs on its stream, and reads what the stage left behind
+/// (dead letters, backlog) for operators and tests.
+public struct StageQueue: Sendable {
+    /// The stage's keys.
+    public let keys: StageKeys
+    /// How long an idempotency key keeps a second enqueue out.
+    public var idempotencyTTL: Duration
+    /// How long an ordering key's counters live after their last use.
+    public var sequenceTTL: Duration
+    private let redis: RedisClient
+
+    /// Creates the queue of stage `stage`.
+    public init(stage: String, redis: RedisClient, idempotencyTTL: Duration = .seconds(86_400), sequenceTTL: Duration = .seconds(30 * 86_400)) {
+        self.keys = StageKeys(stage: stage)
+        self.redis = redis
+        self.idempotencyTTL = idempotencyTTL
+        self.sequenceTTL = sequenceTTL
+    }
+
+    /// What `enqueue` did.
+    public struct Enqueued: Sendable, Equatable {
+        /// The job's id: new, or the one first enqueued under the same idempotency key.
+        public let jobID: String
+        /// False when the idempotency key had been seen: nothing was added.
+        public let added: Bool
+    }
+
+    /// Adds a job; durable in Redis when this returns.
+    /// - Parameters:
+    ///   - payload: the job's data (JSON text).
+    ///   - orderingKey: jobs sharing it run one at a time in enqueue order (a conversation id).
+    ///   - idempotencyKey: a second enqueue with the same key within `idempotencyTTL` adds nothing
+    ///     (a webhook's external message id).
+    ///   - jobID: the job's id; a new UUID when `nil`.
+    @discardableResult
+    public func enqueue(
+        _ payload: String,
+        orderingKey: String? = nil,
+        idempotencyKey: String? = nil,
+        jobID: String? = nil
+    ) async throws -> Enqueued {
+        let job = StageJob(id: jobID ?? UUID().uuidString.lowercased(), orderingKey: orderingKey, sequence: 0, attempt: 1, payload: payload)
+        let reply = try await redis.run(
+            StageScripts.enqueue,
+            keys: [keys.stream, idempotencyKey.map(keys.idempotency) ?? keys.unused, orderingKey.map(keys.sequence) ?? keys.unused],
+            arguments: [
+                job.scriptJSON, idempotencyKey == nil ? "0" : "1", Int(idempotencyTTL.components.seconds),
+                orderingKey == nil ? "0" : "1", Int(sequenceTTL.components.seconds),
+            ]
+        )
+        guard let parts = reply.array, parts.count == 2, let added = parts[0].int, let id = parts[1].string else {
+            throw RedisError.unexpected(reply, expected: "{added, id} from stage.enqueue")
+        }
+        return Enqueued(jobID: id, added: added == 1)
+    }
+
+    /// A job the stage gave up on, with the reason.
+    public struct DeadLetter: Sendable, Equatable {
+        /// The job as it was last attempted.
+        public let job: StageJob
+        /// Why it failed for good.
+        public let reason: String
+        /// When it was dead-lettered (Redis clock, ms since 1970).
+        public let failedAtMilliseconds: Int64
+    }
+
+    /// The most recent dead letters, oldest first.
+    public func deadLetters(limit: Int = 100) async throws -> [DeadLetter] {
+        let reply = try await redis.send(RedisCommand("XRANGE", keys.deadLetters, "-", "+", "COUNT", limit))
+        return StreamEntry.parseList(reply).compactMap { entry in
+            guard let job = StageJob(fields: entry.fields) else { return nil }
+            return DeadLetter(
+                job: job,
+                reason: entry.fields["reason"] ?? "",
+                failedAtMilliseconds: entry.fields["failed_at"].flatMap { Int64($0) } ?? 0
+            )
+        }
+    }
+
+    /// Entries in the stream not yet acked plus jobs waiting for a retry.
+    public func backlog() async throws -> (pending: Int, delayed: Int) {
+        let replies = try await redis.pipeline([
+            RedisCommand("XPENDING", keys.stream, keys.group),
+            RedisCommand("ZCARD", keys.delayed),
+        ])
+        let pending = replies[0].array?.first?.int ?? 0
+        return (pending, replies[1].int ?? 0)
+    }
+}

@@ -1,0 +1,126 @@
+/// The Lua scripts behind a stage. Each runs atomically in Redis, which is what makes the
+/// runtime's guarantees hold with any number of workers and no locks held across a job.
+///
+/// Jobs are passed in as JSON whose values are all strings (`StageJob.scriptJSON`); times come
+/// from Redis's own clock (`TIME`), so workers with skewed clocks still agree on when a retry
+/// is due.
+enum StageScripts {
+    /// Shared Lua: re-adds a decoded job to a stream.
+    private static let addJob = """
+        local function add_job(stream, job)
+            return redis.call('XADD', stream, '*', 'id', job.id, 'key', job.key, 'seq', job.seq,
+                'attempt', job.attempt, 'payload', job.payload)
+        end
+        local function now_ms()
+            local t = redis.call('TIME')
+            return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        end
+
+        """
+
+    /// Enqueues a job once per idempotency key, numbering it within its ordering key.
+    /// KEYS: stream, idempotency key, sequence key. ARGV: job JSON, use idempotency (0/1),
+    /// idempotency TTL s, ordered (0/1), sequence TTL s. Returns {added 0/1, job id}.
+    static let enqueue = RedisScript(
+        name: "stage.enqueue",
+        source: addJob + """
+            local job = cjson.decode(ARGV[1])
+            if ARGV[2] == '1' then
+                local existing = redis.call('GET', KEYS[2])
+                if existing then return {0, existing} end
+            end
+            if ARGV[4] == '1' then
+                job.seq = tostring(redis.call('INCR', KEYS[3]))
+                redis.call('EXPIRE', KEYS[3], ARGV[5])
+            end
+            add_job(KEYS[1], job)
+            if ARGV[2] == '1' then redis.call('SET', KEYS[2], job.id, 'EX', ARGV[3]) end
+            return {1, job.id}
+            """
+    )
+
+    /// Decides whether an ordered job may run now: `ready` when its predecessor finished,
+    /// `parked` (acked and set aside until then) when not, `finished` when it already ran.
+    /// KEYS: stream, finished key, parked key. ARGV: group, entry id, job JSON.
+    static let admit = RedisScript(
+        name: "stage.admit",
+        source: """
+            local job = cjson.decode(ARGV[3])
+            local seq = tonumber(job.seq)
+            local done = tonumber(redis.call('GET', KEYS[2]) or '0')
+            if seq <= done then
+                redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+                return 'finished'
+            end
+            if seq == done + 1 then return 'ready' end
+            redis.call('ZADD', KEYS[3], seq, ARGV[3])
+            redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+            return 'parked'
+            """
+    )
+
+    /// Finishes a job: acks it, optionally writes it to the dead-letter stream with its reason,
+    /// and for an ordered job records it as finished and releases its parked successor.
+    /// Does nothing when the entry was already acked (another worker reclaimed and finished it).
+    /// KEYS: stream, dead letters, finished key, parked key. ARGV: group, entry id, job JSON,
+    /// dead (0/1), reason, ordered (0/1), sequence TTL s, dead-letter max length.
+    static let finish = RedisScript(
+        name: "stage.finish",
+        source: addJob + """
+            if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+            local job = cjson.decode(ARGV[3])
+            if ARGV[4] == '1' then
+                redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '*', 'id', job.id, 'key', job.key, 'seq', job.seq,
+                    'attempt', job.attempt, 'payload', job.payload, 'reason', ARGV[5], 'failed_at', tostring(now_ms()))
+            end
+            if ARGV[6] == '1' then
+                local seq = tonumber(job.seq)
+                local done = tonumber(redis.call('GET', KEYS[3]) or '0')
+                if seq > done then redis.call('SET', KEYS[3], seq, 'EX', ARGV[7]) end
+                for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', seq + 1)) do
+                    add_job(KEYS[1], cjson.decode(member))
+                    redis.call('ZREM', KEYS[4], member)
+                end
+            end
+            return 1
+            """
+    )
+
+    /// Schedules a failed job's next attempt: acks the entry and adds the job (attempt already
+    /// incremented) to the delayed set, due after ARGV[4] milliseconds.
+    /// KEYS: stream, delayed. ARGV: group, entry id, job JSON, delay ms.
+    static let retry = RedisScript(
+        name: "stage.retry",
+        source: addJob + """
+            if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+            redis.call('ZADD', KEYS[2], now_ms() + tonumber(ARGV[4]), ARGV[3])
+            return 1
+            """
+    )
+
+    /// Moves jobs whose retry is due from the delayed set back to the stream.
+    /// KEYS: delayed, stream. ARGV: most jobs to move. Returns how many moved.
+    static let promote = RedisScript(
+        name: "stage.promote",
+        source: addJob + """
+            local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now_ms(), 'LIMIT', 0, ARGV[1])
+            for _, member in ipairs(due) do
+                add_job(KEYS[2], cjson.decode(member))
+                redis.call('ZREM', KEYS[1], member)
+            end
+            return #due
+            """
+    )
+
+    /// Hands an unfinished job back at shutdown: acks the entry and re-adds the job unchanged,
+    /// so another worker takes it now instead of after the visibility timeout.
+    /// KEYS: stream. ARGV: group, entry id, job JSON.
+    static let handBack = RedisScript(
+        name: "stage.handBack",
+        source: addJob + """
+            if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+            add_job(KEYS[1], cjson.decode(ARGV[3]))
+            return 1
+            """
+    )
+}

@@ -1,0 +1,192 @@
+import Foundation
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// Consumes one stage's stream: reads jobs as a member of the stage's consumer group, runs the
+/// handler, and records each outcome atomically in Redis.
+///
+/// Guarantees (DESIGN §2): a job is acked only after its handler returned; a failure is retried
+/// with backoff through the delayed set, then dead-lettered with its reason; entries left pending
+/// by a worker that died are reclaimed after `visibilityTimeout` (live workers keep theirs fresh
+/// with a heartbeat); jobs sharing an ordering key run one at a time in enqueue order while other
+/// keys run in parallel. On graceful shutdown it stops reading, lets jobs in hand finish, and
+/// hands back any that are cancelled.
+public final class StageWorker: Service, Sendable {
+    /// Tuning of a worker; defaults suit the router and delivery stages.
+    public struct Configuration: Sendable {
+        /// Jobs run at once by this worker.
+        public var concurrency: Int
+        /// A pending entry idle this long is taken over by another worker.
+        public var visibilityTimeout: Duration
+        /// How long one `XREADGROUP` waits for new entries.
+        public var readBlock: Duration
+        /// How often due retries are moved back to the stream.
+        public var promoteInterval: Duration
+        /// Backoff and attempt limit.
+        public var retry: RetryPolicy
+        /// Approximate cap of the dead-letter stream.
+        public var deadLetterMaxLength: Int
+        /// How long an ordering key's counters live after their last use.
+        public var sequenceTTL: Duration
+        /// This worker's name in the consumer group; unique per process by default.
+        public var consumerName: String
+
+        /// Creates a configuration.
+        public init(
+            concurrency: Int = 8,
+            visibilityTimeout: Duration = .seconds(60),
+            readBlock: Duration = .milliseconds(500),
+            promoteInterval: Duration = .milliseconds(100),
+            retry: RetryPolicy = RetryPolicy(),
+            deadLetterMaxLength: Int = 100_000,
+            sequenceTTL: Duration = .seconds(30 * 86_400),
+            consumerName: String = StageWorker.defaultConsumerName()
+        ) {
+            self.concurrency = concurrency
+            self.visibilityTimeout = visibilityTimeout
+            self.readBlock = readBlock
+            self.promoteInterval = promoteInterval
+            self.retry = retry
+            self.deadLetterMaxLength = deadLetterMaxLength
+            self.sequenceTTL = sequenceTTL
+            self.consumerName = consumerName
+        }
+    }
+
+    /// The stage's keys.
+    public let keys: StageKeys
+    let configuration: Configuration
+    let redis: RedisClient
+    let handler: any StageHandler
+    let logger: Logger
+    /// Entries this worker holds, by entry id: heartbeats keep them from being reclaimed.
+    let inFlight = Mutex<Set<String>>([])
+
+    /// Creates a worker for `stage`.
+    public init(stage: String, redis: RedisClient, handler: any StageHandler, configuration: Configuration = .init(), logger: Logger) {
+        self.keys = StageKeys(stage: stage)
+        self.redis = redis
+        self.handler = handler
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "leopost.stage"] = "\(stage)"
+        self.logger = logger
+    }
+
+    /// A consumer name unique to this process: host, pid and a random suffix.
+    public static func defaultConsumerName() -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
+    }
+
+    /// Runs until graceful shutdown; jobs in hand finish before it returns.
+    public func run() async throws {
+        guard try await ensureGroup() else { return }
+        let (completions, completed) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await self.maintain() }
+            await self.consume(into: &group, completions: completions, completed: completed)
+            // Intake has stopped; the task group now waits for the jobs in hand.
+        }
+    }
+
+    /// Creates the consumer group (from the stream's start, so nothing enqueued earlier is missed),
+    /// retrying while Redis is unreachable. Returns false when shut down first.
+    private func ensureGroup() async throws -> Bool {
+        var backoff = Backoff()
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let reply = try await redis.withConnection { [keys] connection in
+                    try connection.send(RedisCommand("XGROUP", "CREATE", keys.stream, keys.group, "0", "MKSTREAM"))
+                }
+                if case .error(let text) = reply, !text.hasPrefix("BUSYGROUP") { throw RedisError.serverReply(text) }
+                return true
+            } catch {
+                logger.info("stage group not ready; retrying", metadata: ["leopost.error": "\(error)"])
+                try? await backoff.wait()
+            }
+        }
+        return false
+    }
+
+    /// The intake loop: reclaims stale entries, reads new ones, starts a task per job.
+    private func consume(
+        into group: inout ThrowingDiscardingTaskGroup<any Error>,
+        completions: AsyncStream<Void>,
+        completed: AsyncStream<Void>.Continuation
+    ) async {
+        var slotFreed = completions.makeAsyncIterator()
+        var nextReclaim = ContinuousClock.now
+        var backoff = Backoff()
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let free = configuration.concurrency - inFlight.withLock(\.count)
+            if free <= 0 {
+                _ = await slotFreed.next()
+                continue
+            }
+            do {
+                var entries: [StreamEntry] = []
+                if ContinuousClock.now >= nextReclaim {
+                    entries = try await reclaim(limit: free)
+                    nextReclaim = .now + configuration.visibilityTimeout / 2
+                }
+                if entries.isEmpty { entries = try await read(limit: free) }
+                backoff.reset()
+                for entry in entries {
+                    // XAUTOCLAIM may hand back an entry this worker is still running (its heartbeat
+                    // came late); running it twice here would break per-key order.
+                    guard inFlight.withLock({ $0.insert(entry.id).inserted }) else { continue }
+                    group.addTask {
+                        defer {
+                            _ = self.inFlight.withLock { $0.remove(entry.id) }
+                            completed.yield()
+                        }
+                        await self.process(entry)
+                    }
+                }
+            } catch {
+                logger.info("stage read failed; retrying", metadata: ["leopost.error": "\(error)"])
+                try? await backoff.wait()
+            }
+        }
+    }
+
+    private func read(limit: Int) async throws -> [StreamEntry] {
+        let command = RedisCommand(
+            "XREADGROUP", "GROUP", keys.group, configuration.consumerName, "COUNT", limit,
+            "BLOCK", Int(configuration.readBlock.milliseconds), "STREAMS", keys.stream, ">"
+        )
+        return StreamEntry.parseRead(try await redis.send(command))
+    }
+
+    /// Takes over entries another worker left pending longer than the visibility timeout.
+    private func reclaim(limit: Int) async throws -> [StreamEntry] {
+        let reply = try await redis.send(
+            RedisCommand(
+                "XAUTOCLAIM", keys.stream, keys.group, configuration.consumerName,
+                Int(configuration.visibilityTimeout.milliseconds), "0-0", "COUNT", limit
+            )
+        )
+        guard let parts = reply.array, parts.count >= 2 else { return [] }
+        if parts.count >= 3, let deleted = parts[2].array, !deleted.isEmpty {
+            logger.error("pending stream entries were trimmed before they were handled", metadata: ["leopost.stage.lost": "\(deleted.count)"])
+        }
+        let entries = StreamEntry.parseList(parts[1])
+        if !entries.isEmpty {
+            logger.info("reclaimed stale stage entries", metadata: ["leopost.stage.reclaimed": "\(entries.count)"])
+        }
+        return entries
+    }
+}
+
+/// Capped exponential backoff for the worker's own calls to Redis (not for jobs).
+struct Backoff {
+    private var delay: Duration = .milliseconds(100)
+
+    mutating func wait() async throws {
+        try await Task.sleep(for: delay)
+        delay = min(delay * 2, .seconds(5))
+    }
+
+    mutating func reset() { delay = .milliseconds(100) }
+}

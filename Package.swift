@@ -1,0 +1,87 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Hummingbird's house settings: `any` spelled out, imports visible only where declared,
+/// and `public import` marking every module that leaks into a public API.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "leopost",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "leopost", targets: ["leopost"]),
+        .library(name: "LeopostCore", targets: ["LeopostCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // One system-library target per C library of the design; each is wrapped once, in LeopostCore.
+        .systemLibrary(name: "CHiredis", path: "Core/CLibraries/CHiredis"),
+        .systemLibrary(name: "CLibPQ", path: "Core/CLibraries/CLibPQ"),
+        .systemLibrary(name: "CCurl", path: "Core/CLibraries/CCurl"),
+        .systemLibrary(name: "COpenSSL", path: "Core/CLibraries/COpenSSL"),
+
+        .target(
+            name: "LeopostCore",
+            dependencies: [
+                "CHiredis", "CLibPQ", "CCurl", "COpenSSL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Core",
+            exclude: ["CLibraries"],
+            resources: [],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "leopost",
+            dependencies: [
+                "LeopostCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "App",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LeopostTestSupport",
+            dependencies: [
+                "LeopostCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/Support",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CoreTests",
+            dependencies: [
+                "LeopostCore", "LeopostTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/CoreTests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
