@@ -15,9 +15,10 @@ extension Migration {
         sql: """
             DO $$
             BEGIN
-                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'leopost_app') THEN
-                    CREATE ROLE leopost_app NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
-                END IF;
+                -- Roles are cluster-wide: another database of the cluster may have made it already.
+                CREATE ROLE leopost_app NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                NULL;
             END
             $$;
             GRANT leopost_app TO CURRENT_USER;

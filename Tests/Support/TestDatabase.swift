@@ -1,0 +1,51 @@
+import Foundation
+public import LeopostCore
+public import Logging
+
+/// A fresh, migrated database on the test PostgreSQL for one test, dropped afterwards.
+///
+/// `owner` connects as the superuser that ran the migrations (as `leopost migrate` does);
+/// `app` connects the way the server does, as `leopost_app`, which owns nothing and is bound
+/// by row-level security.
+public struct TestDatabase: Sendable {
+    /// The migrating (owner) connection pool.
+    public let owner: PostgresPool
+    /// The server's pool: `SET ROLE leopost_app` on every connection.
+    public let app: PostgresPool
+    /// The database's superuser URL.
+    public let url: String
+
+    /// Creates a database, migrates it, runs `body`, then drops it.
+    public static func with<T: Sendable>(logger: Logger, _ body: (TestDatabase) async throws -> T) async throws -> T {
+        let admin = PostgresPool(configuration: try PostgresConfiguration(url: TestEnvironment.databaseURL()), logger: logger)
+        let name = "leopost_test_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
+        try await admin.execute(SQL(unsafe: "CREATE DATABASE \(name)"))
+        var ownerConfiguration = try PostgresConfiguration(url: TestEnvironment.databaseURL())
+        ownerConfiguration.database = name
+        ownerConfiguration.maxConnections = 2
+        var appConfiguration = ownerConfiguration
+        appConfiguration.role = "leopost_app"
+        appConfiguration.maxConnections = 4
+        let database = TestDatabase(
+            owner: PostgresPool(configuration: ownerConfiguration, logger: logger),
+            app: PostgresPool(configuration: appConfiguration, logger: logger),
+            url: ownerConfiguration.description
+        )
+        do {
+            try await MigrationRunner(logger: logger).migrate(database.owner)
+            let result = try await body(database)
+            await database.close(admin: admin, name: name)
+            return result
+        } catch {
+            await database.close(admin: admin, name: name)
+            throw error
+        }
+    }
+
+    private func close(admin: PostgresPool, name: String) async {
+        await owner.close()
+        await app.close()
+        _ = try? await admin.execute(SQL(unsafe: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+        await admin.close()
+    }
+}
