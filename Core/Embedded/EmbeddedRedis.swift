@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 public import Logging
 
 /// A redis-server that Leopost starts for itself when no `LEOPOST_REDIS_URL` is given.
@@ -22,13 +25,14 @@ public final class EmbeddedRedis: Sendable {
         logger: Logger
     ) async throws -> EmbeddedRedis {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        stopLeftoverServer(pidFile: directory + "/redis.pid", logger: logger)
         let port = try port ?? FreePort.loopback()
         let child = try ChildProcess(
             executable: executable,
             arguments: [
                 "--port", String(port), "--bind", "127.0.0.1", "--dir", directory,
                 "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
-                "--daemonize", "no", "--protected-mode", "yes",
+                "--daemonize", "no", "--protected-mode", "yes", "--pidfile", directory + "/redis.pid",
             ],
             logPath: directory + "/redis.log"
         )
@@ -47,6 +51,17 @@ public final class EmbeddedRedis: Sendable {
         }
         await child.stop()
         throw EmbeddedServerError(code: .notReady, message: "redis-server in \(directory) did not start:\n\(child.logTail())")
+    }
+
+    /// A redis-server left running by a `leopost serve` that was killed still appends to this
+    /// directory's files; it is ours, so it is stopped before a new one starts on the same data.
+    private static func stopLeftoverServer(pidFile: String, logger: Logger) {
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0, kill(pid, 0) == 0
+        else { return }
+        logger.info("stopping a redis-server left running on the embedded data", metadata: ["leopost.redis.pid": "\(pid)"])
+        kill(pid, SIGTERM)
+        for _ in 0..<300 where kill(pid, 0) == 0 { usleep(20_000) }
     }
 
     private init(url: RedisURL, child: ChildProcess) {

@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import LeopostCore
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Assembles the long-running parts of a process — clients, stage workers, the gateway — into one
+/// `ServiceGroup` that stops gracefully on SIGTERM or SIGINT, in reverse order of start.
+struct Server {
+    let environment: ProcessEnvironment
+    let redisURL: RedisURL
+    let databaseURL: String
+    /// Run the HTTP gateway in this process.
+    let gateway: Bool
+    /// Stage workers to run in this process.
+    let stages: [String]
+    /// Record where this process's embedded servers are, for the other commands.
+    let publishEndpoints: Bool
+
+    func run() async throws {
+        let configuration = environment.configuration
+        let logger = environment.logger
+        try await checkRedis(logger: logger)
+        let applied = try await Database.migrate(url: databaseURL, logger: logger)
+        if !applied.isEmpty { logger.notice("database migrated", metadata: ["leopost.migration.applied": "\(applied)"]) }
+        let secrets = try LeopostSecrets.load(configuration, create: true)
+
+        let redis = RedisClient(url: redisURL, logger: logger)
+        let postgres = try Database.serverPool(url: databaseURL, logger: logger)
+        let http = HTTPClient(logger: logger)
+        let clients = StageCatalog.Clients(redis: redis, postgres: postgres, http: http, logger: logger)
+        var services: [any Service] = [redis, postgres, http]
+        services += try StageCatalog.workers(stages, clients: clients) as [any Service]
+        if gateway {
+            let metrics = GatewayMetrics()
+            let dependencies = Gateway.Dependencies(redis: redis, postgres: postgres, signer: secrets.signer, metrics: metrics)
+            let application = Gateway(dependencies: dependencies, maxBodyBytes: configuration.maxBodyBytes)
+                .application(address: configuration.httpAddress, logger: logger) { port in
+                    await announce(port: port)
+                }
+            services.append(application)
+        } else if publishEndpoints {
+            await announce(port: nil)
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+
+    private func checkRedis(logger: Logger) async throws {
+        let probe = RedisClient(url: redisURL, configuration: .init(maxConnections: 1), logger: logger)
+        do {
+            try await probe.send(RedisCommand("PING"))
+            await probe.close()
+        } catch {
+            await probe.close()
+            throw CommandFailure("\(error)")
+        }
+    }
+
+    private func announce(port: Int?) async {
+        let host = environment.configuration.httpAddress.host
+        if publishEndpoints {
+            let endpoints = RunningEndpoints(
+                redisURL: redisURL.description, databaseURL: databaseURL, httpAddress: port.map { "\(host):\($0)" }, pid: getpid()
+            )
+            do { try endpoints.write(dataDirectory: environment.configuration.dataDirectory) } catch {
+                environment.logger.warning("could not record the running endpoints", metadata: ["leopost.error": "\(error)"])
+            }
+        }
+        if let port {
+            // Straight to the descriptor: stdout to a pipe is block-buffered, and `make run` users wait for this line.
+            FileHandle.standardOutput.write(Data("Leopost is running at http://\(host):\(port)  (readiness: /readyz; Ctrl-C stops it)\n".utf8))
+        }
+    }
+}

@@ -1,0 +1,48 @@
+public import Hummingbird
+import Logging
+import NIOCore
+
+/// Turns every error a route throws into an `APIError` answer: Hummingbird's `HTTPError`s and
+/// decoding failures keep their status with a JSON body; anything else becomes a 500 that names
+/// only the request id, with the details logged.
+public struct ErrorMiddleware: RouterMiddleware {
+    public typealias Context = GatewayContext
+
+    /// Creates the middleware.
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as HTTPError {
+            throw Self.translate(error)
+        } catch let error as NIOTooManyBytesError {
+            _ = error
+            throw APIError.payloadTooLarge(limit: context.maxUploadSize)
+        } catch is DecodingError {
+            throw APIError.badRequest("the request body is not valid JSON of the expected shape", code: "invalid_json")
+        } catch {
+            context.logger.error(
+                "request failed",
+                metadata: ["leopost.request.id": "\(context.requestID)", "leopost.error": "\(String(reflecting: error))"]
+            )
+            throw APIError.internalError(requestID: context.requestID)
+        }
+    }
+
+    static func translate(_ error: HTTPError) -> APIError {
+        let code: String
+        switch error.status {
+        case .badRequest: code = "bad_request"
+        case .unauthorized: code = "unauthorized"
+        case .notFound: code = "not_found"
+        case .methodNotAllowed: code = "method_not_allowed"
+        case .contentTooLarge: code = "payload_too_large"
+        case .unsupportedMediaType: code = "unsupported_media_type"
+        default: code = error.status.code >= 500 ? "internal" : "request_refused"
+        }
+        return APIError(status: error.status, code: code, message: error.body ?? error.status.reasonPhrase, headers: error.headers)
+    }
+}

@@ -1,0 +1,60 @@
+public import Hummingbird
+public import Logging
+
+/// The HTTP gateway: Hummingbird with Leopost's middleware stack and the routes every deployment has.
+///
+/// Channels and other features add their own `RouteCollection`s to `router` before the
+/// application is built; the gateway itself knows none of them.
+public struct Gateway {
+    /// What the gateway needs from the rest of the process.
+    public struct Dependencies: Sendable {
+        /// Redis, for readiness and the stages behind the routes.
+        public var redis: RedisClient
+        /// PostgreSQL as the server role.
+        public var postgres: PostgresPool
+        /// Verifies web-chat tokens.
+        public var signer: JWTSigner
+        /// Where request metrics go.
+        public var metrics: GatewayMetrics
+
+        /// Bundles the dependencies.
+        public init(redis: RedisClient, postgres: PostgresPool, signer: JWTSigner, metrics: GatewayMetrics) {
+            self.redis = redis
+            self.postgres = postgres
+            self.signer = signer
+            self.metrics = metrics
+        }
+    }
+
+    /// The router; add feature routes to it, then call `application`.
+    public let router: Router<GatewayContext>
+
+    /// Builds the middleware stack and the health, metrics and identity routes.
+    public init(dependencies: Dependencies, maxBodyBytes: Int) {
+        let router = Router(context: GatewayContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: dependencies.metrics))
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: BodyLimitMiddleware(limit: maxBodyBytes))
+        HealthRoutes(redis: dependencies.redis, postgres: dependencies.postgres, metrics: dependencies.metrics).register(on: router)
+        let authenticated = router.group("v1").add(
+            middleware: TenantAuthenticator(tenants: TenantStore(pool: dependencies.postgres), signer: dependencies.signer)
+        )
+        authenticated.get("whoami") { _, context in
+            let identity = try context.requireIdentity()
+            var fields = ["tenant_id": identity.tenantID.description]
+            if case .token(let user) = identity.credential { fields["user"] = user }
+            return HealthRoutes.json(fields)
+        }
+        self.router = router
+    }
+
+    /// The Hummingbird application serving `router` on `address`.
+    public func application(address: LeopostConfiguration.Address, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(
+            router: router,
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "leopost"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? address.port) },
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,60 @@
+public import Hummingbird
+import NIOCore
+
+/// `/healthz` (the process answers), `/readyz` (Redis and PostgreSQL answer too) and `/metrics`.
+///
+/// Readiness names what is down so an operator reading a 503 knows where to look.
+public struct HealthRoutes: Sendable {
+    private let redis: RedisClient
+    private let postgres: PostgresPool
+    private let metrics: GatewayMetrics
+
+    /// Creates the routes.
+    public init(redis: RedisClient, postgres: PostgresPool, metrics: GatewayMetrics) {
+        self.redis = redis
+        self.postgres = postgres
+        self.metrics = metrics
+    }
+
+    /// Adds the routes to `router`.
+    public func register(on router: Router<GatewayContext>) {
+        router.get("/healthz") { _, _ in
+            Self.json(["status": "ok"])
+        }
+        router.get("/readyz") { _, _ in
+            async let redisDown = self.probe { try await self.redis.send(RedisCommand("PING")) }
+            async let postgresDown = self.probe { try await self.postgres.query("SELECT 1") }
+            let (redisError, postgresError) = await (redisDown, postgresDown)
+            var down: [String] = []
+            if let redisError { down.append("redis (\(self.redis.url)): \(redisError)") }
+            if let postgresError { down.append("postgres (\(self.postgres.configuration.address)): \(postgresError)") }
+            guard down.isEmpty else { throw APIError.unavailable("not ready: " + down.joined(separator: "; ")) }
+            return Self.json(["status": "ready"])
+        }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: self.metrics.exposition()))
+            )
+        }
+    }
+
+    private func probe(_ check: @Sendable () async throws -> some Sendable) async -> String? {
+        do {
+            _ = try await check()
+            return nil
+        } catch let error as RedisError {
+            return error.message
+        } catch let error as PostgresError {
+            return error.message
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    static func json(_ object: [String: String]) -> Response {
+        let text = "{" + object.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ",") + "}"
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import LeopostCore
+import LeopostTestSupport
+import Logging
+import Testing
+
+/// Runs the real `leopost` binary, built beside the test bundle.
+struct LeopostProcess {
+    static var executable: String {
+        // The test bundle lives in .build/<triple>/<config>/; the product is built next to it.
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(), testBinary]
+            .map { $0.appendingPathComponent("leopost").path }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }
+
+    /// Runs a command to completion and returns its exit status and output.
+    static func run(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// Polls `url` until it answers 200 or `timeout` passes.
+func waitForOK(_ url: String, timeout: Duration = .seconds(60)) async -> Bool {
+    await HTTPClient.withHTTPClient(logger: TestEnvironment.logger()) { client in
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if (try? await client.execute(HTTPClientRequest(url: url)))?.status == 200 { return true }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        return false
+    }
+}
+
+@Suite("leopost serve with its embedded servers", .serialized)
+struct ServeCommandTests {
+    @Test func servesStopsOnSIGINTAndKeepsItsDataForTheNextStart() async throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        let port = try FreeTestPort.loopback()
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["LEOPOST_REDIS_URL", "LEOPOST_DATABASE_URL", "LEOPOST_MASTER_KEY", "LEOPOST_JWT_SECRET"] {
+            environment[name] = nil
+        }
+        environment["LEOPOST_DATA_DIR"] = directory
+        environment["LEOPOST_HTTP_ADDR"] = "127.0.0.1:\(port)"
+        environment["LEOPOST_LOG_LEVEL"] = "warning"
+
+        func startServe() throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: LeopostProcess.executable)
+            process.arguments = ["serve"]
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+
+        var serve = try startServe()
+        #expect(await waitForOK("http://127.0.0.1:\(port)/readyz"))
+        let created = try LeopostProcess.run(["tenant", "create", "Acme", "--json"], environment: environment)
+        #expect(created.status == 0, "\(created.output)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(created.output.utf8)) as? [String: String])
+        let tenantID = try #require(object["tenant_id"])
+        #expect(object["api_key"]?.hasPrefix("lpk_") == true)
+        let endpoints = try String(contentsOfFile: directory + "/endpoints.json", encoding: .utf8)
+
+        kill(serve.processIdentifier, SIGINT)
+        serve.waitUntilExit()
+        #expect(serve.terminationStatus == 0)
+        // Its embedded servers stopped with it, and the endpoints record is gone.
+        #expect(!FileManager.default.fileExists(atPath: directory + "/endpoints.json"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/postgres/data/postmaster.pid"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/redis/redis.pid"))
+        #expect(endpoints.contains("127.0.0.1"))
+
+        // A second start reuses the data: the tenant is still there.
+        serve = try startServe()
+        #expect(await waitForOK("http://127.0.0.1:\(port)/readyz"))
+        let token = try LeopostProcess.run(["token", "--tenant", tenantID, "--user", "ada"], environment: environment)
+        #expect(token.status == 0, "\(token.output)")
+        #expect(token.output.split(separator: ".").count == 3)
+        kill(serve.processIdentifier, SIGTERM)
+        serve.waitUntilExit()
+        #expect(serve.terminationStatus == 0)
+    }
+
+    @Test func badConfigurationIsRefusedNamingTheVariable() throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["LEOPOST_REDIS_URL"] = "http://nope"
+        let result = try LeopostProcess.run(["migrate"], environment: environment)
+        #expect(result.status != 0)
+        #expect(result.output.contains("LEOPOST_REDIS_URL"))
+        environment["LEOPOST_REDIS_URL"] = nil
+        environment["LEOPOST_HTTP_ADDR"] = "localhost"
+        let second = try LeopostProcess.run(["migrate"], environment: environment)
+        #expect(second.output.contains("LEOPOST_HTTP_ADDR"))
+    }
+
+    @Test func aServerDownAtStartIsNamed() throws {
+        var environment = ProcessInfo.processInfo.environment
+        let port = try FreeTestPort.loopback()
+        environment["LEOPOST_DATABASE_URL"] = "postgres://postgres@127.0.0.1:\(port)/leopost"
+        environment["LEOPOST_REDIS_URL"] = "redis://127.0.0.1:\(port)"
+        let result = try LeopostProcess.run(["migrate"], environment: environment)
+        #expect(result.status != 0)
+        #expect(result.output.contains("127.0.0.1:\(port)"), "\(result.output)")
+    }
+}
