@@ -25,7 +25,7 @@ release: deps
 
 ## Print throughput and latency figures (release build, local servers only).
 bench: deps
-	@scripts/install-deps.sh wrk
+	@scripts/install-deps.sh wrk time
 	$(SWIFT) build -c release
 	scripts/with-test-servers.sh scripts/bench.sh
 

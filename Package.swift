@@ -96,5 +96,16 @@ let package = Package(
             path: "Tests/CLITests",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "leopost-bench",
+            dependencies: [
+                "LeopostCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/Benchmarks",
+            swiftSettings: swiftSettings
+        ),
     ]
 )
