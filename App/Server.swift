@@ -17,6 +17,10 @@ struct Server {
     let stages: [String]
     /// Record where this process's embedded servers are, for the other commands.
     let publishEndpoints: Bool
+    /// Generate the master key and JWT secret into the data directory when they are not given.
+    /// Only `serve` does; a scaled-out gateway or worker with a secret of its own could not open
+    /// what the others sealed, so they refuse to start instead.
+    var createSecrets = false
 
     func run() async throws {
         let configuration = environment.configuration
@@ -24,7 +28,7 @@ struct Server {
         try await checkRedis(logger: logger)
         let applied = try await Database.migrate(url: databaseURL, logger: logger)
         if !applied.isEmpty { logger.notice("database migrated", metadata: ["leopost.migration.applied": "\(applied)"]) }
-        let secrets = try LeopostSecrets.load(configuration, create: true)
+        let secrets = try LeopostSecrets.load(configuration, create: createSecrets)
 
         let redis = RedisClient(url: redisURL, logger: logger)
         let postgres = try Database.serverPool(url: databaseURL, logger: logger)

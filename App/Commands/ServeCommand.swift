@@ -11,7 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = try ProcessEnvironment.load()
         let embedded = try await EmbeddedServers.start(for: environment.configuration, logger: environment.logger)
-        let server = Server(
+        var server = Server(
             environment: environment,
             redisURL: embedded.redisURL,
             databaseURL: embedded.databaseURL,
@@ -19,6 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
             stages: StageCatalog.all.keys.sorted(),
             publishEndpoints: embedded.startedAny
         )
+        server.createSecrets = true
         do {
             try await server.run()
         } catch {

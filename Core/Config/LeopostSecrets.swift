@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The two secrets a server needs: the master key that seals stored credentials (AES-256-GCM)
 /// and the secret that signs web-chat tokens.
@@ -39,7 +42,18 @@ public struct LeopostSecrets: Sendable {
         }
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let value = try make()
-        guard FileManager.default.createFile(atPath: path, contents: Data((value + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+        // O_EXCL: when two processes start together, one creates the file and the other reads it,
+        // so both end up with the same secret.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        if descriptor < 0 {
+            if errno == EEXIST, let text = try? String(contentsOfFile: path, encoding: .utf8) {
+                return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            throw ConfigurationError(variable: variable, message: "could not create \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        let line = value + "\n"
+        guard line.withCString({ write(descriptor, $0, strlen($0)) }) == line.utf8.count else {
             throw ConfigurationError(variable: variable, message: "could not write \(path)")
         }
         return value

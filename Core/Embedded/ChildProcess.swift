@@ -44,7 +44,10 @@ final class ChildProcess: Sendable {
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        // A minimal environment: the servers need no secrets of Leopost's (master key, provider keys).
+        let environment: [UnsafeMutablePointer<CChar>?] = ([String](["PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"])).map { strdup($0) } + [nil]
+        defer { environment.forEach { free($0) } }
+        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, environment)
         guard status == 0 else {
             throw EmbeddedServerError(code: .startFailed, message: "could not start \(executable): \(String(cString: strerror(status)))")
         }
@@ -84,6 +87,16 @@ final class ChildProcess: Sendable {
     func logTail(lines: Int = 15) -> String {
         guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return "" }
         return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
+    }
+
+    /// True when `pid` is a live process whose command line mentions `marker` (a data directory):
+    /// a pid file left by a crash may name a pid the system has since given to another program.
+    static func isOurs(pid: Int32, marker: String) -> Bool {
+        guard pid > 0, kill(pid, 0) == 0,
+            let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
+        else { return false }
+        let commandLine = String(decoding: data.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+        return commandLine.contains(marker)
     }
 
     /// Runs a short program to completion, as `run` would in a shell; throws with its output on failure.

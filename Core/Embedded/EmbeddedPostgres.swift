@@ -89,7 +89,7 @@ public final class EmbeddedPostgres: Sendable {
     /// it is ours (same directory), so it is stopped before a new one starts.
     private static func stopLeftoverServer(data: String, logger: Logger) throws {
         guard let text = try? String(contentsOfFile: data + "/postmaster.pid", encoding: .utf8),
-            let first = text.split(separator: "\n").first, let pid = Int32(first), pid > 0, kill(pid, 0) == 0
+            let first = text.split(separator: "\n").first, let pid = Int32(first), ChildProcess.isOurs(pid: pid, marker: data)
         else { return }
         logger.info("stopping a PostgreSQL left running on the embedded data", metadata: ["leopost.postgres.pid": "\(pid)"])
         kill(pid, SIGINT)

@@ -25,7 +25,7 @@ public final class EmbeddedRedis: Sendable {
         logger: Logger
     ) async throws -> EmbeddedRedis {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        stopLeftoverServer(pidFile: directory + "/redis.pid", logger: logger)
+        stopLeftoverServer(pidFile: directory + "/redis.pid", directory: directory, logger: logger)
         let port = try port ?? FreePort.loopback()
         let child = try ChildProcess(
             executable: executable,
@@ -55,9 +55,9 @@ public final class EmbeddedRedis: Sendable {
 
     /// A redis-server left running by a `leopost serve` that was killed still appends to this
     /// directory's files; it is ours, so it is stopped before a new one starts on the same data.
-    private static func stopLeftoverServer(pidFile: String, logger: Logger) {
+    private static func stopLeftoverServer(pidFile: String, directory: String, logger: Logger) {
         guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
-            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0, kill(pid, 0) == 0
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), ChildProcess.isOurs(pid: pid, marker: directory)
         else { return }
         logger.info("stopping a redis-server left running on the embedded data", metadata: ["leopost.redis.pid": "\(pid)"])
         kill(pid, SIGTERM)

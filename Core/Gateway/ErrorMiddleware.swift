@@ -8,8 +8,13 @@ import NIOCore
 public struct ErrorMiddleware: RouterMiddleware {
     public typealias Context = GatewayContext
 
+    /// The configured body limit, named in 413 answers for bodies found too large while reading.
+    public let bodyLimit: Int
+
     /// Creates the middleware.
-    public init() {}
+    public init(bodyLimit: Int) {
+        self.bodyLimit = bodyLimit
+    }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -20,7 +25,7 @@ public struct ErrorMiddleware: RouterMiddleware {
             throw Self.translate(error)
         } catch let error as NIOTooManyBytesError {
             _ = error
-            throw APIError.payloadTooLarge(limit: context.maxUploadSize)
+            throw APIError.payloadTooLarge(limit: bodyLimit)
         } catch is DecodingError {
             throw APIError.badRequest("the request body is not valid JSON of the expected shape", code: "invalid_json")
         } catch {

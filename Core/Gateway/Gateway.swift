@@ -33,7 +33,7 @@ public struct Gateway {
     public init(dependencies: Dependencies, maxBodyBytes: Int) {
         let router = Router(context: GatewayContext.self)
         router.add(middleware: MetricsMiddleware(metrics: dependencies.metrics))
-        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: ErrorMiddleware(bodyLimit: maxBodyBytes))
         router.add(middleware: BodyLimitMiddleware(limit: maxBodyBytes))
         HealthRoutes(redis: dependencies.redis, postgres: dependencies.postgres, metrics: dependencies.metrics).register(on: router)
         let authenticated = router.group("v1").add(

@@ -1,4 +1,5 @@
 public import Hummingbird
+import Logging
 import NIOCore
 
 /// `/healthz` (the process answers), `/readyz` (Redis and PostgreSQL answer too) and `/metrics`.
@@ -21,14 +22,24 @@ public struct HealthRoutes: Sendable {
         router.get("/healthz") { _, _ in
             Self.json(["status": "ok"])
         }
-        router.get("/readyz") { _, _ in
+        router.get("/readyz") { _, context in
             async let redisDown = self.probe { try await self.redis.send(RedisCommand("PING")) }
             async let postgresDown = self.probe { try await self.postgres.query("SELECT 1") }
             let (redisError, postgresError) = await (redisDown, postgresDown)
             var down: [String] = []
-            if let redisError { down.append("redis (\(self.redis.url)): \(redisError)") }
-            if let postgresError { down.append("postgres (\(self.postgres.configuration.address)): \(postgresError)") }
-            guard down.isEmpty else { throw APIError.unavailable("not ready: " + down.joined(separator: "; ")) }
+            // The answer names what is down; addresses and driver messages go to the log only.
+            if let redisError {
+                down.append("redis")
+                context.logger.error("readiness: redis unreachable", metadata: ["leopost.redis.url": "\(self.redis.url)", "leopost.error": "\(redisError)"])
+            }
+            if let postgresError {
+                down.append("postgres")
+                context.logger.error(
+                    "readiness: postgres unreachable",
+                    metadata: ["leopost.postgres.address": "\(self.postgres.configuration.address)", "leopost.error": "\(postgresError)"]
+                )
+            }
+            guard down.isEmpty else { throw APIError.unavailable("not ready: \(down.joined(separator: " and ")) unreachable; see the server log") }
             return Self.json(["status": "ready"])
         }
         router.get("/metrics") { _, _ in

@@ -44,7 +44,10 @@ public struct StageQueue: Sendable {
         let job = StageJob(id: jobID ?? UUID().uuidString.lowercased(), orderingKey: orderingKey, sequence: 0, attempt: 1, payload: payload)
         let reply = try await redis.run(
             StageScripts.enqueue,
-            keys: [keys.stream, idempotencyKey.map(keys.idempotency) ?? keys.unused, orderingKey.map(keys.sequence) ?? keys.unused],
+            keys: [
+                keys.stream, idempotencyKey.map(keys.idempotency) ?? keys.unused,
+                orderingKey.map(keys.sequence) ?? keys.unused, orderingKey.map(keys.finished) ?? keys.unused,
+            ],
             arguments: [
                 job.scriptJSON, idempotencyKey == nil ? "0" : "1", Int(idempotencyTTL.components.seconds),
                 orderingKey == nil ? "0" : "1", Int(sequenceTTL.components.seconds),
@@ -68,8 +71,8 @@ public struct StageQueue: Sendable {
 
     /// The most recent dead letters, oldest first.
     public func deadLetters(limit: Int = 100) async throws -> [DeadLetter] {
-        let reply = try await redis.send(RedisCommand("XRANGE", keys.deadLetters, "-", "+", "COUNT", limit))
-        return StreamEntry.parseList(reply).compactMap { entry in
+        let reply = try await redis.send(RedisCommand("XREVRANGE", keys.deadLetters, "+", "-", "COUNT", limit))
+        return StreamEntry.parseList(reply).reversed().compactMap { entry in
             guard let job = StageJob(fields: entry.fields) else { return nil }
             return DeadLetter(
                 job: job,
@@ -79,13 +82,14 @@ public struct StageQueue: Sendable {
         }
     }
 
-    /// Entries in the stream not yet acked plus jobs waiting for a retry.
+    /// Jobs not yet finished: entries in the stream (delivered and not acked, or not delivered
+    /// yet) and jobs waiting for a retry. Before any worker created the group, every entry counts.
     public func backlog() async throws -> (pending: Int, delayed: Int) {
         let replies = try await redis.pipeline([
-            RedisCommand("XPENDING", keys.stream, keys.group),
+            RedisCommand("XLEN", keys.stream),
             RedisCommand("ZCARD", keys.delayed),
         ])
-        let pending = replies[0].array?.first?.int ?? 0
-        return (pending, replies[1].int ?? 0)
+        // Acked entries are deleted at once, so the stream's length is exactly what is left to do.
+        return (try replies[0].throwingError().int ?? 0, try replies[1].throwingError().int ?? 0)
     }
 }

@@ -1,6 +1,10 @@
 /// The Lua scripts behind a stage. Each runs atomically in Redis, which is what makes the
 /// runtime's guarantees hold with any number of workers and no locks held across a job.
 ///
+/// Every script that acks an entry also deletes it (`XDEL`): a stage's stream has one consumer
+/// group, so an acked entry is never read again, and keeping it would grow Redis's memory and
+/// append-only file with every message ever handled.
+///
 /// Jobs are passed in as JSON whose values are all strings (`StageJob.scriptJSON`); times come
 /// from Redis's own clock (`TIME`), so workers with skewed clocks still agree on when a retry
 /// is due.
@@ -19,8 +23,11 @@ enum StageScripts {
         """
 
     /// Enqueues a job once per idempotency key, numbering it within its ordering key.
-    /// KEYS: stream, idempotency key, sequence key. ARGV: job JSON, use idempotency (0/1),
+    /// KEYS: stream, idempotency key, sequence key, finished key. ARGV: job JSON, use idempotency (0/1),
     /// idempotency TTL s, ordered (0/1), sequence TTL s. Returns {added 0/1, job id}.
+    ///
+    /// The sequence never falls behind what already finished (a counter that expired or was evicted
+    /// on its own restarts above it), so a new job can never be mistaken for a finished one.
     static let enqueue = RedisScript(
         name: "stage.enqueue",
         source: addJob + """
@@ -30,8 +37,15 @@ enum StageScripts {
                 if existing then return {0, existing} end
             end
             if ARGV[4] == '1' then
-                job.seq = tostring(redis.call('INCR', KEYS[3]))
+                local seq = redis.call('INCR', KEYS[3])
+                local done = tonumber(redis.call('GET', KEYS[4]) or '0')
+                if seq <= done then
+                    seq = done + 1
+                    redis.call('SET', KEYS[3], seq)
+                end
+                job.seq = tostring(seq)
                 redis.call('EXPIRE', KEYS[3], ARGV[5])
+                if done > 0 then redis.call('EXPIRE', KEYS[4], ARGV[5]) end
             end
             add_job(KEYS[1], job)
             if ARGV[2] == '1' then redis.call('SET', KEYS[2], job.id, 'EX', ARGV[3]) end
@@ -50,11 +64,13 @@ enum StageScripts {
             local done = tonumber(redis.call('GET', KEYS[2]) or '0')
             if seq <= done then
                 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+                redis.call('XDEL', KEYS[1], ARGV[2])
                 return 'finished'
             end
             if seq == done + 1 then return 'ready' end
             redis.call('ZADD', KEYS[3], seq, ARGV[3])
             redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('XDEL', KEYS[1], ARGV[2])
             return 'parked'
             """
     )
@@ -68,6 +84,7 @@ enum StageScripts {
         name: "stage.finish",
         source: addJob + """
             if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+            redis.call('XDEL', KEYS[1], ARGV[2])
             local job = cjson.decode(ARGV[3])
             if ARGV[4] == '1' then
                 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '*', 'id', job.id, 'key', job.key, 'seq', job.seq,
@@ -76,7 +93,8 @@ enum StageScripts {
             if ARGV[6] == '1' then
                 local seq = tonumber(job.seq)
                 local done = tonumber(redis.call('GET', KEYS[3]) or '0')
-                if seq > done then redis.call('SET', KEYS[3], seq, 'EX', ARGV[7]) end
+                if seq > done then done = seq end
+                redis.call('SET', KEYS[3], done, 'EX', ARGV[7])
                 for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', seq + 1)) do
                     add_job(KEYS[1], cjson.decode(member))
                     redis.call('ZREM', KEYS[4], member)
@@ -93,6 +111,7 @@ enum StageScripts {
         name: "stage.retry",
         source: addJob + """
             if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+            redis.call('XDEL', KEYS[1], ARGV[2])
             redis.call('ZADD', KEYS[2], now_ms() + tonumber(ARGV[4]), ARGV[3])
             return 1
             """
@@ -119,6 +138,7 @@ enum StageScripts {
         name: "stage.handBack",
         source: addJob + """
             if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+            redis.call('XDEL', KEYS[1], ARGV[2])
             add_job(KEYS[1], cjson.decode(ARGV[3]))
             return 1
             """

@@ -13,6 +13,14 @@ extension StageWorker {
             }
             return
         }
+        // Each reclaim means the worker holding the entry died (not a handler error, which is
+        // counted in `attempt`); past the attempt limit the job is the likely cause.
+        if entry.deliveries > configuration.retry.maxAttempts {
+            let reason = "delivered \(entry.deliveries) times and every worker holding it stopped before finishing (crash or kill?)"
+            logger.error("stage job dead-lettered", metadata: ["leopost.job.id": "\(job.id)", "leopost.error": "\(reason)"])
+            await record("dead-letter", job: job, entryID: entry.id) { try await self.finish(job, entryID: entry.id, deadReason: reason) }
+            return
+        }
         if job.orderingKey != nil {
             do {
                 guard try await admit(job, entryID: entry.id) else { return }
@@ -101,16 +109,21 @@ extension StageWorker {
         }
     }
 
-    /// Moves due retries back to the stream and keeps this worker's entries from looking stale,
-    /// until intake stops.
+    /// Moves due retries back to the stream and keeps this worker's entries from looking stale.
+    ///
+    /// Promotion stops with intake at graceful shutdown; the heartbeat goes on until the last job
+    /// in hand has finished, so a slow job is not reclaimed by another worker while it still runs.
     func maintain() async {
         var nextHeartbeat = ContinuousClock.now
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        while !Task.isCancelled {
+            let stopping = Task.isShuttingDownGracefully
+            if stopping && inFlight.withLock(\.isEmpty) { return }
             do {
                 var moved = 0
-                repeat {
+                while !stopping {
                     moved = try await redis.run(StageScripts.promote, keys: [keys.delayed, keys.stream], arguments: [500]).int ?? 0
-                } while moved == 500
+                    if moved < 500 { break }
+                }
                 if ContinuousClock.now >= nextHeartbeat {
                     try await heartbeat()
                     nextHeartbeat = .now + configuration.visibilityTimeout / 3
@@ -118,7 +131,7 @@ extension StageWorker {
             } catch {
                 logger.info("stage maintenance failed; retrying", metadata: ["leopost.error": "\(error)"])
             }
-            try? await Task.sleep(for: configuration.promoteInterval)
+            try? await Task.sleep(for: stopping ? .milliseconds(20) : configuration.promoteInterval)
         }
     }
 

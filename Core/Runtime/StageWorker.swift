@@ -144,6 +144,11 @@ public final class StageWorker: Service, Sendable {
                         await self.process(entry)
                     }
                 }
+            } catch let error as RedisError where error.message.hasPrefix("NOGROUP") {
+                // The stream and its group vanished (Redis restarted without persistence, or the key
+                // was deleted and recreated by a producer): make the group again and carry on.
+                logger.error("stage consumer group is gone; recreating it", metadata: ["leopost.error": "\(error)"])
+                _ = try? await ensureGroup()
             } catch {
                 logger.info("stage read failed; retrying", metadata: ["leopost.error": "\(error)"])
                 try? await backoff.wait()
@@ -171,11 +176,28 @@ public final class StageWorker: Service, Sendable {
         if parts.count >= 3, let deleted = parts[2].array, !deleted.isEmpty {
             logger.error("pending stream entries were trimmed before they were handled", metadata: ["leopost.stage.lost": "\(deleted.count)"])
         }
-        let entries = StreamEntry.parseList(parts[1])
+        var entries = StreamEntry.parseList(parts[1])
         if !entries.isEmpty {
             logger.info("reclaimed stale stage entries", metadata: ["leopost.stage.reclaimed": "\(entries.count)"])
+            entries = try await withDeliveryCounts(entries)
         }
         return entries
+    }
+
+    /// Marks entries that were delivered more often than the attempt limit: each delivery that
+    /// ended in a reclaim means a worker died holding it (a crash, an out-of-memory kill), and a
+    /// job that keeps killing workers must end in the dead-letter stream, not go round forever.
+    private func withDeliveryCounts(_ entries: [StreamEntry]) async throws -> [StreamEntry] {
+        let replies = try await redis.pipeline(
+            entries.map { RedisCommand("XPENDING", keys.stream, keys.group, "IDLE", 0, $0.id, $0.id, 1) }
+        )
+        return zip(entries, replies).map { entry, reply in
+            var entry = entry
+            if let details = reply.array?.first?.array, details.count >= 4, let deliveries = details[3].int {
+                entry.deliveries = deliveries
+            }
+            return entry
+        }
     }
 }
 

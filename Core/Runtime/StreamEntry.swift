@@ -4,6 +4,8 @@ struct StreamEntry: Sendable, Equatable {
     var id: String
     /// Field/value pairs; a deleted entry (trimmed while pending) has none.
     var fields: [String: String]
+    /// How many times the group delivered it (known for reclaimed entries only).
+    var deliveries = 1
 
     /// Parses `[[id, [field, value, ...]], ...]`.
     static func parseList(_ reply: RedisReply) -> [StreamEntry] {
