@@ -44,6 +44,8 @@ public final class RedisClient: Service, Sendable {
         self.logger = logger
         self.pool = BlockingConnectionPool(
             maxConnections: configuration.maxConnections,
+            name: "Redis",
+            logger: logger,
             open: {
                 try RedisConnection(url: url, connectTimeout: configuration.connectTimeout, commandTimeout: configuration.commandTimeout)
             },

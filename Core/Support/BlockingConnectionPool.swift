@@ -1,10 +1,15 @@
+import Logging
 import NIOPosix
 import Synchronization
 
 /// A connection a `BlockingConnectionPool` can manage: a single-owner handle to a C client.
 protocol BlockingPoolConnection: AnyObject, Sendable {
-    /// False once the connection broke; the pool then drops it instead of reusing it.
-    var isReusable: Bool { get }
+    /// Asked of an idle connection before it is lent out, without blocking: false when it broke
+    /// while idle (the server restarted), and the pool opens a fresh one in its place.
+    func checkAlive() -> Bool
+    /// Asked when a connection comes back: cleans up what the borrower left (an open transaction)
+    /// and says whether to keep it; false drops it.
+    func prepareForReuse() -> Bool
     /// Closes the connection's socket.
     func close()
 }
@@ -29,18 +34,35 @@ final class BlockingConnectionPool<Connection: BlockingPoolConnection>: @uncheck
     private let threads: NIOThreadPool
     private let open: @Sendable () throws -> Connection
     private let closedError: @Sendable () -> any Error
+    private let logger: Logger
+    private let name: String
 
     /// Creates a pool and starts its threads.
     /// - Parameters:
     ///   - maxConnections: the most connections open at once (and the number of threads).
+    ///   - name: the server's name in log lines ("Redis", "PostgreSQL").
+    ///   - logger: receives dropped connections (info).
     ///   - open: opens one connection; runs on a pool thread.
     ///   - closedError: what a caller gets after `close()`.
-    init(maxConnections: Int, open: @escaping @Sendable () throws -> Connection, closedError: @escaping @Sendable () -> any Error) {
+    init(
+        maxConnections: Int,
+        name: String,
+        logger: Logger,
+        open: @escaping @Sendable () throws -> Connection,
+        closedError: @escaping @Sendable () -> any Error
+    ) {
         self.state = Mutex(State(machine: StateMachine(maxConnections: maxConnections)))
         self.threads = NIOThreadPool(numberOfThreads: maxConnections)
         self.open = open
         self.closedError = closedError
+        self.logger = logger
+        self.name = name
         threads.start()
+    }
+
+    /// A safety net for a pool dropped without `close()`: stops the threads without waiting.
+    deinit {
+        threads.shutdownGracefully { _ in }
     }
 
     /// Leases a connection, runs `body` with it on a pool thread, and gives it back.
@@ -48,12 +70,15 @@ final class BlockingConnectionPool<Connection: BlockingPoolConnection>: @uncheck
         let leased = try await lease()
         let outcome: Result<T, any Error>
         do {
-            outcome = try await threads.runIfActive { [open] in
+            outcome = try await threads.runIfActive { [open, logger, name] in
                 let connection: Connection
-                if let leased, leased.isReusable {
+                if let leased, leased.checkAlive() {
                     connection = leased
                 } else {
-                    leased?.close()
+                    if let leased {
+                        logger.info("dropping a broken idle connection", metadata: ["leopost.pool.server": "\(name)"])
+                        leased.close()
+                    }
                     do { connection = try open() } catch {
                         self.openFailed()
                         return .failure(error)
@@ -65,7 +90,7 @@ final class BlockingConnectionPool<Connection: BlockingPoolConnection>: @uncheck
         } catch {
             // The threads refused the work (the pool is shutting down): the lease is still ours.
             if let leased { release(leased) } else { openFailed() }
-            throw error
+            throw closedError()
         }
         return try outcome.get()
     }
@@ -78,7 +103,10 @@ final class BlockingConnectionPool<Connection: BlockingPoolConnection>: @uncheck
             return (closed.idle, continuations)
         }
         for waiter in waiters { waiter.resume(throwing: closedError()) }
-        for connection in idle { connection.close() }
+        if !idle.isEmpty {
+            // Closing says goodbye to the server: blocking I/O, so on a pool thread.
+            _ = try? await threads.runIfActive { idle.forEach { $0.close() } }
+        }
         try? await threads.shutdownGracefully()
     }
 
@@ -89,12 +117,15 @@ final class BlockingConnectionPool<Connection: BlockingPoolConnection>: @uncheck
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Connection?, any Error>) in
-                let action = state.withLock { state -> StateMachine.LeaseAction in
+                let action = state.withLock { state -> StateMachine.LeaseAction? in
+                    // Cancelled before queueing: the cancellation handler has already run and found nothing.
+                    if Task.isCancelled { return nil }
                     let action = state.machine.lease(waiter: id)
                     if case .wait = action { state.continuations[id] = continuation }
                     return action
                 }
                 switch action {
+                case nil: continuation.resume(throwing: CancellationError())
                 case .use(let connection): continuation.resume(returning: connection)
                 case .open: continuation.resume(returning: nil)
                 case .wait: break
@@ -110,8 +141,11 @@ final class BlockingConnectionPool<Connection: BlockingPoolConnection>: @uncheck
     }
 
     private func release(_ connection: Connection) {
-        let reusable = connection.isReusable
-        if !reusable { connection.close() }
+        let reusable = connection.prepareForReuse()
+        if !reusable {
+            logger.info("dropping a broken connection", metadata: ["leopost.pool.server": "\(name)"])
+            connection.close()
+        }
         let (action, continuation) = state.withLock { state in
             let action = state.machine.release(connection, reusable: reusable)
             return (action, Self.continuation(for: action, in: &state))
