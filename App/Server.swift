@@ -72,7 +72,7 @@ struct Server {
         let host = environment.configuration.httpAddress.host
         if publishEndpoints {
             let endpoints = RunningEndpoints(
-                redisURL: redisURL.description, databaseURL: databaseURL, httpAddress: port.map { "\(host):\($0)" }, pid: getpid()
+                redisURL: redisURL.urlString, databaseURL: databaseURL, httpAddress: port.map { "\(host):\($0)" }, pid: getpid()
             )
             do { try endpoints.write(dataDirectory: environment.configuration.dataDirectory) } catch {
                 environment.logger.warning("could not record the running endpoints", metadata: ["leopost.error": "\(error)"])

@@ -8,11 +8,9 @@ import Glibc
 ///
 /// The cluster is created once under `directory` (initdb, as the `postgres` user when Leopost
 /// runs as root, since initdb refuses root) and reused on later starts. It listens on a free
-/// loopback port with trust authentication for the local superuser, which is why it never
-/// listens beyond 127.0.0.1.
+/// loopback port only, and its superuser has a generated password (SCRAM) kept in the directory,
+/// so other local users cannot reach tenant data through it.
 public final class EmbeddedPostgres: Sendable {
-    /// The superuser URL of the `postgres` database (migrations, creating the Leopost database).
-    public let superuserURL: String
     /// The port it listens on.
     public let port: Int
     private let child: ChildProcess
@@ -32,9 +30,15 @@ public final class EmbeddedPostgres: Sendable {
                 ? ("/usr/bin/setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups"] + command)
                 : (command[0], Array(command.dropFirst()))
         }
+        let passwordFile = directory + "/superuser.password"
+        let password = try EmbeddedPassword.readOrCreate(at: passwordFile)
+        if runAsPostgres { try ChildProcess.runToCompletion("/bin/chown", ["postgres:postgres", passwordFile], what: "chown \(passwordFile)") }
         if !FileManager.default.fileExists(atPath: data + "/PG_VERSION") {
             logger.info("creating the embedded PostgreSQL cluster", metadata: ["leopost.postgres.data": "\(data)"])
-            let (program, arguments) = wrap([bin + "/initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
+            let (program, arguments) = wrap([
+                bin + "/initdb", "-D", data, "-U", "postgres", "--auth=scram-sha-256", "--pwfile=" + passwordFile,
+                "-E", "UTF8", "--locale=C.UTF-8",
+            ])
             try ChildProcess.runToCompletion(program, arguments, what: "initdb")
         }
         try stopLeftoverServer(data: data, logger: logger)
@@ -43,7 +47,7 @@ public final class EmbeddedPostgres: Sendable {
             bin + "/postgres", "-D", data, "-p", String(port), "-k", directory, "-c", "listen_addresses=127.0.0.1",
         ])
         let child = try ChildProcess(executable: program, arguments: arguments, logPath: directory + "/postgres.log")
-        let server = EmbeddedPostgres(port: port, child: child)
+        let server = EmbeddedPostgres(port: port, password: password, child: child)
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if (try? ChildProcess.runToCompletion(bin + "/pg_isready", ["-q", "-h", "127.0.0.1", "-p", String(port)], what: "pg_isready")) != nil {
@@ -57,17 +61,22 @@ public final class EmbeddedPostgres: Sendable {
         throw EmbeddedServerError(code: .notReady, message: "PostgreSQL in \(data) did not start:\n\(child.logTail())")
     }
 
-    private init(port: Int, child: ChildProcess) {
+    private init(port: Int, password: String, child: ChildProcess) {
         self.port = port
+        self.password = password
         self.child = child
-        self.superuserURL = "postgres://postgres@127.0.0.1:\(port)/postgres"
     }
+
+    private let password: String
+
+    /// The superuser URL of the `postgres` database (migrations, creating the Leopost database).
+    public var superuserURL: String { url(database: "postgres") }
 
     /// The server's process id (the postmaster's, not a wrapper's).
     public var pid: Int32 { child.pid }
 
     /// The same server's URL for another database.
-    public func url(database: String) -> String { "postgres://postgres@127.0.0.1:\(port)/\(database)" }
+    public func url(database: String) -> String { "postgres://postgres:\(password)@127.0.0.1:\(port)/\(database)" }
 
     /// Stops the server with a fast shutdown (SIGINT): open transactions roll back, data is kept.
     public func stop() async {

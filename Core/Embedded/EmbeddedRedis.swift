@@ -27,16 +27,18 @@ public final class EmbeddedRedis: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         stopLeftoverServer(pidFile: directory + "/redis.pid", directory: directory, logger: logger)
         let port = try port ?? FreePort.loopback()
+        let password = try EmbeddedPassword.readOrCreate(at: directory + "/password")
         let child = try ChildProcess(
             executable: executable,
             arguments: [
                 "--port", String(port), "--bind", "127.0.0.1", "--dir", directory,
                 "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
                 "--daemonize", "no", "--protected-mode", "yes", "--pidfile", directory + "/redis.pid",
+                "--requirepass", password,
             ],
             logPath: directory + "/redis.log"
         )
-        let url = RedisURL(host: "127.0.0.1", port: port)
+        let url = RedisURL(host: "127.0.0.1", port: port, password: password)
         let server = EmbeddedRedis(url: url, child: child)
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {

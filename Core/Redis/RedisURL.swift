@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a Redis server is and how to log in: parsed from `redis://[[user]:password@]host[:port][/db]`.
 ///
 /// Parsed once at start-up so a typo in `LEOPOST_REDIS_URL` fails before anything runs, with a
@@ -64,6 +66,16 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
         }
         guard !host.isEmpty else { throw invalid("the host is missing") }
         self.init(host: host, port: port, username: username, password: password, database: database)
+    }
+
+    /// The full URL, password included, for handing to another process (never for logs).
+    public var urlString: String {
+        var userInfo = ""
+        if let password {
+            let encoded = password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? password
+            userInfo = (username ?? "") + ":" + encoded + "@"
+        }
+        return "redis://\(userInfo)\(host):\(port)/\(database)"
     }
 
     /// The URL without its password, safe for logs and error messages.
