@@ -20,7 +20,7 @@ public struct LeopostConfiguration: Sendable {
     public var databaseURL: String?
     /// `LEOPOST_HTTP_ADDR`, default `127.0.0.1:8080`.
     public var httpAddress: Address
-    /// `LEOPOST_DATA_DIR`, default `./.leopost`: embedded servers' data and generated secrets.
+    /// `LEOPOST_DATA_DIR`, default `./.leopost` (made absolute): embedded servers' data and generated secrets.
     public var dataDirectory: String
     /// `LEOPOST_MASTER_KEY` (64 hex characters); generated into the data directory when absent.
     public var masterKeyHex: String?
@@ -52,7 +52,12 @@ public struct LeopostConfiguration: Sendable {
             databaseURL = text
         }
         httpAddress = try Self.address(value("LEOPOST_HTTP_ADDR") ?? "127.0.0.1:8080")
-        dataDirectory = value("LEOPOST_DATA_DIR") ?? "./.leopost"
+        // Absolute from here on: PostgreSQL changes into its data directory, so a relative socket
+        // or data path would no longer point where Leopost put it.
+        dataDirectory = URL(
+            fileURLWithPath: value("LEOPOST_DATA_DIR") ?? ".leopost",
+            relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+        ).standardizedFileURL.path
         if let key = value("LEOPOST_MASTER_KEY") {
             guard key.count == 64, key.allSatisfy(\.isHexDigit) else {
                 throw ConfigurationError(variable: "LEOPOST_MASTER_KEY", message: "expected 64 hexadecimal characters (32 bytes), e.g. from `openssl rand -hex 32`")
