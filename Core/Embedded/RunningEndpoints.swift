@@ -35,7 +35,9 @@ public struct RunningEndpoints: Codable, Sendable, Equatable {
     /// Writes the record (readable by the owner only: the URLs carry no password, but say where to knock).
     public func write(dataDirectory: String) throws {
         let data = try JSONEncoder().encode(self)
-        FileManager.default.createFile(atPath: Self.path(in: dataDirectory), contents: data, attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: Self.path(in: dataDirectory), contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw EmbeddedServerError(code: .startFailed, message: "could not write \(Self.path(in: dataDirectory))")
+        }
     }
 
     /// Removes the record at shutdown.

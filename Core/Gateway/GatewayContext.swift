@@ -1,5 +1,5 @@
 public import Hummingbird
-public import Logging
+import Logging
 
 /// Per-request state of the gateway: the authenticated tenant and the body limit.
 public struct GatewayContext: RequestContext {

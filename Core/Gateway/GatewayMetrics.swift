@@ -13,12 +13,28 @@ public struct GatewayMetrics: Sendable {
         self.registry = registry
     }
 
+    /// `http_server_requests_total` (OpenTelemetry's `http.server.request` counter in Prometheus spelling).
+    static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "http", subsystem: "server", metricName: "requests", unitName: "total",
+            helpText: "HTTP requests answered, by route and status"
+        )
+    }
+
+    /// `http_server_request_duration_seconds`.
+    static var requestDuration: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "http", subsystem: "server", metricName: "request_duration", unitName: "seconds",
+            helpText: "Time to answer an HTTP request"
+        )
+    }
+
     /// Counts a finished HTTP request and records how long it took.
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
         let labels = [("method", method), ("route", route), ("status", String(status))]
-        registry.makeCounter(name: "http_server_requests_total", labels: labels).increment()
+        registry.makeCounter(descriptor: Self.requests, labels: labels).increment()
         registry.makeDurationHistogram(
-            name: "http_server_request_duration_seconds",
+            descriptor: Self.requestDuration,
             labels: [("method", method), ("route", route)],
             buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2), .seconds(10)]
         ).record(duration)

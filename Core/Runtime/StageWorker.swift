@@ -117,6 +117,9 @@ public final class StageWorker: Service, Sendable {
     ) async {
         var slotFreed = completions.makeAsyncIterator()
         var nextReclaim = ContinuousClock.now
+        // XAUTOCLAIM scans a bounded slice of the pending list per call; the cursor carries the
+        // scan over the whole list across calls, so a stale entry behind many live ones is found too.
+        var reclaimCursor = "0-0"
         var backoff = Backoff()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let free = configuration.concurrency - inFlight.withLock(\.count)
@@ -127,8 +130,8 @@ public final class StageWorker: Service, Sendable {
             do {
                 var entries: [StreamEntry] = []
                 if ContinuousClock.now >= nextReclaim {
-                    entries = try await reclaim(limit: free)
-                    nextReclaim = .now + configuration.visibilityTimeout / 2
+                    (entries, reclaimCursor) = try await reclaim(limit: free, from: reclaimCursor)
+                    if reclaimCursor == "0-0" { nextReclaim = .now + configuration.visibilityTimeout / 2 }
                 }
                 if entries.isEmpty { entries = try await read(limit: free) }
                 backoff.reset()
@@ -165,14 +168,16 @@ public final class StageWorker: Service, Sendable {
     }
 
     /// Takes over entries another worker left pending longer than the visibility timeout.
-    private func reclaim(limit: Int) async throws -> [StreamEntry] {
+    /// Returns the entries taken and the cursor to continue from ("0-0" once the scan is complete).
+    private func reclaim(limit: Int, from cursor: String) async throws -> ([StreamEntry], String) {
         let reply = try await redis.send(
             RedisCommand(
                 "XAUTOCLAIM", keys.stream, keys.group, configuration.consumerName,
-                Int(configuration.visibilityTimeout.milliseconds), "0-0", "COUNT", limit
+                Int(configuration.visibilityTimeout.milliseconds), cursor, "COUNT", limit
             )
         )
-        guard let parts = reply.array, parts.count >= 2 else { return [] }
+        guard let parts = reply.array, parts.count >= 2 else { return ([], "0-0") }
+        let next = parts[0].string ?? "0-0"
         if parts.count >= 3, let deleted = parts[2].array, !deleted.isEmpty {
             logger.error("pending stream entries were trimmed before they were handled", metadata: ["leopost.stage.lost": "\(deleted.count)"])
         }
@@ -181,7 +186,7 @@ public final class StageWorker: Service, Sendable {
             logger.info("reclaimed stale stage entries", metadata: ["leopost.stage.reclaimed": "\(entries.count)"])
             entries = try await withDeliveryCounts(entries)
         }
-        return entries
+        return (entries, next)
     }
 
     /// Marks entries that were delivered more often than the attempt limit: each delivery that

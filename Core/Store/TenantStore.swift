@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Tenants and their API keys in PostgreSQL, always through the tenant door.
 public struct TenantStore: Sendable {

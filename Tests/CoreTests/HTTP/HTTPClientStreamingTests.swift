@@ -91,7 +91,7 @@ struct HTTPClientStreamingTests {
         try await withTestHTTPServer(router: HTTPTestRoutes.router()) { port in
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/stall")
             request.totalTimeout = .milliseconds(400)
-            await HTTPClient.withHTTPClient(logger: logger) { client in
+            _ = await HTTPClient.withHTTPClient(logger: logger) { client in
                 // On a loaded machine the limit may pass before the head arrives; either way it is totalTimeout.
                 await #expect(throws: HTTPClientError.totalTimeout) {
                     let response = try await client.stream(request)
