@@ -49,6 +49,12 @@ let package = Package(
             resources: [],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "LeopostProviders",
+            dependencies: ["LeopostCore"],
+            path: "Providers",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "leopost",
             dependencies: [
@@ -105,6 +111,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/Benchmarks",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProvidersTests",
+            dependencies: [
+                "LeopostCore", "LeopostProviders", "LeopostTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/ProvidersTests",
             swiftSettings: swiftSettings
         ),
     ]

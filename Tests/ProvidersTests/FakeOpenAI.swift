@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// A local stand-in for OpenAI's Chat Completions endpoint, speaking its documented wire format:
+/// `chat.completion.chunk` events as SSE, a usage chunk with `include_usage`, `data: [DONE]`, and
+/// error bodies `{"error": {"message", "type", "param", "code"}}`. The model name picks the behaviour.
+enum FakeOpenAI {
+    static func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("/v1/chat/completions") { request, context -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] ?? [:]
+            guard request.headers[.authorization] == "Bearer sk-test" else {
+                return error(401, type: "invalid_request_error", code: "invalid_api_key", message: "Incorrect API key provided")
+            }
+            guard json["stream"] as? Bool == true, (json["stream_options"] as? [String: Any])?["include_usage"] as? Bool == true else {
+                return error(400, type: "invalid_request_error", code: nil, message: "expected stream with include_usage")
+            }
+            switch json["model"] as? String ?? "" {
+            case "quota":
+                return error(429, type: "insufficient_quota", code: "insufficient_quota", message: "You exceeded your current quota")
+            case "ratelimit":
+                var response = error(429, type: "requests", code: "rate_limit_exceeded", message: "Rate limit reached")
+                response.headers[.retryAfter] = "7"
+                return response
+            case "context":
+                return error(400, type: "invalid_request_error", code: "context_length_exceeded", message: "maximum context length is 8192 tokens")
+            case "html":
+                return Response(status: .badGateway, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: "<html><body>502 Bad Gateway</body></html>")))
+            case "truncated":
+                return stream([chunk(content: "Hel"), chunk(content: "lo"), "data: {\"choices\": [{\"delta\": {\"cont\n\n"], done: true)
+            case "dies":
+                return stream([chunk(content: "Hel"), chunk(content: "lo")], done: false)
+            case "midstream-error":
+                return stream([chunk(content: "Hel"), "data: {\"error\": {\"message\": \"The server had an error\", \"type\": \"server_error\", \"code\": \"server_error\"}}\n\n"], done: false)
+            default:
+                return stream(
+                    [
+                        ": keep-alive comment\n\n",
+                        chunk(role: "assistant", content: ""), chunk(content: "Hello"), chunk(content: ", world"),
+                        chunk(finish: "stop"),
+                        "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[],"
+                            + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11,\"prompt_tokens_details\":{\"cached_tokens\":4},"
+                            + "\"completion_tokens_details\":{\"reasoning_tokens\":0}}}\r\n\r\n",
+                    ],
+                    done: true
+                )
+            }
+        }
+        return router
+    }
+
+    static func chunk(role: String? = nil, content: String? = nil, finish: String? = nil) -> String {
+        var delta: [String: String] = [:]
+        if let role { delta["role"] = role }
+        if let content { delta["content"] = content }
+        let choice: [String: Any] = ["index": 0, "delta": delta, "logprobs": NSNull(), "finish_reason": finish.map { $0 as Any } ?? NSNull()]
+        let object: [String: Any] = [
+            "id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1_694_268_190, "model": "gpt-4o-mini",
+            "system_fingerprint": "fp_44709d6fcb", "choices": [choice],
+        ]
+        let data = try! JSONSerialization.data(withJSONObject: object)
+        return "data: " + String(decoding: data, as: UTF8.self) + "\n\n"
+    }
+
+    static func stream(_ events: [String], done: Bool) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream"],
+            body: ResponseBody { writer in
+                for event in events {
+                    // Split each event in two writes, so the client sees events cut mid-line.
+                    let bytes = Array(event.utf8)
+                    let half = bytes.count / 2
+                    try await writer.write(ByteBuffer(bytes: bytes[..<half]))
+                    try await writer.write(ByteBuffer(bytes: bytes[half...]))
+                }
+                if done { try await writer.write(ByteBuffer(string: "data: [DONE]\n\n")) }
+                try await writer.finish(nil)
+            }
+        )
+    }
+
+    static func error(_ status: Int, type: String, code: String?, message: String) -> Response {
+        let object: [String: Any] = ["error": ["message": message, "type": type, "param": NSNull(), "code": code.map { $0 as Any } ?? NSNull()]]
+        let data = try! JSONSerialization.data(withJSONObject: object)
+        return Response(
+            status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+}
