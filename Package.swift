@@ -118,6 +118,7 @@ let package = Package(
             dependencies: [
                 "LeopostCore", "LeopostProviders", "LeopostTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

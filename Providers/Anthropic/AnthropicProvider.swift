@@ -1,0 +1,165 @@
+import Foundation
+public import LeopostCore
+import Synchronization
+
+/// Anthropic's Messages API with streaming.
+///
+/// Usage arrives twice: input tokens in `message_start`, and a cumulative output count in each
+/// `message_delta`; the adapter yields the running total, so the last `usage` event is the bill
+/// (never a sum). An `error` event under HTTP 200 (`overloaded_error` mid-stream) is thrown with
+/// its typed code, after the deltas already sent.
+public struct AnthropicProvider: AIProvider {
+    /// Where and how to call.
+    public struct Configuration: Sendable {
+        /// `https://api.anthropic.com`, or an override (`ANTHROPIC_BASE_URL`).
+        public var baseURL: String
+        /// The `x-api-key`.
+        public var apiKey: String
+        /// The `anthropic-version` header.
+        public var version: String
+        /// The time allowed until the response head.
+        public var firstByteTimeout: Duration
+        /// The time allowed for the whole answer.
+        public var totalTimeout: Duration
+
+        /// Creates a configuration.
+        public init(
+            baseURL: String = "https://api.anthropic.com",
+            apiKey: String,
+            version: String = "2023-06-01",
+            firstByteTimeout: Duration = .seconds(30),
+            totalTimeout: Duration = .seconds(300)
+        ) {
+            self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+            self.apiKey = apiKey
+            self.version = version
+            self.firstByteTimeout = firstByteTimeout
+            self.totalTimeout = totalTimeout
+        }
+    }
+
+    /// `anthropic`.
+    public let kind = "anthropic"
+    private let configuration: Configuration
+    private let http: HTTPClient
+
+    /// Creates the adapter over the process's HTTP client.
+    public init(configuration: Configuration, http: HTTPClient) {
+        self.configuration = configuration
+        self.http = http
+    }
+
+    public func stream(_ request: ChatRequest) async throws -> AsyncThrowingStream<ChatEvent, any Error> {
+        let system = request.messages.filter { $0.role == .system }.map(\.content).joined(separator: "\n\n")
+        let body = AnthropicWire.Request(
+            model: request.model,
+            max_tokens: request.maxTokens,
+            system: system.isEmpty ? nil : system,
+            messages: request.messages.filter { $0.role != .system }.map { .init(role: $0.role.rawValue, content: $0.content) },
+            temperature: request.temperature,
+            stream: true
+        )
+        let headers: HTTPClientHeaders = [
+            "Content-Type": "application/json", "Accept": "text/event-stream",
+            "x-api-key": configuration.apiKey, "anthropic-version": configuration.version,
+        ]
+        var call = HTTPClientRequest(method: "POST", url: configuration.baseURL + "/v1/messages", headers: headers, body: Array(try JSONEncoder().encode(body)))
+        call.firstByteTimeout = configuration.firstByteTimeout
+        call.totalTimeout = configuration.totalTimeout
+        let response: HTTPClientStreamingResponse
+        do {
+            response = try await http.stream(call)
+        } catch let error as HTTPClientError {
+            throw ProviderError(fromTransport: error, provider: kind)
+        }
+        guard response.status == 200 else {
+            let text = (try? await response.body.collect(upTo: 64 * 1024)) ?? []
+            let detail = try? JSONDecoder().decode(AnthropicWire.ErrorBody.self, from: Data(text)).error
+            throw Self.error(status: response.status, detail: detail, retryAfter: Self.retryAfter(response.headers), provider: kind)
+        }
+        let kind = self.kind
+        let usage = Mutex(TokenUsage(input: 0, output: 0))
+        return ServerSentEventChatStream.make(
+            body: response.body, provider: kind, requiresEnd: true,
+            isEnd: { $0.event == "message_stop" },
+            decode: { event in try Self.decode(event, usage: usage, provider: kind) }
+        )
+    }
+
+    static func decode(_ event: ServerSentEvent, usage: borrowing Mutex<TokenUsage>, provider: String) throws -> [ChatEvent] {
+        let payload: AnthropicWire.Event
+        do {
+            payload = try JSONDecoder().decode(AnthropicWire.Event.self, from: Data(event.data.utf8))
+        } catch {
+            throw ProviderError(code: .malformedResponse, message: "a stream event is not the documented JSON", provider: provider)
+        }
+        switch payload.type {
+        case "message_start":
+            let counted = payload.message?.usage
+            let total = usage.withLock { usage in
+                usage.input = (counted?.input_tokens ?? 0) + (counted?.cache_read_input_tokens ?? 0)
+                usage.cacheRead = counted?.cache_read_input_tokens ?? 0
+                usage.output = counted?.output_tokens ?? 0
+                return usage
+            }
+            return [.usage(total)]
+        case "content_block_delta":
+            guard payload.delta?.type == "text_delta", let text = payload.delta?.text, !text.isEmpty else { return [] }
+            return [.delta(text)]
+        case "message_delta":
+            var events: [ChatEvent] = []
+            if let output = payload.usage?.output_tokens {
+                // Cumulative: replaces the count so far, never adds to it.
+                events.append(.usage(usage.withLock { usage in
+                    usage.output = output
+                    return usage
+                }))
+            }
+            if let reason = payload.delta?.stop_reason {
+                switch reason {
+                case "end_turn", "stop_sequence": events.append(.finished(.stop))
+                case "max_tokens": events.append(.finished(.length))
+                case "refusal": events.append(.finished(.contentFilter))
+                default: events.append(.finished(.other))
+                }
+            }
+            return events
+        case "error":
+            throw error(status: 200, detail: payload.error, retryAfter: nil, provider: provider)
+        default:
+            return []  // ping, content_block_start/stop and event types added later
+        }
+    }
+
+    /// Maps Anthropic's status and typed `error.type` (never the message) onto `ProviderError`.
+    static func error(status: Int, detail: AnthropicWire.ErrorBody.Detail?, retryAfter: Duration?, provider: String) -> ProviderError {
+        let message = detail?.message ?? "HTTP \(status) without an error body"
+        func make(_ code: ProviderError.Code) -> ProviderError {
+            ProviderError(code: code, message: message, provider: provider, status: status, retryAfter: retryAfter)
+        }
+        switch detail?.type {
+        case "overloaded_error": return make(.overloaded)
+        case "rate_limit_error": return make(.rateLimited)
+        case "billing_error": return make(.quotaExhausted)
+        case "authentication_error", "permission_error": return make(.authentication)
+        case "request_too_large": return make(.contextTooLong)
+        case "api_error": return make(.server)
+        case "invalid_request_error", "not_found_error": return make(.badRequest)
+        default: break
+        }
+        switch status {
+        case 529: return make(.overloaded)
+        case 429: return make(.rateLimited)
+        case 402: return make(.quotaExhausted)
+        case 401, 403: return make(.authentication)
+        case 413: return make(.contextTooLong)
+        case 500...599: return make(.server)
+        case 400...499: return make(.badRequest)
+        default: return make(.malformedResponse)
+        }
+    }
+
+    static func retryAfter(_ headers: HTTPClientHeaders) -> Duration? {
+        headers.first(name: "retry-after").flatMap(Double.init).map { .milliseconds(Int64($0 * 1000)) }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// A local stand-in for Anthropic's Messages API, speaking its documented stream: `message_start`
+/// (input usage), `content_block_*`, `ping`, `message_delta` (cumulative output usage, stop reason),
+/// `message_stop`, and `error` events; error bodies `{"type":"error","error":{"type","message"}}`.
+enum FakeAnthropic {
+    static func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("/v1/messages") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] ?? [:]
+            guard request.headers[HTTPField.Name("x-api-key")!] == "sk-ant-test" else {
+                return error(401, type: "authentication_error", message: "invalid x-api-key")
+            }
+            guard request.headers[HTTPField.Name("anthropic-version")!] == "2023-06-01", json["stream"] as? Bool == true,
+                json["system"] as? String == "Brand: Acme", (json["messages"] as? [[String: Any]])?.count == 1
+            else {
+                return error(400, type: "invalid_request_error", message: "unexpected request shape")
+            }
+            switch json["model"] as? String ?? "" {
+            case "overloaded": return error(529, type: "overloaded_error", message: "Overloaded")
+            case "ratelimit":
+                var response = error(429, type: "rate_limit_error", message: "Number of request tokens has exceeded your per-minute rate limit")
+                response.headers[.retryAfter] = "12"
+                return response
+            case "overloaded-midstream":
+                return stream([start(input: 25), delta("Hel"), delta("lo"), event("error", #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#)])
+            case "cut":
+                return stream([start(input: 25), delta("Hel"), delta("lo")])
+            default:
+                return stream([
+                    start(input: 25), event("content_block_start", #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#),
+                    event("ping", #"{"type": "ping"}"#), delta("Hello"), delta(", world"),
+                    event("message_delta", #"{"type":"message_delta","delta":{"stop_reason":null,"stop_sequence":null},"usage":{"output_tokens":2}}"#),
+                    event("content_block_stop", #"{"type":"content_block_stop","index":0}"#),
+                    event("message_delta", #"{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":15}}"#),
+                    event("message_stop", #"{"type":"message_stop"}"#),
+                ])
+            }
+        }
+        return router
+    }
+
+    static func event(_ name: String, _ data: String) -> String { "event: \(name)\ndata: \(data)\n\n" }
+
+    static func start(input: Int) -> String {
+        event(
+            "message_start",
+            #"{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","content":[],"model":"claude-sonnet-4-5","stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":"#
+                + "\(input)" + #","cache_read_input_tokens":5,"output_tokens":1}}}"#
+        )
+    }
+
+    static func delta(_ text: String) -> String {
+        event("content_block_delta", #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":""# + text + #""}}"#)
+    }
+
+    static func stream(_ events: [String]) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/event-stream"],
+            body: ResponseBody { writer in
+                for event in events { try await writer.write(ByteBuffer(string: event)) }
+                try await writer.finish(nil)
+            }
+        )
+    }
+
+    static func error(_ status: Int, type: String, message: String) -> Response {
+        let text = #"{"type":"error","error":{"type":""# + type + #"","message":""# + message + #""}}"#
+        return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
