@@ -88,9 +88,10 @@ final class BlockingConnectionPool<Connection: BlockingPoolConnection>: @uncheck
                 return Result { try body(connection) }
             }
         } catch {
-            // The threads refused the work (the pool is shutting down): the lease is still ours.
+            // The threads refused the work (the pool is shutting down, or the task was cancelled
+            // before the work started): the lease is still ours.
             if let leased { release(leased) } else { openFailed() }
-            throw closedError()
+            throw error is CancellationError ? error : closedError()
         }
         return try outcome.get()
     }

@@ -59,6 +59,9 @@ struct PostgresPoolTests {
                     if try left.singleRow?.decode(Int.self, column: "n") == 0 { break }
                     try await Task.sleep(for: .milliseconds(10))
                 }
+                // A backend leaves pg_stat_activity a moment before its socket is closed; the pool can
+                // only see a broken idle connection once the close has reached this side.
+                try await Task.sleep(for: .milliseconds(200))
                 let value = try await pool.query("SELECT 42 AS answer").singleRow?.decode(Int.self, column: "answer")
                 #expect(value == 42)
                 async let third = pool.query("SELECT 1 AS one")
@@ -71,7 +74,7 @@ struct PostgresPoolTests {
     @Test func closedPoolRefusesWorkAndFailsWaiters() async throws {
         let pool = PostgresPool(configuration: try PostgresTestDatabase.configuration(maxConnections: 1),
                                 logger: PostgresTestDatabase.logger)
-        let holder = try await Self.holdOnlyConnection(of: pool, seconds: 0.3)
+        let holder = try await Self.holdOnlyConnection(of: pool, seconds: 2)
         let waiter = Task { try await pool.query("SELECT 1") }
         try await Task.sleep(for: .milliseconds(50))
         await pool.close()
@@ -84,7 +87,7 @@ struct PostgresPoolTests {
 
     @Test func cancelledWaiterLeavesTheQueue() async throws {
         try await PostgresTestDatabase.withPool(maxConnections: 1) { pool in
-            let holder = try await Self.holdOnlyConnection(of: pool, seconds: 0.3)
+            let holder = try await Self.holdOnlyConnection(of: pool, seconds: 2)
             let waiter = Task { try await pool.query("SELECT 1") }
             try await Task.sleep(for: .milliseconds(20))
             waiter.cancel()
