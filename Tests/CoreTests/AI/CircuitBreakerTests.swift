@@ -1,0 +1,45 @@
+import LeopostCore
+import LeopostTestSupport
+import Testing
+
+@Suite("Circuit breaker shared through Redis")
+struct CircuitBreakerTests {
+    let logger = TestEnvironment.logger()
+
+    @Test func opensAfterTheThresholdHalfOpensAfterTheCooldownAndClosesOnSuccess() async throws {
+        let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
+        let provider = TestEnvironment.uniqueName("openai")
+        let breaker = CircuitBreaker(redis: redis, configuration: .init(failureThreshold: 3, cooldown: .seconds(1), probeTimeout: .seconds(5)))
+        // Another process sees the same circuit.
+        let other = CircuitBreaker(redis: redis, configuration: .init(failureThreshold: 3, cooldown: .seconds(1), probeTimeout: .seconds(5)))
+        for _ in 0..<2 { try await breaker.record(provider, success: false) }
+        #expect(try await breaker.acquire(provider) == .call)
+        try await breaker.record(provider, success: false)
+        #expect(try await breaker.state(provider) == "open")
+        #expect(try await other.acquire(provider) == .refused)
+        try await Task.sleep(for: .milliseconds(1200))
+        // Exactly one of two racing processes gets to probe.
+        async let first = breaker.acquire(provider)
+        async let second = other.acquire(provider)
+        let permissions = try await [first, second]
+        #expect(permissions.filter { $0 == .probe }.count == 1)
+        #expect(permissions.filter { $0 == .refused }.count == 1)
+        try await breaker.record(provider, success: true)
+        #expect(try await other.acquire(provider) == .call)
+        #expect(try await breaker.state(provider) == "closed")
+        await redis.close()
+    }
+
+    @Test func aFailedProbeOpensTheCircuitAgain() async throws {
+        let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
+        let provider = TestEnvironment.uniqueName("anthropic")
+        let breaker = CircuitBreaker(redis: redis, configuration: .init(failureThreshold: 1, cooldown: .seconds(1)))
+        try await breaker.record(provider, success: false)
+        try await Task.sleep(for: .milliseconds(1200))
+        #expect(try await breaker.acquire(provider) == .probe)
+        try await breaker.record(provider, success: false)
+        #expect(try await breaker.acquire(provider) == .refused)
+        #expect(try await breaker.state(provider) == "open")
+        await redis.close()
+    }
+}
