@@ -1,0 +1,161 @@
+/// An ordered list of providers for one task (`chat`, `draft`, ...), tried in turn.
+///
+/// Retries a retryable failure on the same entry with backoff (honouring `Retry-After`), falls back
+/// to the next entry on the configured codes, and skips entries whose circuit is open — but only
+/// until the first token has reached the caller. After that a failure ends the answer: a user who
+/// has seen half an answer must not see another model start over. Every attempt is recorded with
+/// its outcome and usage, so the caller can write usage records that say why a fallback happened.
+public struct ProviderChain: Sendable {
+    /// One entry of the chain.
+    public struct Entry: Sendable {
+        /// A stable name for the entry's provider endpoint: the circuit breaker's key.
+        public var name: String
+        /// The adapter.
+        public var provider: any AIProvider
+        /// The model to ask for.
+        public var model: String
+
+        /// Creates an entry.
+        public init(name: String, provider: any AIProvider, model: String) {
+            self.name = name
+            self.provider = provider
+            self.model = model
+        }
+    }
+
+    /// What happened to one attempt.
+    public struct Attempt: Sendable, Equatable {
+        /// The entry's name.
+        public var entry: String
+        /// The model asked.
+        public var model: String
+        /// `nil` when this attempt produced the answer's first token; otherwise why it failed.
+        public var failure: ProviderError.Code?
+        /// Usage the provider reported before failing (input tokens already billed).
+        public var usage: TokenUsage?
+    }
+
+    /// The entries, in order.
+    public var entries: [Entry]
+    /// Retries of one entry before moving on.
+    public var retry: RetryPolicy
+    /// Codes that move on to the next entry.
+    public var fallbackOn: Set<ProviderError.Code>
+    /// Shared circuit state; `nil` disables circuit breaking.
+    public var breaker: CircuitBreaker?
+
+    /// Creates a chain.
+    public init(
+        entries: [Entry],
+        retry: RetryPolicy = RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(200), maxDelay: .seconds(5)),
+        fallbackOn: Set<ProviderError.Code> = [.rateLimited, .overloaded, .server, .timeout, .quotaExhausted, .contextTooLong, .malformedResponse],
+        breaker: CircuitBreaker? = nil
+    ) {
+        self.entries = entries
+        self.retry = retry
+        self.fallbackOn = fallbackOn
+        self.breaker = breaker
+    }
+
+    /// An answer under way: which entry gave it, what was tried before, and the events from the
+    /// first token on.
+    public struct Answer: Sendable {
+        /// Every attempt, the answering one last.
+        public let attempts: [Attempt]
+        /// The events of the answer, starting with everything the answering provider sent.
+        public let events: AsyncThrowingStream<ChatEvent, any Error>
+    }
+
+    /// Finds the first entry that starts answering.
+    /// - Throws: the last `ProviderError` when every entry failed or was skipped, or at once one
+    ///   whose code is not a fallback trigger (a bad request fails the same everywhere).
+    public func start(_ request: ChatRequest) async throws -> Answer {
+        var attempts: [Attempt] = []
+        var lastError = ProviderError(code: .server, message: "the chain has no entries", provider: "chain")
+        for entry in entries {
+            if let breaker, try await breaker.acquire(entry.name) == .refused {
+                attempts.append(Attempt(entry: entry.name, model: entry.model, failure: .overloaded, usage: nil))
+                lastError = ProviderError(code: .overloaded, message: "the circuit of \(entry.name) is open", provider: entry.provider.kind)
+                continue
+            }
+            var attempt = 1
+            while true {
+                var call = request
+                call.model = entry.model
+                do {
+                    let stream: AsyncThrowingStream<ChatEvent, any Error>
+                    do { stream = try await entry.provider.stream(call) } catch let error as ProviderError {
+                        throw StartFailure(error: error, usage: nil)
+                    }
+                    let (buffered, rest) = try await Self.firstToken(of: stream)
+                    try await breaker?.record(entry.name, success: true)
+                    attempts.append(Attempt(entry: entry.name, model: entry.model, failure: nil, usage: nil))
+                    return Answer(attempts: attempts, events: Self.replay(buffered, then: rest))
+                } catch let failure as StartFailure {
+                    let error = failure.error
+                    attempts.append(Attempt(entry: entry.name, model: entry.model, failure: error.code, usage: failure.usage))
+                    lastError = error
+                    if Self.countsAgainstHealth(error.code) { try await breaker?.record(entry.name, success: false) }
+                    if error.isRetryable, case .retry(let delay) = retry.decision(afterFailedAttempt: attempt, reason: "\(error)") {
+                        try await Task.sleep(for: max(delay, error.retryAfter ?? .zero))
+                        attempt += 1
+                        continue
+                    }
+                    guard fallbackOn.contains(error.code) else { throw error }
+                    break
+                }
+            }
+        }
+        throw lastError
+    }
+
+    /// A context too long or a refused request says nothing about the provider's health.
+    static func countsAgainstHealth(_ code: ProviderError.Code) -> Bool {
+        ![.contextTooLong, .badRequest, .contentFiltered, .cancelled, .authentication].contains(code)
+    }
+
+    /// A failure before the first token, with what the provider had already reported.
+    struct StartFailure: Error {
+        let error: ProviderError
+        let usage: TokenUsage?
+    }
+
+    /// Reads until the first text delta (or the end), so failures before it can still fall back.
+    static func firstToken(
+        of stream: AsyncThrowingStream<ChatEvent, any Error>
+    ) async throws -> ([ChatEvent], AsyncThrowingStream<ChatEvent, any Error>.AsyncIterator) {
+        var iterator = stream.makeAsyncIterator()
+        var buffered: [ChatEvent] = []
+        var usage: TokenUsage?
+        do {
+            while let event = try await iterator.next() {
+                buffered.append(event)
+                if case .usage(let counted) = event { usage = counted }
+                if case .delta = event { break }
+            }
+        } catch let error as ProviderError {
+            throw StartFailure(error: error, usage: usage)
+        }
+        return (buffered, iterator)
+    }
+
+    /// Yields the buffered events, then the rest of the provider's stream.
+    static func replay(
+        _ buffered: [ChatEvent],
+        then rest: AsyncThrowingStream<ChatEvent, any Error>.AsyncIterator
+    ) -> AsyncThrowingStream<ChatEvent, any Error> {
+        final class State: @unchecked Sendable {
+            var buffered: [ChatEvent]
+            var rest: AsyncThrowingStream<ChatEvent, any Error>.AsyncIterator
+            init(_ buffered: [ChatEvent], _ rest: AsyncThrowingStream<ChatEvent, any Error>.AsyncIterator) {
+                self.buffered = buffered
+                self.rest = rest
+            }
+        }
+        let state = State(buffered, rest)
+        return AsyncThrowingStream(unfolding: {
+            if !state.buffered.isEmpty { return state.buffered.removeFirst() }
+            return try await state.rest.next()
+        })
+    }
+}
