@@ -1,4 +1,6 @@
+import Foundation
 public import Hummingbird
+import NIOCore
 public import Logging
 
 /// The HTTP gateway: Hummingbird with Leopost's middleware stack and the routes every deployment has.
@@ -44,6 +46,18 @@ public struct Gateway {
             var fields = ["tenant_id": identity.tenantID.description]
             if case .token(let user) = identity.credential { fields["user"] = user }
             return HealthRoutes.json(fields)
+        }
+        let usage = UsageStore(pool: dependencies.postgres)
+        authenticated.get("usage") { request, context -> Response in
+            let identity = try context.requireIdentity()
+            let days = request.uri.queryParameters.get("days").map { Int($0) } ?? 30
+            guard let days, (1...400).contains(days) else { throw APIError.badRequest("days must be a number from 1 to 400") }
+            let lines = try await usage.report(tenant: identity.tenantID, days: days)
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = .sortedKeys
+            let body = try encoder.encode(["days": lines])
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
         self.router = router
     }

@@ -22,5 +22,6 @@ public struct Migration: Sendable {
     public static let all: [Migration] = [
         .initialSchema,
         .tenantIsolation,
+        .usageDetails,
     ]
 }

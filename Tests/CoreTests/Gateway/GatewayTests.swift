@@ -121,6 +121,19 @@ struct GatewayTests {
         }
     }
 
+    @Test func usageIsReportedForTheCallersTenantOnly() async throws {
+        try await withGateway { client, tenant, _, _ in
+            try await client.execute(uri: "/v1/usage?days=7", method: .get, headers: [.authorization: "Bearer \(tenant.apiKey)"]) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == #"{"days":[]}"#)
+            }
+            try await client.execute(uri: "/v1/usage?days=zero", method: .get, headers: [.authorization: "Bearer \(tenant.apiKey)"]) { response in
+                #expect(response.status == .badRequest)
+            }
+            try await client.execute(uri: "/v1/usage", method: .get) { #expect($0.status == .unauthorized) }
+        }
+    }
+
     @Test func metricsCountRequestsByRouteAndStatus() async throws {
         try await withGateway { client, _, _, _ in
             try await client.execute(uri: "/healthz", method: .get) { _ in }
