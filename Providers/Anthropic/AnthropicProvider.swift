@@ -9,43 +9,23 @@ import Synchronization
 /// (never a sum). An `error` event under HTTP 200 (`overloaded_error` mid-stream) is thrown with
 /// its typed code, after the deltas already sent.
 public struct AnthropicProvider: AIProvider {
-    /// Where and how to call.
-    public struct Configuration: Sendable {
-        /// `https://api.anthropic.com`, or an override (`ANTHROPIC_BASE_URL`).
-        public var baseURL: String
-        /// The `x-api-key`.
-        public var apiKey: String
-        /// The `anthropic-version` header.
-        public var version: String
-        /// The time allowed until the response head.
-        public var firstByteTimeout: Duration
-        /// The time allowed for the whole answer.
-        public var totalTimeout: Duration
+    /// Where and how to call (the key goes in `x-api-key`).
+    public typealias Configuration = ProviderEndpoint
 
-        /// Creates a configuration.
-        public init(
-            baseURL: String = "https://api.anthropic.com",
-            apiKey: String,
-            version: String = "2023-06-01",
-            firstByteTimeout: Duration = .seconds(30),
-            totalTimeout: Duration = .seconds(300)
-        ) {
-            self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-            self.apiKey = apiKey
-            self.version = version
-            self.firstByteTimeout = firstByteTimeout
-            self.totalTimeout = totalTimeout
-        }
-    }
+    /// Anthropic's API.
+    public static let defaultBaseURL = "https://api.anthropic.com"
 
     /// `anthropic`.
     public let kind = "anthropic"
     private let configuration: Configuration
+    private let version: String
     private let http: HTTPClient
 
     /// Creates the adapter over the process's HTTP client.
-    public init(configuration: Configuration, http: HTTPClient) {
+    /// - Parameter version: the `anthropic-version` header.
+    public init(configuration: Configuration, version: String = "2023-06-01", http: HTTPClient) {
         self.configuration = configuration
+        self.version = version
         self.http = http
     }
 
@@ -59,28 +39,17 @@ public struct AnthropicProvider: AIProvider {
             temperature: request.temperature,
             stream: true
         )
-        let headers: HTTPClientHeaders = [
-            "Content-Type": "application/json", "Accept": "text/event-stream",
-            "x-api-key": configuration.apiKey, "anthropic-version": configuration.version,
-        ]
-        var call = HTTPClientRequest(method: "POST", url: configuration.baseURL + "/v1/messages", headers: headers, body: Array(try JSONEncoder().encode(body)))
-        call.firstByteTimeout = configuration.firstByteTimeout
-        call.totalTimeout = configuration.totalTimeout
-        let response: HTTPClientStreamingResponse
-        do {
-            response = try await http.stream(call)
-        } catch let error as HTTPClientError {
-            throw ProviderError(fromTransport: error, provider: kind)
-        }
-        guard response.status == 200 else {
-            let text = (try? await response.body.collect(upTo: 64 * 1024)) ?? []
+        let headers: HTTPClientHeaders = ["x-api-key": configuration.apiKey ?? "", "anthropic-version": version]
+        let responseBody = try await StreamingCall.start(
+            http: http, endpoint: configuration, url: configuration.baseURL + "/v1/messages", headers: headers, body: body, provider: kind
+        ) { [kind] status, text, headers in
             let detail = try? JSONDecoder().decode(AnthropicWire.ErrorBody.self, from: Data(text)).error
-            throw Self.error(status: response.status, detail: detail, retryAfter: Self.retryAfter(response.headers), provider: kind)
+            return Self.error(status: status, detail: detail, retryAfter: Self.retryAfter(headers), provider: kind)
         }
         let kind = self.kind
         let usage = Mutex(TokenUsage(input: 0, output: 0))
         return ServerSentEventChatStream.make(
-            body: response.body, provider: kind, requiresEnd: true,
+            body: responseBody, provider: kind, requiresEnd: true,
             isEnd: { $0.event == "message_stop" },
             decode: { event in try Self.decode(event, usage: usage, provider: kind) }
         )

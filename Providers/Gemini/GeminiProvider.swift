@@ -7,30 +7,11 @@ public import LeopostCore
 /// end marker, so an answer is complete only when a candidate reported its `finishReason`; a stream
 /// that ends without one was cut short.
 public struct GeminiProvider: AIProvider {
-    /// Where and how to call.
-    public struct Configuration: Sendable {
-        /// `https://generativelanguage.googleapis.com`, or an override (`GEMINI_BASE_URL`).
-        public var baseURL: String
-        /// The `x-goog-api-key`.
-        public var apiKey: String
-        /// The time allowed until the response head.
-        public var firstByteTimeout: Duration
-        /// The time allowed for the whole answer.
-        public var totalTimeout: Duration
+    /// Where and how to call (the key goes in `x-goog-api-key`).
+    public typealias Configuration = ProviderEndpoint
 
-        /// Creates a configuration.
-        public init(
-            baseURL: String = "https://generativelanguage.googleapis.com",
-            apiKey: String,
-            firstByteTimeout: Duration = .seconds(30),
-            totalTimeout: Duration = .seconds(300)
-        ) {
-            self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-            self.apiKey = apiKey
-            self.firstByteTimeout = firstByteTimeout
-            self.totalTimeout = totalTimeout
-        }
-    }
+    /// Google's Generative Language API.
+    public static let defaultBaseURL = "https://generativelanguage.googleapis.com"
 
     /// `gemini`.
     public let kind = "gemini"
@@ -56,24 +37,15 @@ public struct GeminiProvider: AIProvider {
             throw ProviderError(code: .badRequest, message: "the model name cannot be put in a URL", provider: kind)
         }
         let url = configuration.baseURL + "/v1beta/models/\(model):streamGenerateContent?alt=sse"
-        let headers: HTTPClientHeaders = ["Content-Type": "application/json", "Accept": "text/event-stream", "x-goog-api-key": configuration.apiKey]
-        var call = HTTPClientRequest(method: "POST", url: url, headers: headers, body: Array(try JSONEncoder().encode(body)))
-        call.firstByteTimeout = configuration.firstByteTimeout
-        call.totalTimeout = configuration.totalTimeout
-        let response: HTTPClientStreamingResponse
-        do {
-            response = try await http.stream(call)
-        } catch let error as HTTPClientError {
-            throw ProviderError(fromTransport: error, provider: kind)
-        }
-        guard response.status == 200 else {
-            let text = (try? await response.body.collect(upTo: 64 * 1024)) ?? []
+        let responseBody = try await StreamingCall.start(
+            http: http, endpoint: configuration, url: url, headers: ["x-goog-api-key": configuration.apiKey ?? ""], body: body, provider: kind
+        ) { [kind] status, text, _ in
             let detail = try? JSONDecoder().decode(GeminiWire.ErrorBody.self, from: Data(text)).error
-            throw Self.error(status: response.status, detail: detail, retryAfter: nil, provider: kind)
+            return Self.error(status: status, detail: detail, retryAfter: nil, provider: kind)
         }
         let kind = self.kind
         let events = ServerSentEventChatStream.make(
-            body: response.body, provider: kind, requiresEnd: false, isEnd: { _ in false },
+            body: responseBody, provider: kind, requiresEnd: false, isEnd: { _ in false },
             decode: { event in try Self.decode(event, provider: kind) }
         )
         return Self.requiringFinish(events, provider: kind)

@@ -7,30 +7,11 @@ public import LeopostCore
 /// charged from the provider's own count. A stream that ends without `[DONE]` is reported as cut
 /// short, so the caller charges what it counted instead of nothing.
 public struct OpenAIProvider: AIProvider {
-    /// Where and how to call.
-    public struct Configuration: Sendable {
-        /// `https://api.openai.com/v1`, or a compatible server's `/v1` URL.
-        public var baseURL: String
-        /// The bearer key; compatible servers often need none.
-        public var apiKey: String?
-        /// The time allowed until the response head; the first token follows it in SSE.
-        public var firstByteTimeout: Duration
-        /// The time allowed for the whole answer.
-        public var totalTimeout: Duration
+    /// Where and how to call; OpenAI's own API by default.
+    public typealias Configuration = ProviderEndpoint
 
-        /// Creates a configuration.
-        public init(
-            baseURL: String = "https://api.openai.com/v1",
-            apiKey: String? = nil,
-            firstByteTimeout: Duration = .seconds(30),
-            totalTimeout: Duration = .seconds(300)
-        ) {
-            self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-            self.apiKey = apiKey
-            self.firstByteTimeout = firstByteTimeout
-            self.totalTimeout = totalTimeout
-        }
-    }
+    /// OpenAI's API; any OpenAI-compatible server's `/v1` URL works in its place.
+    public static let defaultBaseURL = "https://api.openai.com/v1"
 
     /// `openai`.
     public let kind = "openai"
@@ -52,27 +33,17 @@ public struct OpenAIProvider: AIProvider {
             stream: true,
             stream_options: .init(include_usage: true)
         )
-        var headers: HTTPClientHeaders = ["Content-Type": "application/json", "Accept": "text/event-stream"]
+        var headers: HTTPClientHeaders = [:]
         if let key = configuration.apiKey { headers.add(name: "Authorization", value: "Bearer \(key)") }
-        var call = HTTPClientRequest(
-            method: "POST", url: configuration.baseURL + "/chat/completions", headers: headers, body: Array(try JSONEncoder().encode(body))
-        )
-        call.firstByteTimeout = configuration.firstByteTimeout
-        call.totalTimeout = configuration.totalTimeout
-        let response: HTTPClientStreamingResponse
-        do {
-            response = try await http.stream(call)
-        } catch let error as HTTPClientError {
-            throw ProviderError(fromTransport: error, provider: kind)
-        }
-        guard response.status == 200 else {
-            let text = (try? await response.body.collect(upTo: 64 * 1024)) ?? []
+        let responseBody = try await StreamingCall.start(
+            http: http, endpoint: configuration, url: configuration.baseURL + "/chat/completions", headers: headers, body: body, provider: kind
+        ) { [kind] status, text, headers in
             let detail = try? JSONDecoder().decode(OpenAIWire.ErrorBody.self, from: Data(text)).error
-            throw OpenAIErrors.error(status: response.status, detail: detail, retryAfter: OpenAIErrors.retryAfter(response.headers), provider: kind)
+            return OpenAIErrors.error(status: status, detail: detail, retryAfter: OpenAIErrors.retryAfter(headers), provider: kind)
         }
         let kind = self.kind
         return ServerSentEventChatStream.make(
-            body: response.body, provider: kind, requiresEnd: true,
+            body: responseBody, provider: kind, requiresEnd: true,
             isEnd: { $0.data == "[DONE]" },
             decode: { event in try Self.decode(event, provider: kind) }
         )
