@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Usage records in PostgreSQL, and the spend report built from them.
 public struct UsageStore: Sendable {
@@ -11,7 +11,7 @@ public struct UsageStore: Sendable {
 
     /// Stores one call's record for `tenant`.
     public func record(_ record: UsageRecord, tenant: TenantID) async throws {
-        try await pool.withTenantTransaction(tenant.rawValue) { connection in
+        _ = try await pool.withTenantTransaction(tenant.rawValue) { connection in
             try connection.execute(
                 """
                 INSERT INTO usage_records (id, tenant_id, conversation_id, message_id, provider, model, input_tokens, output_tokens,

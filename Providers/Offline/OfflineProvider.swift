@@ -21,8 +21,11 @@ public struct OfflineProvider: AIProvider {
         var events: [ChatEvent] = limited.enumerated().map { index, word in .delta(index == 0 ? word : " " + word) }
         events.append(.usage(TokenUsage(input: input, output: limited.count)))
         events.append(.finished(limited.count < words.count ? .length : .stop))
-        var iterator = events.makeIterator()
-        return AsyncThrowingStream { iterator.next() }
+        // Everything is known up front: the stream is filled at once and needs no producing task.
+        return AsyncThrowingStream { continuation in
+            for event in events { continuation.yield(event) }
+            continuation.finish()
+        }
     }
 
     /// The answer text: deterministic for the same request.

@@ -69,7 +69,7 @@ struct OpenAIProviderTests {
     }
 
     @Test func aRefusedConnectionIsAServerError() async throws {
-        try await HTTPClient.withHTTPClient(logger: logger) { http in
+        await HTTPClient.withHTTPClient(logger: logger) { http in
             let provider = OpenAIProvider(configuration: .init(baseURL: "http://127.0.0.1:1/v1", apiKey: "x"), http: http)
             await #expect { _ = try await provider.stream(request("gpt-4o-mini")) } throws: { ($0 as? ProviderError)?.code == .server }
         }
