@@ -105,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "leopost-bench",
             dependencies: [
-                "LeopostCore",
+                "LeopostCore", "LeopostProviders", "LeopostTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

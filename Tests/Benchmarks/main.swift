@@ -15,3 +15,4 @@ print(try await StageBenchmark.run(redisURL: redisURL, jobs: jobs, workers: 1, o
 print(try await StageBenchmark.run(redisURL: redisURL, jobs: jobs, workers: 2, ordered: false, logger: logger))
 print(try await StageBenchmark.run(redisURL: redisURL, jobs: jobs, workers: 2, ordered: true, logger: logger))
 print(try await HTTPClientBenchmark.run(requests: 20_000, concurrency: 32, logger: logger))
+for line in try await ChainBenchmark.run(redisURL: redisURL, calls: 3_000, logger: logger) { print(line) }

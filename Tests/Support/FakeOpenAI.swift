@@ -1,12 +1,13 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 import NIOCore
 
 /// A local stand-in for OpenAI's Chat Completions endpoint, speaking its documented wire format:
 /// `chat.completion.chunk` events as SSE, a usage chunk with `include_usage`, `data: [DONE]`, and
 /// error bodies `{"error": {"message", "type", "param", "code"}}`. The model name picks the behaviour.
-enum FakeOpenAI {
-    static func router() -> Router<BasicRequestContext> {
+public enum FakeOpenAI {
+    /// The fake's routes: `POST /v1/chat/completions`, behaviour chosen by the model name; the key must be `sk-test`.
+    public static func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.post("/v1/chat/completions") { request, context -> Response in
             let body = try await request.body.collect(upTo: 1 << 20)
@@ -32,6 +33,9 @@ enum FakeOpenAI {
                 return stream([chunk(content: "Hel"), chunk(content: "lo"), "data: {\"choices\": [{\"delta\": {\"cont\n\n"], done: true)
             case "dies":
                 return stream([chunk(content: "Hel"), chunk(content: "lo")], done: false)
+            case "bench":
+                // 20 small deltas, as fast as possible: what a provider streams, minus the model's thinking.
+                return stream((0..<20).map { chunk(content: "tok\($0) ") } + [chunk(finish: "stop"), usageChunk], done: true)
             case "midstream-error":
                 return stream([chunk(content: "Hel"), "data: {\"error\": {\"message\": \"The server had an error\", \"type\": \"server_error\", \"code\": \"server_error\"}}\n\n"], done: false)
             default:
@@ -50,6 +54,9 @@ enum FakeOpenAI {
         }
         return router
     }
+
+    static let usageChunk = "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[],"
+        + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":20,\"total_tokens\":29}}\n\n"
 
     static func chunk(role: String? = nil, content: String? = nil, finish: String? = nil) -> String {
         var delta: [String: String] = [:]
