@@ -107,6 +107,20 @@ struct ServeCommandTests {
         #expect(second.output.contains("LEOPOST_HTTP_ADDR"))
     }
 
+    @Test func policyValidateNamesTheLineAndField() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        let good = directory + "/good.yaml"
+        let bad = directory + "/bad.yaml"
+        try "providers:\n  main: {kind: openai, api_key: env:OPENAI_API_KEY}\nchains:\n  chat: [{provider: main, model: gpt-4o-mini}]\n"
+            .write(toFile: good, atomically: true, encoding: .utf8)
+        try "providers:\n  main:\n    kind: openia\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let valid = try LeopostProcess.run(["policy", "validate", good], environment: ProcessInfo.processInfo.environment)
+        #expect(valid.status == 0 && valid.output.contains("valid"), "\(valid.output)")
+        let invalid = try LeopostProcess.run(["policy", "validate", bad], environment: ProcessInfo.processInfo.environment)
+        #expect(invalid.status != 0)
+        #expect(invalid.output.contains("line 3") && invalid.output.contains("providers.main.kind"), "\(invalid.output)")
+    }
+
     @Test func aServerDownAtStartIsNamed() throws {
         var environment = ProcessInfo.processInfo.environment
         let port = try FreeTestPort.loopback()

@@ -1,0 +1,98 @@
+/// A tenant's routing policy (DESIGN §4): its providers, a provider chain per task, when to fall
+/// back, retries and timeouts, circuit breaking, budgets, rate limits, and what channels and
+/// platforms it may use. Parsed from YAML by `PolicyParser`; every field has a default, so an
+/// empty document is the policy of a tenant that configured nothing (the offline provider).
+public struct RoutingPolicy: Sendable, Equatable {
+    /// One provider endpoint the chains refer to by name.
+    public struct Provider: Sendable, Equatable {
+        /// `openai`, `anthropic`, `gemini` or `offline`.
+        public var kind: String
+        /// The API base URL; the provider's own when `nil`.
+        public var baseURL: String?
+        /// Where the key comes from: `env:VARIABLE` or `secret:NAME`, never the key itself.
+        public var credential: String?
+        /// Time allowed until the response head.
+        public var firstByteTimeout: Duration
+        /// Time allowed for the whole answer.
+        public var totalTimeout: Duration
+    }
+
+    /// One step of a chain.
+    public struct ChainEntry: Sendable, Equatable {
+        /// A key of `providers`.
+        public var provider: String
+        /// The model to ask for.
+        public var model: String
+        /// The most tokens an answer may have.
+        public var maxTokens: Int
+    }
+
+    /// What happens when a budget is spent.
+    public enum Exhaustion: Sendable, Equatable {
+        /// Refuse, with a clear message to the user.
+        case refuse
+        /// Answer through this cheaper chain instead.
+        case downgrade(chain: String)
+    }
+
+    /// Budgets in USD; `nil` means unlimited.
+    public struct Budgets: Sendable, Equatable {
+        /// Per UTC day, whole tenant.
+        public var dailyUSD: Double?
+        /// Per UTC month, whole tenant.
+        public var monthlyUSD: Double?
+        /// Per UTC day, one user.
+        public var perUserDailyUSD: Double?
+        /// The most one message may cost.
+        public var perMessageUSD: Double?
+        /// What to do when one is spent.
+        public var whenExhausted: Exhaustion
+    }
+
+    /// The policy's format version.
+    public var version: Int
+    /// Providers by name.
+    public var providers: [String: Provider]
+    /// Chains by task (`chat`, `draft`, ...).
+    public var chains: [String: [ChainEntry]]
+    /// Failure codes that move to the next chain entry (snake case, as written in YAML).
+    public var fallbackOn: [String]
+    /// Attempts per entry before moving on.
+    public var maxAttempts: Int
+    /// First retry delay (doubles after).
+    public var retryBaseDelay: Duration
+    /// Consecutive failures that open a provider's circuit.
+    public var circuitFailureThreshold: Int
+    /// How long an open circuit stays open before a probe.
+    public var circuitCooldown: Duration
+    /// Budgets.
+    public var budgets: Budgets
+    /// Requests per minute for the whole tenant; `nil` is unlimited.
+    public var tenantRequestsPerMinute: Int?
+    /// Requests per minute for one user; `nil` is unlimited.
+    public var userRequestsPerMinute: Int?
+    /// Channels the tenant may use.
+    public var channels: [String]
+    /// Platforms the tenant may publish to.
+    public var platforms: [String]
+    /// Whether a post waits for the user's confirmation before publishing.
+    public var postsNeedConfirmation: Bool
+
+    /// The policy of a tenant that configured nothing: one offline provider for every task.
+    public static let `default` = RoutingPolicy(
+        version: 1,
+        providers: ["offline": Provider(kind: "offline", baseURL: nil, credential: nil, firstByteTimeout: .seconds(30), totalTimeout: .seconds(300))],
+        chains: ["chat": [ChainEntry(provider: "offline", model: "offline", maxTokens: 1024)], "draft": [ChainEntry(provider: "offline", model: "offline", maxTokens: 1024)]],
+        fallbackOn: ["rate_limited", "overloaded", "server", "timeout", "quota_exhausted", "context_too_long"],
+        maxAttempts: 2,
+        retryBaseDelay: .milliseconds(200),
+        circuitFailureThreshold: 5,
+        circuitCooldown: .seconds(30),
+        budgets: Budgets(dailyUSD: nil, monthlyUSD: nil, perUserDailyUSD: nil, perMessageUSD: nil, whenExhausted: .refuse),
+        tenantRequestsPerMinute: nil,
+        userRequestsPerMinute: nil,
+        channels: ["web", "telegram", "whatsapp", "email"],
+        platforms: [],
+        postsNeedConfirmation: true
+    )
+}

@@ -1,0 +1,33 @@
+/// Each tenant's policy document in PostgreSQL, stored as the YAML the tenant wrote (validated first).
+public struct PolicyStore: Sendable {
+    private let pool: PostgresPool
+
+    /// Creates a store over the server's pool.
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    /// Validates `document` and stores it for `tenant`, replacing the previous one.
+    /// - Throws: `PolicyValidationError` (nothing is stored then).
+    @discardableResult
+    public func apply(_ document: String, tenant: TenantID) async throws -> RoutingPolicy {
+        let policy = try PolicyParser.parse(document)
+        _ = try await pool.withTenantTransaction(tenant.rawValue) { connection in
+            try connection.execute(
+                """
+                INSERT INTO policies (tenant_id, document) VALUES (\(tenant.rawValue), \(document))
+                ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, revision = policies.revision + 1, updated_at = now()
+                """
+            )
+        }
+        return policy
+    }
+
+    /// The tenant's effective policy: its stored document, or the default when it has none.
+    public func effective(tenant: TenantID) async throws -> RoutingPolicy {
+        let document = try await pool.withTenantTransaction(tenant.rawValue) { connection in
+            try connection.query("SELECT document FROM policies").first.map { try $0.decode(String.self, column: "document") }
+        }
+        return try document.map(PolicyParser.parse) ?? .default
+    }
+}
