@@ -59,6 +59,7 @@ public struct Gateway {
             let body = try encoder.encode(["days": lines])
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
+        PolicyRoutes(store: PolicyStore(pool: dependencies.postgres), maxBodyBytes: maxBodyBytes).register(on: authenticated)
         self.router = router
     }
 

@@ -134,6 +134,29 @@ struct GatewayTests {
         }
     }
 
+    @Test func policyCanBeReadByAnyCredentialAndChangedOnlyWithTheAPIKey() async throws {
+        try await withGateway { client, tenant, signer, _ in
+            let key: HTTPFields = [.authorization: "Bearer \(tenant.apiKey)"]
+            try await client.execute(uri: "/v1/policy", method: .get, headers: key) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("kind: offline"))
+            }
+            let json = #"{"providers": {"main": {"kind": "openai", "api_key": "env:OPENAI_API_KEY"}}, "chains": {"chat": [{"provider": "main", "model": "gpt-4o-mini"}]}}"#
+            try await client.execute(uri: "/v1/policy", method: .put, headers: key, body: ByteBuffer(string: json)) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v1/policy", method: .get, headers: key) { response in
+                #expect(String(buffer: response.body).contains("model: \"gpt-4o-mini\""))
+            }
+            try await client.execute(uri: "/v1/policy", method: .put, headers: key, body: ByteBuffer(string: "providers:\n  x: {kind: nope}\n")) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("line 2"))
+            }
+            let token = try signer.sign(JWTClaims(sub: "ada", tid: tenant.tenantID.description, lifetime: .seconds(600)))
+            try await client.execute(uri: "/v1/policy", method: .put, headers: [.authorization: "Bearer \(token)"], body: ByteBuffer(string: json)) {
+                #expect($0.status == .forbidden)
+            }
+        }
+    }
+
     @Test func metricsCountRequestsByRouteAndStatus() async throws {
         try await withGateway { client, _, _, _ in
             try await client.execute(uri: "/healthz", method: .get) { _ in }
