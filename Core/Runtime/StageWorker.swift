@@ -196,11 +196,12 @@ public final class StageWorker: Service, Sendable {
         let replies = try await redis.pipeline(
             entries.map { RedisCommand("XPENDING", keys.stream, keys.group, "IDLE", 0, $0.id, $0.id, 1) }
         )
-        return zip(entries, replies).map { entry, reply in
+        return zip(entries, replies).compactMap { entry, reply in
+            // Not pending any more: another task finished it between the claim and this look-up
+            // (our own, when a heartbeat came late). Running it again would repeat a finished job.
+            guard let details = reply.array?.first?.array, details.count >= 4, let deliveries = details[3].int else { return nil }
             var entry = entry
-            if let details = reply.array?.first?.array, details.count >= 4, let deliveries = details[3].int {
-                entry.deliveries = deliveries
-            }
+            entry.deliveries = deliveries
             return entry
         }
     }
