@@ -5,9 +5,12 @@ import Glibc
 /// Finds a TCP port on 127.0.0.1 that nobody listens on, by binding port 0 and reading it back.
 ///
 /// There is a short window in which another process could take the port; the embedded servers
-/// fail loudly if that happens, and a restart picks another.
-enum FreePort {
-    static func loopback() throws -> Int {
+/// fail loudly if that happens, and a restart picks another. Tests use it for "a port nobody
+/// listens on".
+public enum FreePort {
+    /// A free port on 127.0.0.1.
+    /// - Throws: `EmbeddedServerError.noFreePort` naming the system error.
+    public static func loopback() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw EmbeddedServerError.noFreePort(errno: errno) }
         defer { Glibc.close(descriptor) }

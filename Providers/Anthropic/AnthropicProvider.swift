@@ -43,7 +43,7 @@ public struct AnthropicProvider: AIProvider {
         let responseBody = try await StreamingCall.start(
             http: http, endpoint: configuration, url: configuration.baseURL + "/v1/messages", headers: headers, body: body, provider: kind
         ) { [kind] status, text, headers in
-            let detail = try? JSONDecoder().decode(AnthropicWire.ErrorBody.self, from: Data(text)).error
+            let detail = try? WireJSON.decoder.decode(AnthropicWire.ErrorBody.self, from: Data(text)).error
             return Self.error(status: status, detail: detail, retryAfter: Self.retryAfter(headers), provider: kind)
         }
         let kind = self.kind
@@ -58,7 +58,7 @@ public struct AnthropicProvider: AIProvider {
     static func decode(_ event: ServerSentEvent, usage: borrowing Mutex<TokenUsage>, provider: String) throws -> [ChatEvent] {
         let payload: AnthropicWire.Event
         do {
-            payload = try JSONDecoder().decode(AnthropicWire.Event.self, from: Data(event.data.utf8))
+            payload = try WireJSON.decoder.decode(AnthropicWire.Event.self, from: Data(event.data.utf8))
         } catch {
             throw ProviderError(code: .malformedResponse, message: "a stream event is not the documented JSON", provider: provider)
         }

@@ -40,7 +40,7 @@ public struct GeminiProvider: AIProvider {
         let responseBody = try await StreamingCall.start(
             http: http, endpoint: configuration, url: url, headers: ["x-goog-api-key": configuration.apiKey ?? ""], body: body, provider: kind
         ) { [kind] status, text, _ in
-            let detail = try? JSONDecoder().decode(GeminiWire.ErrorBody.self, from: Data(text)).error
+            let detail = try? WireJSON.decoder.decode(GeminiWire.ErrorBody.self, from: Data(text)).error
             return Self.error(status: status, detail: detail, retryAfter: nil, provider: kind)
         }
         let kind = self.kind
@@ -72,7 +72,7 @@ public struct GeminiProvider: AIProvider {
     static func decode(_ event: ServerSentEvent, provider: String) throws -> [ChatEvent] {
         let payload: GeminiWire.Response
         do {
-            payload = try JSONDecoder().decode(GeminiWire.Response.self, from: Data(event.data.utf8))
+            payload = try WireJSON.decoder.decode(GeminiWire.Response.self, from: Data(event.data.utf8))
         } catch {
             throw ProviderError(code: .malformedResponse, message: "a stream event is not the documented JSON", provider: provider)
         }

@@ -38,7 +38,7 @@ public struct OpenAIProvider: AIProvider {
         let responseBody = try await StreamingCall.start(
             http: http, endpoint: configuration, url: configuration.baseURL + "/chat/completions", headers: headers, body: body, provider: kind
         ) { [kind] status, text, headers in
-            let detail = try? JSONDecoder().decode(OpenAIWire.ErrorBody.self, from: Data(text)).error
+            let detail = try? WireJSON.decoder.decode(OpenAIWire.ErrorBody.self, from: Data(text)).error
             return OpenAIErrors.error(status: status, detail: detail, retryAfter: OpenAIErrors.retryAfter(headers), provider: kind)
         }
         let kind = self.kind
@@ -52,7 +52,7 @@ public struct OpenAIProvider: AIProvider {
     static func decode(_ event: ServerSentEvent, provider: String) throws -> [ChatEvent] {
         let chunk: OpenAIWire.Chunk
         do {
-            chunk = try JSONDecoder().decode(OpenAIWire.Chunk.self, from: Data(event.data.utf8))
+            chunk = try WireJSON.decoder.decode(OpenAIWire.Chunk.self, from: Data(event.data.utf8))
         } catch {
             throw ProviderError(code: .malformedResponse, message: "a stream chunk is not the documented JSON", provider: provider)
         }

@@ -19,7 +19,7 @@ enum StreamingCall {
         var headers = headers
         headers.replaceOrAdd(name: "Content-Type", value: "application/json")
         headers.replaceOrAdd(name: "Accept", value: "text/event-stream")
-        var call = HTTPClientRequest(method: "POST", url: url, headers: headers, body: Array(try JSONEncoder().encode(body)))
+        var call = HTTPClientRequest(method: "POST", url: url, headers: headers, body: Array(try WireJSON.encoder.encode(body)))
         call.firstByteTimeout = endpoint.firstByteTimeout
         call.totalTimeout = endpoint.totalTimeout
         let response: HTTPClientStreamingResponse

@@ -46,7 +46,7 @@ func waitForOK(_ url: String, timeout: Duration = .seconds(60)) async -> Bool {
 struct ServeCommandTests {
     @Test func servesStopsOnSIGINTAndKeepsItsDataForTheNextStart() async throws {
         let directory = try TestEnvironment.temporaryDirectory()
-        let port = try FreeTestPort.loopback()
+        let port = try FreePort.loopback()
         var environment = ProcessInfo.processInfo.environment
         for name in ["LEOPOST_REDIS_URL", "LEOPOST_DATABASE_URL", "LEOPOST_MASTER_KEY", "LEOPOST_JWT_SECRET"] {
             environment[name] = nil
@@ -123,7 +123,7 @@ struct ServeCommandTests {
 
     @Test func aServerDownAtStartIsNamed() throws {
         var environment = ProcessInfo.processInfo.environment
-        let port = try FreeTestPort.loopback()
+        let port = try FreePort.loopback()
         environment["LEOPOST_DATABASE_URL"] = "postgres://postgres@127.0.0.1:\(port)/leopost"
         environment["LEOPOST_REDIS_URL"] = "redis://127.0.0.1:\(port)"
         let result = try LeopostProcess.run(["migrate"], environment: environment)

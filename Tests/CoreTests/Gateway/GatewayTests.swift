@@ -48,7 +48,7 @@ struct GatewayTests {
 
     @Test func readinessNamesWhatIsDown() async throws {
         try await TestDatabase.with(logger: logger) { database in
-            let port = try await unusedPort()
+            let port = try FreePort.loopback()
             let redis = RedisClient(url: RedisURL(host: "127.0.0.1", port: port), logger: logger)
             let gateway = Gateway(
                 dependencies: .init(redis: redis, postgres: database.app, signer: JWTSigner(secret: Array(repeating: 1, count: 32)), metrics: GatewayMetrics()),

@@ -15,7 +15,7 @@ struct HTTPClientFailureTests {
     let logger = HTTPTestRoutes.logger
 
     @Test func refusedConnectionIsConnectionFailed() async throws {
-        let port = try unusedPort()
+        let port = try FreePort.loopback()
         await HTTPClient.withHTTPClient(logger: logger) { client in
             let error = await #expect(throws: HTTPClientError.connectionFailed) {
                 try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
@@ -173,23 +173,5 @@ struct HTTPClientFailureTests {
             if comm.trimmingCharacters(in: .whitespacesAndNewlines) == CurlMultiLoop.threadName { count += 1 }
         }
         return count
-    }
-
-    /// A port nobody listens on: bound and closed again.
-    private func unusedPort() throws -> Int {
-        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(socketFD >= 0)
-        defer { close(socketFD) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bind(socketFD, socketAddress, length) == 0 && getsockname(socketFD, socketAddress, &length) == 0
-            }
-        }
-        try #require(bound)
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -1,4 +1,4 @@
-@testable import LeopostCore
+import LeopostCore
 import LeopostTestSupport
 import Testing
 
@@ -54,7 +54,7 @@ struct RedisClientTests {
     }
 
     @Test func refusedConnectionNamesTheAddress() async throws {
-        let port = try await unusedPort()
+        let port = try FreePort.loopback()
         let redis = RedisClient(url: RedisURL(host: "127.0.0.1", port: port), logger: logger)
         do {
             try await redis.send(RedisCommand("PING"))
@@ -68,7 +68,7 @@ struct RedisClientTests {
 
     @Test func reconnectsAfterRedisRestarts() async throws {
         let directory = try TestEnvironment.temporaryDirectory()
-        let port = try await unusedPort()
+        let port = try FreePort.loopback()
         var server = try await EmbeddedRedis.start(directory: directory, port: port, logger: logger)
         let redis = RedisClient(url: server.url, configuration: .init(maxConnections: 2), logger: logger)
         try await redis.send(RedisCommand("SET", "before", "1"))
@@ -81,9 +81,4 @@ struct RedisClientTests {
         await redis.close()
         await server.stop()
     }
-}
-
-/// A loopback port nobody listens on (bound, read back, released).
-func unusedPort() async throws -> Int {
-    try FreePort.loopback()
 }

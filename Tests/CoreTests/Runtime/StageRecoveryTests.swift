@@ -8,10 +8,7 @@ struct StageRecoveryTests {
     let logger = TestEnvironment.logger()
 
     func configuration(_ name: String, maxAttempts: Int = 5, visibility: Duration = .seconds(10)) -> StageWorker.Configuration {
-        StageWorker.Configuration(
-            concurrency: 4, visibilityTimeout: visibility, readBlock: .milliseconds(100), promoteInterval: .milliseconds(20),
-            retry: RetryPolicy(maxAttempts: maxAttempts, baseDelay: .milliseconds(20)), consumerName: name
-        )
+        fastConfiguration(name, retry: RetryPolicy(maxAttempts: maxAttempts, baseDelay: .milliseconds(20)), visibility: visibility)
     }
 
     @Test func aJobThatKeepsKillingWorkersIsDeadLetteredNotRetriedForever() async throws {

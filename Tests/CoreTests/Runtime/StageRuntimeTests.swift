@@ -24,23 +24,23 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
     return (try? await condition()) == true
 }
 
+/// Short timings so tests are quick; the visibility timeout stays generous because the whole
+/// suite runs in parallel on two cores, and a late heartbeat would look like a dead worker.
+func fastConfiguration(
+    _ name: String,
+    concurrency: Int = 4,
+    retry: RetryPolicy = RetryPolicy(),
+    visibility: Duration = .seconds(10)
+) -> StageWorker.Configuration {
+    StageWorker.Configuration(
+        concurrency: concurrency, visibilityTimeout: visibility, readBlock: .milliseconds(100),
+        promoteInterval: .milliseconds(20), retry: retry, consumerName: name
+    )
+}
+
 @Suite("Stage runtime on Redis Streams")
 struct StageRuntimeTests {
     let logger = TestEnvironment.logger()
-
-    /// Short timings so tests are quick; the visibility timeout stays generous because the whole
-    /// suite runs in parallel on two cores, and a late heartbeat would look like a dead worker.
-    func fastConfiguration(
-        _ name: String,
-        concurrency: Int = 4,
-        retry: RetryPolicy = RetryPolicy(),
-        visibility: Duration = .seconds(10)
-    ) -> StageWorker.Configuration {
-        StageWorker.Configuration(
-            concurrency: concurrency, visibilityTimeout: visibility, readBlock: .milliseconds(100),
-            promoteInterval: .milliseconds(20), retry: retry, consumerName: name
-        )
-    }
 
     @Test func handlesEveryJobAndAcksIt() async throws {
         let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
