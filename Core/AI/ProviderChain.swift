@@ -14,12 +14,18 @@ public struct ProviderChain: Sendable {
         public var provider: any AIProvider
         /// The model to ask for.
         public var model: String
+        /// The answer's token limit at this entry; the request's own when `nil`.
+        public var maxTokens: Int?
+        /// How long to wait for the first text before falling back; no limit when `nil`.
+        public var firstTokenTimeout: Duration?
 
         /// Creates an entry.
-        public init(name: String, provider: any AIProvider, model: String) {
+        public init(name: String, provider: any AIProvider, model: String, maxTokens: Int? = nil, firstTokenTimeout: Duration? = nil) {
             self.name = name
             self.provider = provider
             self.model = model
+            self.maxTokens = maxTokens
+            self.firstTokenTimeout = firstTokenTimeout
         }
     }
 
@@ -27,6 +33,8 @@ public struct ProviderChain: Sendable {
     public struct Attempt: Sendable, Equatable {
         /// The entry's name.
         public var entry: String
+        /// The provider's kind (`openai`, ...), for pricing and usage records.
+        public var provider: String
         /// The model asked.
         public var model: String
         /// `nil` when this attempt produced the answer's first token; otherwise why it failed.
@@ -71,10 +79,17 @@ public struct ProviderChain: Sendable {
     ///   whose code is not a fallback trigger (a bad request fails the same everywhere).
     public func start(_ request: ChatRequest) async throws -> Answer {
         var attempts: [Attempt] = []
+        return try await start(request, recording: &attempts)
+    }
+
+    /// `start(_:)`, leaving every attempt in `attempts` also when it throws, so the failed calls
+    /// can be billed and recorded.
+    public func start(_ request: ChatRequest, recording attempts: inout [Attempt]) async throws -> Answer {
+        attempts = []
         var lastError = ProviderError(code: .server, message: "the chain has no entries", provider: "chain")
         for entry in entries {
             if let breaker, try await breaker.acquire(entry.name) == .refused {
-                attempts.append(Attempt(entry: entry.name, model: entry.model, failure: .overloaded, usage: nil))
+                attempts.append(Attempt(entry: entry.name, provider: entry.provider.kind, model: entry.model, failure: .overloaded, usage: nil))
                 lastError = ProviderError(code: .overloaded, message: "the circuit of \(entry.name) is open", provider: entry.provider.kind)
                 continue
             }
@@ -82,18 +97,19 @@ public struct ProviderChain: Sendable {
             while true {
                 var call = request
                 call.model = entry.model
+                call.maxTokens = entry.maxTokens ?? request.maxTokens
                 do {
                     let stream: AsyncThrowingStream<ChatEvent, any Error>
                     do { stream = try await entry.provider.stream(call) } catch let error as ProviderError {
                         throw StartFailure(error: error, usage: nil)
                     }
-                    let (buffered, rest) = try await Self.firstToken(of: stream)
+                    let (buffered, rest) = try await Self.firstToken(of: stream, within: entry.firstTokenTimeout, provider: entry.provider.kind)
                     try await breaker?.record(entry.name, success: true)
-                    attempts.append(Attempt(entry: entry.name, model: entry.model, failure: nil, usage: nil))
+                    attempts.append(Attempt(entry: entry.name, provider: entry.provider.kind, model: entry.model, failure: nil, usage: nil))
                     return Answer(attempts: attempts, events: Self.replay(buffered, then: rest))
                 } catch let failure as StartFailure {
                     let error = failure.error
-                    attempts.append(Attempt(entry: entry.name, model: entry.model, failure: error.code, usage: failure.usage))
+                    attempts.append(Attempt(entry: entry.name, provider: entry.provider.kind, model: entry.model, failure: error.code, usage: failure.usage))
                     lastError = error
                     if Self.countsAgainstHealth(error.code) { try await breaker?.record(entry.name, success: false) }
                     if error.isRetryable, case .retry(let delay) = retry.decision(afterFailedAttempt: attempt, reason: "\(error)") {
@@ -137,6 +153,32 @@ public struct ProviderChain: Sendable {
             throw StartFailure(error: error, usage: usage)
         }
         return (buffered, iterator)
+    }
+
+    /// `firstToken(of:)` with a time limit: past it the attempt fails with `.timeout` (a fallback
+    /// trigger) and the provider's stream is cancelled, which ends its HTTP transfer.
+    static func firstToken(
+        of stream: AsyncThrowingStream<ChatEvent, any Error>, within limit: Duration?, provider: String
+    ) async throws -> ([ChatEvent], AsyncThrowingStream<ChatEvent, any Error>.AsyncIterator) {
+        guard let limit else { return try await firstToken(of: stream) }
+        /// The iterator leaves the child task once, after the task has ended.
+        final class Started: @unchecked Sendable {
+            let value: ([ChatEvent], AsyncThrowingStream<ChatEvent, any Error>.AsyncIterator)
+            init(_ value: ([ChatEvent], AsyncThrowingStream<ChatEvent, any Error>.AsyncIterator)) { self.value = value }
+        }
+        let started = try await withThrowingTaskGroup(of: Started?.self) { group in
+            group.addTask { Started(try await firstToken(of: stream)) }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        guard let started else {
+            throw StartFailure(error: ProviderError(code: .timeout, message: "no answer text within \(limit)", provider: provider), usage: nil)
+        }
+        return started.value
     }
 
     /// Yields the buffered events, then the rest of the provider's stream.

@@ -105,6 +105,7 @@ extension PolicyParser {
                         }
                     }
                 case "first_byte_timeout": provider.firstByteTimeout = duration(value, "\(field).first_byte_timeout") ?? provider.firstByteTimeout
+                case "first_token_timeout": provider.firstTokenTimeout = duration(value, "\(field).first_token_timeout") ?? provider.firstTokenTimeout
                 case "total_timeout": provider.totalTimeout = duration(value, "\(field).total_timeout") ?? provider.totalTimeout
                 default: unknown(key, field)
                 }
@@ -129,6 +130,35 @@ extension PolicyParser {
             if entry.provider.isEmpty { issue(node, "\(field).provider", "missing; name one of `providers`") }
             if entry.model.isEmpty { issue(node, "\(field).model", "missing") }
             return entry.provider.isEmpty || entry.model.isEmpty ? nil : entry
+        }
+
+        /// One price override: `{provider, model, input_per_million, output_per_million, cache_read_per_million}` in USD.
+        mutating func price(_ node: Node, _ field: String) -> ModelPrice? {
+            guard let fields = mapping(node, field) else { return nil }
+            var provider: String?, model: String?, input: Double?, output: Double?, cacheRead: Double?
+            for (key, value) in fields {
+                switch key.string {
+                case "provider": provider = oneOf(value, "\(field).provider", PolicyParser.kinds)
+                case "model": model = string(value, "\(field).model")
+                case "input_per_million": input = usd(value, "\(field).input_per_million")
+                case "output_per_million": output = usd(value, "\(field).output_per_million")
+                case "cache_read_per_million": cacheRead = usd(value, "\(field).cache_read_per_million")
+                default: unknown(key, field)
+                }
+            }
+            for (name, value) in [("provider", provider), ("model", model)] where value == nil && !issues.contains(where: { $0.field == "\(field).\(name)" }) {
+                issue(node, "\(field).\(name)", "missing")
+            }
+            for (name, value) in [("input_per_million", input), ("output_per_million", output)]
+            where value == nil && !issues.contains(where: { $0.field == "\(field).\(name)" }) {
+                issue(node, "\(field).\(name)", "missing; the price in USD per million tokens")
+            }
+            guard let provider, let model, let input, let output else { return nil }
+            // A policy price applies from the start of time: it is the tenant's rate, not a dated list price.
+            return ModelPrice(
+                provider: provider, model: model, effective: "2000-01-01", inputPerMillion: input, outputPerMillion: output,
+                cacheReadPerMillion: cacheRead ?? input
+            )
         }
 
         mutating func budgets(_ node: Node, _ field: String) -> RoutingPolicy.Budgets? {

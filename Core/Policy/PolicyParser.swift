@@ -72,6 +72,10 @@ public enum PolicyParser {
                     default: walker.unknown(fieldNode, "rate_limits")
                     }
                 }
+            case "prices":
+                policy.prices = (walker.sequence(value, key) ?? []).enumerated().compactMap { index, entry in
+                    walker.price(entry, "prices[\(index)]")
+                }
             case "channels":
                 policy.channels = (walker.sequence(value, key) ?? []).compactMap { walker.oneOf($0, key, ["web", "telegram", "whatsapp", "email"]) }
             case "platforms":

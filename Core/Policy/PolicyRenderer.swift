@@ -12,6 +12,7 @@ public enum PolicyRenderer {
             if let url = provider.baseURL { lines.append("    base_url: \(quoted(url))") }
             if let credential = provider.credential { lines.append("    api_key: \(quoted(credential))") }
             lines.append("    first_byte_timeout: \(duration(provider.firstByteTimeout))")
+            lines.append("    first_token_timeout: \(duration(provider.firstTokenTimeout))")
             lines.append("    total_timeout: \(duration(provider.totalTimeout))")
         }
         lines.append("chains:")
@@ -47,7 +48,19 @@ public enum PolicyRenderer {
         lines.append("channels: [\(policy.channels.joined(separator: ", "))]")
         lines.append("platforms: [\(policy.platforms.map(quoted).joined(separator: ", "))]")
         lines.append("posts: {require_confirmation: \(policy.postsNeedConfirmation)}")
+        if !policy.prices.isEmpty {
+            lines.append("prices:")
+            for price in policy.prices {
+                lines.append("  - {provider: \(price.provider), model: \(quoted(price.model)), input_per_million: \(perMillion(price.inputPerToken)), "
+                    + "output_per_million: \(perMillion(price.outputPerToken)), cache_read_per_million: \(perMillion(price.cacheReadPerToken))}")
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Nanodollars per token as USD per million tokens.
+    static func perMillion(_ nanodollarsPerToken: Int64) -> String {
+        "\(Double(nanodollarsPerToken) / 1000)"
     }
 
     static func duration(_ value: Duration) -> String {

@@ -13,6 +13,9 @@ public struct RoutingPolicy: Sendable, Equatable {
         public var credential: String?
         /// Time allowed until the response head.
         public var firstByteTimeout: Duration
+        /// Time allowed until the answer's first text arrives; past it the chain falls back
+        /// (a provider that sends headers and then stalls is as useless as one that never answers).
+        public var firstTokenTimeout: Duration = .seconds(30)
         /// Time allowed for the whole answer.
         public var totalTimeout: Duration
     }
@@ -77,6 +80,13 @@ public struct RoutingPolicy: Sendable, Equatable {
     public var platforms: [String]
     /// Whether a post waits for the user's confirmation before publishing.
     public var postsNeedConfirmation: Bool
+    /// The tenant's own prices (negotiated rates, self-hosted models), consulted before the shipped table.
+    public var prices: [ModelPrice] = []
+
+    /// The price table for this tenant: the shipped one, with the policy's prices taking precedence.
+    public var priceTable: PriceTable {
+        prices.isEmpty ? .shipped : PriceTable.shipped.overridden(by: prices)
+    }
 
     /// The policy of a tenant that configured nothing: one offline provider for every task.
     public static let `default` = RoutingPolicy(

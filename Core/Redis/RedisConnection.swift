@@ -96,6 +96,38 @@ public final class RedisConnection {
         return replies
     }
 
+    /// Writes a command without reading a reply: for subscription mode, where the server's
+    /// answers arrive as pushed messages read with `nextPushed(timeout:)`.
+    public func write(_ command: RedisCommand) throws {
+        let context = try openContext()
+        let status = command.arguments.withArgv { argc, argv, lengths in
+            redisAppendCommandArgv(context, argc, argv, lengths)
+        }
+        guard status == REDIS_OK else { throw failure(context) }
+        var done: Int32 = 0
+        while done == 0 {
+            guard redisBufferWrite(context, &done) == REDIS_OK else { throw failure(context) }
+        }
+    }
+
+    /// The next reply the server pushes (a subscription's message), waiting at most `timeout`;
+    /// `nil` when nothing came in time, so a reader loop can check whether it should stop.
+    /// - Throws: `RedisError.connectionLost` when the socket fails; the connection is then closed.
+    public func nextPushed(timeout: Duration) throws -> RedisReply? {
+        let context = try openContext()
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReplyFromReader(context, &raw) == REDIS_OK else { throw failure(context) }
+        if let raw { return takeReply(raw) }
+        var descriptor = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, Int32(clamping: timeout.milliseconds))
+        guard ready > 0 else {
+            if ready < 0, errno != EINTR { throw failure(context) }
+            return nil
+        }
+        guard redisBufferRead(context) == REDIS_OK, redisGetReplyFromReader(context, &raw) == REDIS_OK else { throw failure(context) }
+        return raw.map(takeReply)
+    }
+
     /// True when the socket has something to read while no command is outstanding: after a
     /// server restart the old socket reads as closed, so the pool discards it without a round trip.
     var hasUnexpectedInput: Bool {

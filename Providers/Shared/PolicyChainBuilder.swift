@@ -29,7 +29,12 @@ public struct PolicyChainBuilder: Sendable {
             guard let provider = policy.providers[entry.provider] else { continue }
             switch adapter(for: provider) {
             case .success(let adapter):
-                entries.append(ProviderChain.Entry(name: "\(provider.kind):\(provider.baseURL ?? "default")", provider: adapter, model: entry.model))
+                entries.append(
+                    ProviderChain.Entry(
+                        name: "\(provider.kind):\(provider.baseURL ?? "default")", provider: adapter, model: entry.model,
+                        maxTokens: entry.maxTokens, firstTokenTimeout: provider.firstTokenTimeout
+                    )
+                )
             case .failure(let reason):
                 skipped.append("\(entry.provider): \(reason.message)")
             }

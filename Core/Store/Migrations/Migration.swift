@@ -23,5 +23,6 @@ public struct Migration: Sendable {
         .initialSchema,
         .tenantIsolation,
         .usageDetails,
+        .conversations,
     ]
 }

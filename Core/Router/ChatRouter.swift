@@ -1,0 +1,253 @@
+public import Foundation
+public import Logging
+
+/// The `router` stage: answers a person's message with the tenant's provider chain, streaming
+/// the answer to the conversation's event stream as it is produced.
+///
+/// For each `AnswerRequest` it loads the brand, the feedback signals and the last turns, builds
+/// the prompt, reserves the worst-case cost against every budget, runs the chain, publishes deltas,
+/// settles the real cost, stores the answer and publishes `message.completed` or `message.failed`.
+/// Budget refusals and provider failures become messages to the person, never silence.
+///
+/// The answer's id is derived from the question's, so a job that runs again (a worker died
+/// mid-answer) rewrites the same answer: its deltas carry a later `attempt`, which tells clients
+/// to start the text over, and an answer already stored is announced again instead of re-asked.
+public struct ChatRouter: StageHandler {
+    /// The stage's name for `leopost worker --stages`.
+    public static let stage = "router"
+
+    /// Makes the provider chain for a task (`chat`, or a downgrade chain's name) from a policy.
+    /// Core knows no provider adapter; the composition root supplies this.
+    public typealias ChainFactory = @Sendable (_ task: String, _ policy: RoutingPolicy) -> ProviderChain
+
+    /// What the router reads and writes.
+    public struct Dependencies: Sendable {
+        /// Conversations and messages.
+        public var conversations: ConversationStore
+        /// Brand profiles.
+        public var brands: BrandStore
+        /// Feedback signals.
+        public var feedback: FeedbackStore
+        /// Routing policies.
+        public var policies: PolicyStore
+        /// Usage records.
+        public var usage: UsageStore
+        /// The conversations' event streams.
+        public var events: ConversationEventLog
+        /// Budget reservations.
+        public var ledger: BudgetLedger
+        /// The `delivery` stage, for channels that do not stream; `nil` when none is deployed.
+        public var delivery: StageQueue?
+
+        /// Bundles the dependencies.
+        public init(
+            conversations: ConversationStore, brands: BrandStore, feedback: FeedbackStore, policies: PolicyStore, usage: UsageStore,
+            events: ConversationEventLog, ledger: BudgetLedger, delivery: StageQueue?
+        ) {
+            self.conversations = conversations
+            self.brands = brands
+            self.feedback = feedback
+            self.policies = policies
+            self.usage = usage
+            self.events = events
+            self.ledger = ledger
+            self.delivery = delivery
+        }
+    }
+
+    /// Settings read once at start-up.
+    public struct Configuration: Sendable {
+        /// Earlier messages included in the prompt.
+        public var historyTurns: Int
+        /// The policy task the chat uses.
+        public var task: String
+        /// Channels that show the event stream themselves; the others get the answer through the delivery stage.
+        public var streamingChannels: Set<String>
+
+        /// Creates a configuration.
+        public init(historyTurns: Int = 20, task: String = "chat", streamingChannels: Set<String> = ["web"]) {
+            self.historyTurns = historyTurns
+            self.task = task
+            self.streamingChannels = streamingChannels
+        }
+    }
+
+    let dependencies: Dependencies
+    let chains: ChainFactory
+    let configuration: Configuration
+    let prompts: PromptBuilder
+    let logger: Logger
+
+    /// Creates the router.
+    public init(dependencies: Dependencies, chains: @escaping ChainFactory, configuration: Configuration = .init(), logger: Logger) {
+        self.dependencies = dependencies
+        self.chains = chains
+        self.configuration = configuration
+        self.prompts = PromptBuilder()
+        self.logger = logger
+    }
+
+    public func handle(_ job: StageJob) async throws {
+        let request: AnswerRequest
+        do { request = try job.decodePayload(as: AnswerRequest.self) } catch {
+            throw StageFailure.permanent("not an answer request: \(error)")
+        }
+        let tenant = request.tenantID
+        guard let question = try await dependencies.conversations.message(request.messageID, tenant: tenant), question.direction == .inbound else {
+            // The conversation was deleted after the message was queued: nothing to answer.
+            logger.notice("the message to answer is gone", metadata: ["leopost.message.id": "\(request.messageID)"])
+            return
+        }
+        let answerID = ConversationMessage.answerID(for: question.id)
+        if let earlier = try await dependencies.conversations.message(answerID, tenant: tenant) {
+            // Stored by an earlier run that died before its job was acknowledged: announce it again, never re-ask.
+            try await announce(earlier, question: question, request: request, provider: "", model: "")
+            return
+        }
+        let run = AnswerRun(request: request, question: question, answerID: answerID, attempt: Self.runNumber())
+        try await answer(run)
+    }
+
+    /// One run of answering one question.
+    struct AnswerRun: Sendable {
+        let request: AnswerRequest
+        let question: ConversationMessage
+        let answerID: UUID
+        /// Increases from run to run of the same job (milliseconds since 2020), so clients restart the text.
+        let attempt: Int
+        var tenant: TenantID { request.tenantID }
+    }
+
+    /// Milliseconds since 2020-01-01: larger for every later run, whichever worker runs it.
+    static func runNumber() -> Int {
+        Int((Date().timeIntervalSince1970 - 1_577_836_800) * 1000)
+    }
+
+    private func answer(_ run: AnswerRun) async throws {
+        let tenant = run.tenant
+        let policy = try await dependencies.policies.effective(tenant: tenant)
+        async let brand = dependencies.brands.profile(tenant: tenant)
+        async let signals = dependencies.feedback.recentSignals(tenant: tenant)
+        async let turns = dependencies.conversations.recentTurns(
+            conversationID: run.request.conversationID, before: run.question.id, tenant: tenant, limit: configuration.historyTurns
+        )
+        let prompt = prompts.request(brand: try await brand, feedback: try await signals, turns: try await turns, question: run.question.parts.plainText)
+
+        let funded: FundedChain
+        do {
+            funded = try await fund(prompt, policy: policy, run: run)
+        } catch let refusal as BudgetExceeded {
+            try await fail(run, code: "budget_exhausted", message: Self.budgetMessage(refusal), partial: "")
+            return
+        }
+        try await stream(prompt, through: funded, run: run)
+    }
+
+    /// Runs the chain and turns its outcome into events, a stored answer and usage records.
+    private func stream(_ prompt: ChatRequest, through funded: FundedChain, run: AnswerRun) async throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let answer: ProviderChain.Answer
+        var attempts: [ProviderChain.Attempt] = []
+        do {
+            answer = try await funded.chain.start(prompt, recording: &attempts)
+        } catch let error as ProviderError {
+            try await settle(funded, attempts: attempts, answering: nil, run: run)
+            try await fail(run, code: "provider_failed", message: Self.providerMessage(error, started: false), partial: "")
+            return
+        }
+        var meter = UsageMeter(estimatedInputTokens: UsageMeter.estimateTokens(of: prompt))
+        var text = ""
+        var firstToken: Duration?
+        var failure: ProviderError?
+        do {
+            for try await event in answer.events {
+                meter.observe(event)
+                guard case .delta(let piece) = event, !piece.isEmpty else { continue }
+                if firstToken == nil { firstToken = clock.now - started }
+                text += piece
+                try await dependencies.events.publish(
+                    .messageDelta, AnswerEvents.Delta(messageID: run.answerID, replyTo: run.question.id, attempt: run.attempt, text: piece),
+                    conversation: run.request.conversationID
+                )
+            }
+        } catch let error as ProviderError {
+            failure = error
+        } catch {
+            // Cancelled (the worker is stopping) or Redis failed: bill what was used, then let the job run again.
+            let answering = AnsweringCall(meter: meter, firstToken: firstToken, total: clock.now - started, outcome: "cancelled")
+            try? await settle(funded, attempts: answer.attempts, answering: answering, run: run)
+            throw error
+        }
+        let answering = AnsweringCall(meter: meter, firstToken: firstToken, total: clock.now - started, outcome: failure.map { "\($0.code)" } ?? "ok")
+        try await settle(funded, attempts: answer.attempts, answering: answering, run: run)
+        if let failure {
+            try await fail(run, code: "provider_failed", message: Self.providerMessage(failure, started: true), partial: text)
+            return
+        }
+        let last = answer.attempts.last
+        let stored = ConversationMessage(
+            id: run.answerID, conversationID: run.request.conversationID, direction: .outbound, channel: run.request.channel,
+            parts: [.text(text)], replyTo: run.question.id, status: .completed
+        )
+        try await dependencies.conversations.saveAnswer(stored, tenant: run.tenant)
+        try await announce(stored, question: run.question, request: run.request, provider: last?.provider ?? "", model: last?.model ?? "")
+    }
+
+    /// Stores a failed answer (with whatever text had arrived) and tells the person why.
+    private func fail(_ run: AnswerRun, code: String, message: String, partial: String) async throws {
+        let text = partial.isEmpty ? message : partial + "\n\n[\(message)]"
+        let stored = ConversationMessage(
+            id: run.answerID, conversationID: run.request.conversationID, direction: .outbound, channel: run.request.channel,
+            parts: [.text(text)], replyTo: run.question.id, status: .failed
+        )
+        try await dependencies.conversations.saveAnswer(stored, tenant: run.tenant)
+        logger.notice("answer failed", metadata: ["leopost.message.id": "\(run.question.id)", "leopost.failure": "\(code)"])
+        try await announce(stored, question: run.question, request: run.request, provider: "", model: "", failure: (code, message))
+    }
+
+    /// Publishes the final event of a stored answer and, for channels that do not stream, queues its delivery.
+    private func announce(
+        _ answer: ConversationMessage, question: ConversationMessage, request: AnswerRequest, provider: String, model: String,
+        failure: (code: String, message: String)? = nil
+    ) async throws {
+        let conversation = request.conversationID
+        if answer.status == .failed {
+            let reason = failure ?? ("provider_failed", answer.parts.plainText)
+            try await dependencies.events.publish(
+                .messageFailed, AnswerEvents.Failed(messageID: answer.id, replyTo: question.id, code: reason.code, message: reason.message),
+                conversation: conversation
+            )
+        } else {
+            try await dependencies.events.publish(
+                .messageCompleted,
+                AnswerEvents.Completed(messageID: answer.id, replyTo: question.id, text: answer.parts.plainText, provider: provider, model: model),
+                conversation: conversation
+            )
+        }
+        guard !configuration.streamingChannels.contains(request.channel) else { return }
+        guard let delivery = dependencies.delivery,
+            let thread = try await dependencies.conversations.conversation(conversation, tenant: request.tenantID, userID: nil)
+        else {
+            logger.error("no delivery stage for a channel that does not stream", metadata: ["leopost.channel": "\(request.channel)"])
+            return
+        }
+        let outbound = OutboundMessage(
+            tenantID: request.tenantID, conversationID: conversation, messageID: answer.id, channel: request.channel,
+            connectionID: thread.connectionID, recipient: thread.externalThread ?? "", parts: answer.parts
+        )
+        let payload = String(decoding: try JSONCoding.encoder.encode(outbound), as: UTF8.self)
+        try await delivery.enqueue(payload, orderingKey: conversation.uuidString.lowercased(), idempotencyKey: "answer:\(answer.id)")
+    }
+
+    static func budgetMessage(_ refusal: BudgetExceeded) -> String {
+        "This answer was not sent to the AI because it could go over your workspace's \(refusal.level) budget. "
+            + "It will work again when the budget period starts over, or when an admin raises the budget in the policy."
+    }
+
+    static func providerMessage(_ error: ProviderError, started: Bool) -> String {
+        started
+            ? "The answer was cut off because the AI provider failed (\(error.code)). Please ask again."
+            : "The assistant could not reach an AI provider just now (\(error.code)). Please try again in a moment."
+    }
+}

@@ -1,0 +1,64 @@
+/// Builds what the model reads: the brand, what the tenant's people liked and disliked, the
+/// conversation so far, and the new message.
+///
+/// Pure and deterministic, so the same context always gives the same prompt (and tests can read it).
+public struct PromptBuilder: Sendable {
+    /// Characters of one earlier turn kept in the prompt; longer turns are shortened.
+    public var turnLimit: Int
+    /// Characters of one feedback example kept.
+    public var exampleLimit: Int
+
+    /// Creates a builder.
+    public init(turnLimit: Int = 4_000, exampleLimit: Int = 400) {
+        self.turnLimit = turnLimit
+        self.exampleLimit = exampleLimit
+    }
+
+    /// The request for answering `question` after `turns` (oldest first).
+    public func request(
+        brand: BrandProfile, feedback: [FeedbackStore.Signal], turns: [ConversationMessage], question: String, maxTokens: Int = 1024
+    ) -> ChatRequest {
+        var messages = [ChatRequest.Message(role: .system, content: systemText(brand: brand, feedback: feedback))]
+        for turn in turns {
+            let text = String(turn.parts.plainText.prefix(turnLimit))
+            guard !text.isEmpty else { continue }
+            messages.append(.init(role: turn.direction == .inbound ? .user : .assistant, content: text))
+        }
+        messages.append(.init(role: .user, content: question))
+        return ChatRequest(model: "", messages: messages, maxTokens: maxTokens)
+    }
+
+    /// The system message: who the assistant works for and how it should sound.
+    public func systemText(brand: BrandProfile, feedback: [FeedbackStore.Signal]) -> String {
+        var lines = [
+            "You are the social media assistant of \(brand.name.isEmpty ? "this business" : brand.name).",
+            "You help its team draft, improve and schedule posts for LinkedIn, Facebook, Instagram, X and Mastodon.",
+            "Answer in the brand's voice, concisely, ready to publish when asked for a post.",
+        ]
+        let facts = [("Brand", brand.name), ("Voice", brand.voice), ("Audience", brand.audience), ("Industry", brand.industry), ("Notes", brand.notes)]
+            .filter { !$0.1.isEmpty }
+        if !facts.isEmpty {
+            lines.append("")
+            lines += facts.map { "\($0.0): \($0.1)" }
+        }
+        let liked = feedback.filter { $0.rating == .up }.map { String($0.text.prefix(exampleLimit)) }
+        let disliked = feedback.filter { $0.rating == .down }.map { String($0.text.prefix(exampleLimit)) }
+        if !liked.isEmpty {
+            lines.append("")
+            lines.append("Answers the team liked (follow their style):")
+            lines += liked.map { "- \($0.replacingNewlines())" }
+        }
+        if !disliked.isEmpty {
+            lines.append("")
+            lines.append("Answers the team disliked (avoid their style):")
+            lines += disliked.map { "- \($0.replacingNewlines())" }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    fileprivate func replacingNewlines() -> String {
+        split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+}
