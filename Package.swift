@@ -57,10 +57,21 @@ let package = Package(
             path: "Providers",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "LeopostChannels",
+            dependencies: [
+                "LeopostCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Channels",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "leopost",
             dependencies: [
-                "LeopostCore",
+                "LeopostCore", "LeopostChannels", "LeopostProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -107,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "leopost-bench",
             dependencies: [
-                "LeopostCore", "LeopostProviders", "LeopostTestSupport",
+                "LeopostCore", "LeopostProviders", "LeopostChannels", "LeopostTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -125,6 +136,20 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/ProvidersTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChannelsTests",
+            dependencies: [
+                "LeopostCore", "LeopostChannels", "LeopostProviders", "LeopostTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/ChannelsTests",
             swiftSettings: swiftSettings
         ),
     ]

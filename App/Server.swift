@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LeopostChannels
 import LeopostCore
 import Logging
 import ServiceLifecycle
@@ -33,17 +34,23 @@ struct Server {
         let redis = RedisClient(url: redisURL, logger: logger)
         let postgres = try Database.serverPool(url: databaseURL, logger: logger)
         let http = HTTPClient(logger: logger)
-        let clients = StageCatalog.Clients(redis: redis, postgres: postgres, http: http, logger: logger)
+        let clients = StageCatalog.Clients(
+            redis: redis, postgres: postgres, http: http, environment: ProcessInfo.processInfo.environment, logger: logger
+        )
         var services: [any Service] = [redis, postgres, http]
         services += try StageCatalog.workers(stages, clients: clients) as [any Service]
         if gateway {
             let metrics = GatewayMetrics()
             let dependencies = Gateway.Dependencies(redis: redis, postgres: postgres, signer: secrets.signer, metrics: metrics)
-            let application = Gateway(dependencies: dependencies, maxBodyBytes: configuration.maxBodyBytes)
-                .application(address: configuration.httpAddress, logger: logger) { port in
-                    await announce(port: port)
-                }
-            services.append(application)
+            let gateway = Gateway(dependencies: dependencies, maxBodyBytes: configuration.maxBodyBytes)
+            let hub = ConversationEventHub(url: redisURL, logger: logger)
+            WebChatModule(redis: redis, postgres: postgres, hub: hub, maxBodyBytes: configuration.maxBodyBytes).register(on: gateway)
+            let application = gateway.application(address: configuration.httpAddress, logger: logger) { port in
+                await announce(port: port)
+            }
+            // After the application, so it stops first: its end finishes the open event streams,
+            // which lets the application's graceful shutdown complete.
+            services += [application, hub] as [any Service]
         } else if publishEndpoints {
             await announce(port: nil)
         }

@@ -1,21 +1,43 @@
 import LeopostCore
+import LeopostProviders
 import Logging
 
 /// The stages this build can run, by the name `leopost worker --stages` uses.
 ///
 /// Each entry makes the stage's worker from the process's shared clients. Stages arrive with the
-/// features that need them (router, delivery, publish, scheduler); the foundation ships none.
+/// features that need them: the router now; delivery, publish and scheduler with their channels
+/// and platforms.
 struct StageCatalog {
     struct Clients {
         let redis: RedisClient
         let postgres: PostgresPool
         let http: HTTPClient
+        /// Where `env:` credentials and the providers' `*_BASE_URL` overrides are read.
+        let environment: [String: String]
         let logger: Logger
     }
 
     typealias Factory = @Sendable (Clients) -> StageWorker
 
-    static let all: [String: Factory] = [:]
+    static let all: [String: Factory] = [
+        ChatRouter.stage: { clients in
+            let builder = PolicyChainBuilder(http: clients.http, environment: clients.environment, breaker: CircuitBreaker(redis: clients.redis))
+            let router = ChatRouter(
+                dependencies: .init(
+                    conversations: ConversationStore(pool: clients.postgres), brands: BrandStore(pool: clients.postgres),
+                    feedback: FeedbackStore(pool: clients.postgres), policies: PolicyStore(pool: clients.postgres),
+                    usage: UsageStore(pool: clients.postgres), events: ConversationEventLog(redis: clients.redis),
+                    ledger: BudgetLedger(redis: clients.redis), delivery: nil
+                ),
+                chains: { task, policy in builder.chain(for: task, policy: policy).chain },
+                logger: clients.logger
+            )
+            return StageWorker(
+                stage: ChatRouter.stage, redis: clients.redis, handler: router,
+                configuration: .init(concurrency: 16, visibilityTimeout: .seconds(30)), logger: clients.logger
+            )
+        }
+    ]
 
     /// The workers for `names`, or a failure naming the unknown ones.
     static func workers(_ names: [String], clients: Clients) throws -> [StageWorker] {

@@ -42,6 +42,12 @@ public struct CircuitBreaker: Sendable {
         self.configuration = configuration
     }
 
+    /// The same shared circuits judged with other thresholds: each tenant's policy says when it
+    /// stops trusting a provider, over the failure counts all tenants share.
+    public func configured(_ configuration: Configuration) -> CircuitBreaker {
+        CircuitBreaker(redis: redis, configuration: configuration)
+    }
+
     static func key(_ provider: String) -> String { "{lp:circuit:\(provider)}" }
 
     /// Asks whether `provider` may be called now.

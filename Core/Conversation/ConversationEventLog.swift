@@ -102,6 +102,12 @@ public struct ConversationEventLog: Sendable {
         try await read(Self.key(conversation), after: id.flatMap(StreamEntryID.init), limit: limit)
     }
 
+    /// The id of the conversation's newest kept event; `nil` when it has none.
+    public func tail(conversation: UUID) async throws -> String? {
+        let reply = try await redis.send(RedisCommand("XREVRANGE", Self.key(conversation), "+", "-", "COUNT", 1))
+        return StreamEntry.parseList(reply).first?.id
+    }
+
     private func read(_ key: String, after id: StreamEntryID?, limit: Int) async throws -> [ConversationEvent] {
         let start = id.map { "(\($0)" } ?? "-"
         let reply = try await redis.send(RedisCommand("XRANGE", key, start, "+", "COUNT", limit))

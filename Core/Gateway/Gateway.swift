@@ -30,6 +30,8 @@ public struct Gateway {
 
     /// The router; add feature routes to it, then call `application`.
     public let router: Router<GatewayContext>
+    /// The authenticated `/v1` group, where channels add their API routes.
+    public let api: RouterGroup<GatewayContext>
 
     /// Builds the middleware stack and the health, metrics and identity routes.
     public init(dependencies: Dependencies, maxBodyBytes: Int) {
@@ -60,7 +62,11 @@ public struct Gateway {
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
         PolicyRoutes(store: PolicyStore(pool: dependencies.postgres), maxBodyBytes: maxBodyBytes).register(on: authenticated)
+        BrandRoutes(store: BrandStore(pool: dependencies.postgres), maxBodyBytes: maxBodyBytes).register(on: authenticated)
+        FeedbackRoutes(feedback: FeedbackStore(pool: dependencies.postgres), users: UserStore(pool: dependencies.postgres), maxBodyBytes: maxBodyBytes)
+            .register(on: authenticated)
         self.router = router
+        self.api = authenticated
     }
 
     /// The Hummingbird application serving `router` on `address`.

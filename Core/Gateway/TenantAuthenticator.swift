@@ -5,6 +5,10 @@ import Logging
 /// Reads `Authorization: Bearer …` and sets the request's tenant: an API key (`lpk_…`) is checked
 /// against its stored hash, anything else must be a web-chat JWT signed with the server's secret.
 ///
+/// A browser's `EventSource` cannot send headers, so a GET that asks for `text/event-stream` may
+/// carry its token as `?access_token=` instead; nothing else may (a token in a URL ends up in
+/// histories and proxy logs, so it is allowed only where there is no other way).
+///
 /// A request without a credential passes through without identity (public routes answer it;
 /// `requireIdentity()` refuses it). A credential that is present but wrong is refused here with
 /// 401 and a reason (expired, bad signature, unknown key), never silently ignored.
@@ -21,7 +25,13 @@ public struct TenantAuthenticator: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        guard let header = request.headers[.authorization] else {
+            guard let token = Self.eventStreamToken(request) else { return try await next(request, context) }
+            var context = context
+            context.identity = try await identify(token)
+            context.logger[metadataKey: "leopost.tenant.id"] = "\(context.identity!.tenantID)"
+            return try await next(request, context)
+        }
         guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
             throw APIError.unauthorized("the Authorization header must be `Bearer <API key or token>`")
         }
@@ -30,6 +40,12 @@ public struct TenantAuthenticator: RouterMiddleware {
         context.identity = try await identify(credential)
         context.logger[metadataKey: "leopost.tenant.id"] = "\(context.identity!.tenantID)"
         return try await next(request, context)
+    }
+
+    /// The `access_token` query parameter of an EventSource request, if any.
+    static func eventStreamToken(_ request: Request) -> String? {
+        guard request.method == .get, request.headers[.accept]?.contains("text/event-stream") == true else { return nil }
+        return request.uri.queryParameters.get("access_token").flatMap { $0.isEmpty ? nil : $0 }
     }
 
     private func identify(_ credential: String) async throws -> TenantIdentity {

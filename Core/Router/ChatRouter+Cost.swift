@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 extension ChatRouter {
     /// A chain with its worst case reserved against every budget level.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Logging
 
 /// The `router` stage: answers a person's message with the tenant's provider chain, streaming

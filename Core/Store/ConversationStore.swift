@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Conversations and their messages in PostgreSQL, always under the tenant's door.
 ///

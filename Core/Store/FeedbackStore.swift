@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Thumbs up and down on the assistant's answers, and the recent ones the router shows the model.
 public struct FeedbackStore: Sendable {

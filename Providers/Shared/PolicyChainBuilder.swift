@@ -44,7 +44,7 @@ public struct PolicyChainBuilder: Sendable {
             entries: entries,
             retry: RetryPolicy(maxAttempts: policy.maxAttempts, baseDelay: policy.retryBaseDelay, maxDelay: .seconds(10)),
             fallbackOn: Set(policy.fallbackOn.compactMap(Self.code)),
-            breaker: breaker
+            breaker: breaker?.configured(.init(failureThreshold: policy.circuitFailureThreshold, cooldown: policy.circuitCooldown))
         )
         return (chain, skipped)
     }

@@ -1,0 +1,30 @@
+public import LeopostCore
+
+/// The web channel's part of a gateway: the chat page at `/`, the conversation API and the
+/// event stream, wired to the process's shared clients.
+public struct WebChatModule: Sendable {
+    private let chat: WebChatRoutes
+    private let events: ConversationEventsRoute
+
+    /// Creates the module over the process's clients and event hub.
+    public init(redis: RedisClient, postgres: PostgresPool, hub: ConversationEventHub, maxBodyBytes: Int) {
+        let conversations = ConversationStore(pool: postgres)
+        let log = ConversationEventLog(redis: redis)
+        let intake = ConversationIntake(conversations: conversations, router: StageQueue(stage: ChatRouter.stage, redis: redis), events: log)
+        chat = WebChatRoutes(
+            dependencies: .init(
+                conversations: conversations, users: UserStore(pool: postgres), intake: intake, policies: PolicyStore(pool: postgres),
+                limiter: RateLimiter(redis: redis)
+            ),
+            maxBodyBytes: maxBodyBytes
+        )
+        events = ConversationEventsRoute(chat: chat, events: log, hub: hub)
+    }
+
+    /// Adds the page and the routes to `gateway`.
+    public func register(on gateway: Gateway) {
+        ChatPage.register(on: gateway.router)
+        chat.register(on: gateway.api)
+        events.register(on: gateway.api)
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+public import Hummingbird
+public import LeopostCore
+
+/// The web chat's REST API: conversations, their history, and posting a message (DESIGN §4).
+///
+/// A chat token sees its own person's conversations; the API key sees the tenant's. Any other id —
+/// another person's, another tenant's, or one that never existed — is 404, never 403, so an id
+/// reveals nothing. Posting is rate-limited per tenant and per person as the policy says (429 with
+/// `Retry-After`); the message is stored and queued before the 202.
+public struct WebChatRoutes: Sendable {
+    /// The longest message a person may send, in characters.
+    public static let maxTextLength = 16_000
+
+    /// What the routes use.
+    public struct Dependencies: Sendable {
+        /// Conversations and messages.
+        public var conversations: ConversationStore
+        /// People.
+        public var users: UserStore
+        /// Where messages enter.
+        public var intake: ConversationIntake
+        /// Policies, for rate limits.
+        public var policies: PolicyStore
+        /// The shared rate limiter.
+        public var limiter: RateLimiter
+
+        /// Bundles the dependencies.
+        public init(conversations: ConversationStore, users: UserStore, intake: ConversationIntake, policies: PolicyStore, limiter: RateLimiter) {
+            self.conversations = conversations
+            self.users = users
+            self.intake = intake
+            self.policies = policies
+            self.limiter = limiter
+        }
+    }
+
+    private let dependencies: Dependencies
+    private let maxBodyBytes: Int
+
+    /// Creates the routes.
+    public init(dependencies: Dependencies, maxBodyBytes: Int) {
+        self.dependencies = dependencies
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// Adds the routes to the authenticated `/v1` group.
+    public func register(on group: RouterGroup<GatewayContext>) {
+        group.get("conversations") { _, context -> Response in
+            let identity = try context.requireIdentity()
+            let userID = try await dependencies.users.id(of: identity)
+            let list = try await dependencies.conversations.conversations(tenant: identity.tenantID, userID: userID)
+            return try JSONBody.response(WebChatPayloads.ConversationList(conversations: list.map(WebChatPayloads.ConversationView.init)))
+        }
+        group.post("conversations") { request, context -> Response in
+            let identity = try context.requireIdentity()
+            // An empty body is allowed: a conversation needs nothing to begin.
+            let body = request.headers[.contentLength] == "0" ? WebChatPayloads.NewConversation(title: nil)
+                : try await JSONBody.decode(WebChatPayloads.NewConversation.self, from: request, limit: maxBodyBytes)
+            let userID = try await dependencies.users.user(of: identity)
+            let conversation = try await dependencies.conversations.create(
+                tenant: identity.tenantID, userID: userID, channel: WebChannel.kind, title: body.title ?? ""
+            )
+            return try JSONBody.response(WebChatPayloads.ConversationView(conversation), status: .created)
+        }
+        group.get("conversations/:id/messages") { request, context -> Response in
+            let (identity, conversation) = try await visibleConversation(context)
+            let query = request.uri.queryParameters
+            let limit = try query.get("limit").map { text -> Int in
+                guard let value = Int(text), (1...200).contains(value) else { throw APIError.badRequest("limit: expected a number from 1 to 200") }
+                return value
+            } ?? 50
+            let before = try query.get("before").map { text -> UUID in
+                guard let id = UUID(uuidString: text) else { throw APIError.badRequest("before: expected a message id") }
+                return id
+            }
+            let page = try await dependencies.conversations.messages(conversationID: conversation.id, tenant: identity.tenantID, limit: limit, before: before)
+            let userID = try await dependencies.users.id(of: identity)
+            let ratings = try await dependencies.conversations.ratings(
+                of: page.messages.filter { $0.direction == .outbound }.map(\.id), userID: userID, tenant: identity.tenantID
+            )
+            let views = page.messages.map { message in
+                WebChatPayloads.MessageView(
+                    id: message.id, direction: message.direction.rawValue, text: message.parts.plainText, status: message.status.rawValue,
+                    replyTo: message.replyTo, createdAt: message.createdAt, feedback: ratings[message.id]
+                )
+            }
+            return try JSONBody.response(WebChatPayloads.MessagePage(messages: views, nextBefore: page.hasOlder ? views.first?.id : nil))
+        }
+        group.post("conversations/:id/messages") { request, context -> Response in
+            let (identity, conversation) = try await visibleConversation(context)
+            let body = try await JSONBody.decode(WebChatPayloads.NewMessage.self, from: request, limit: maxBodyBytes)
+            let text = body.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !text.isEmpty else { throw APIError.badRequest("text: the message is empty", code: "empty_message") }
+            guard text.count <= Self.maxTextLength else {
+                throw APIError(
+                    status: .contentTooLarge, code: "message_too_long",
+                    message: "the message has \(text.count) characters; the limit is \(Self.maxTextLength)"
+                )
+            }
+            let userID = try await dependencies.users.user(of: identity)
+            try await checkRateLimits(tenant: identity.tenantID, userID: userID)
+            let accepted = try await dependencies.intake.accept([.text(text)], into: conversation, from: userID, tenant: identity.tenantID)
+            return try JSONBody.response(WebChatPayloads.Accepted(messageId: accepted.messageID), status: .accepted)
+        }
+    }
+
+    /// The conversation named in the path, when the caller may see it; 404 otherwise.
+    func visibleConversation(_ context: GatewayContext) async throws -> (TenantIdentity, Conversation) {
+        let identity = try context.requireIdentity()
+        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
+            let conversation = try await dependencies.conversations.conversation(
+                id, tenant: identity.tenantID, userID: try await dependencies.users.id(of: identity)
+            )
+        else { throw APIError.notFound("no such conversation") }
+        return (identity, conversation)
+    }
+
+    /// The policy's per-tenant and per-person limits; 429 with `Retry-After` when one is reached.
+    private func checkRateLimits(tenant: TenantID, userID: UUID) async throws {
+        let policy = try await dependencies.policies.effective(tenant: tenant)
+        let limits = [
+            policy.tenantRequestsPerMinute.map { ("tenant:\(tenant)", $0, "your workspace") },
+            policy.userRequestsPerMinute.map { ("user:\(tenant):\(userID)", $0, "you") },
+        ].compactMap { $0 }
+        for (subject, perMinute, who) in limits {
+            if case .limited(let wait) = try await dependencies.limiter.check(subject, limit: .init(count: perMinute, per: .seconds(60))) {
+                let seconds = max(1, Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up)))
+                throw APIError(
+                    status: .tooManyRequests, code: "rate_limited",
+                    message: "\(who) can send \(perMinute) messages a minute; please wait \(seconds) s and send it again",
+                    headers: [.retryAfter: "\(seconds)"]
+                )
+            }
+        }
+    }
+}
