@@ -7,10 +7,11 @@ public struct WebChatModule: Sendable {
     private let events: ConversationEventsRoute
 
     /// Creates the module over the process's clients and event hub.
-    public init(redis: RedisClient, postgres: PostgresPool, hub: ConversationEventHub, maxBodyBytes: Int) {
+    /// - Parameter routerStage: the stage that answers; another name only to keep tests sharing one Redis apart.
+    public init(redis: RedisClient, postgres: PostgresPool, hub: ConversationEventHub, maxBodyBytes: Int, routerStage: String = ChatRouter.stage) {
         let conversations = ConversationStore(pool: postgres)
         let log = ConversationEventLog(redis: redis)
-        let intake = ConversationIntake(conversations: conversations, router: StageQueue(stage: ChatRouter.stage, redis: redis), events: log)
+        let intake = ConversationIntake(conversations: conversations, router: StageQueue(stage: routerStage, redis: redis), events: log)
         chat = WebChatRoutes(
             dependencies: .init(
                 conversations: conversations, users: UserStore(pool: postgres), intake: intake, policies: PolicyStore(pool: postgres),

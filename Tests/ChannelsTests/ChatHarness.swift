@@ -1,0 +1,140 @@
+import Foundation
+import Hummingbird
+import LeopostChannels
+import LeopostCore
+import LeopostProviders
+import LeopostTestSupport
+import Logging
+import ServiceLifecycle
+
+/// A whole chat deployment for one test: a fresh database, the gateway with the web channel on a
+/// real port, the event hub and a router worker on a stage of its own, and an HTTP client.
+struct ChatHarness: Sendable {
+    let port: Int
+    let tenant: TenantStore.CreatedTenant
+    let signer: JWTSigner
+    let http: HTTPClient
+    let redis: RedisClient
+    let database: TestDatabase
+    let stage: String
+    let hub: ConversationEventHub
+
+    static let secret = Array("a-test-secret-that-is-long-enough-for-hs256".utf8)
+
+    /// Runs `body` against a running deployment whose router uses `chains` (offline by default).
+    static func with(
+        chains: ChatRouter.ChainFactory? = nil,
+        environment: [String: String] = [:],
+        heartbeat: Duration = .seconds(15),
+        worker: StageWorker.Configuration = .init(concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100)),
+        _ body: @Sendable (ChatHarness) async throws -> Void
+    ) async throws {
+        let logger = TestEnvironment.logger()
+        try await TestDatabase.with(logger: logger) { database in
+            let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
+            let stage = TestEnvironment.uniqueName("router")
+            let signer = JWTSigner(secret: secret)
+            let tenant = try await TenantStore(pool: database.app).createTenant(name: "Acme")
+            try await HTTPClient.withHTTPClient(logger: logger) { http in
+                let builder = PolicyChainBuilder(http: http, environment: environment, breaker: CircuitBreaker(redis: redis))
+                let router = ChatRouter(
+                    dependencies: .init(
+                        conversations: ConversationStore(pool: database.app), brands: BrandStore(pool: database.app),
+                        feedback: FeedbackStore(pool: database.app), policies: PolicyStore(pool: database.app),
+                        usage: UsageStore(pool: database.app), events: ConversationEventLog(redis: redis),
+                        ledger: BudgetLedger(redis: redis), delivery: nil
+                    ),
+                    chains: chains ?? { task, policy in builder.chain(for: task, policy: policy).chain },
+                    logger: logger
+                )
+                let workerService = StageWorker(stage: stage, redis: redis, handler: router, configuration: worker, logger: logger)
+                let hub = ConversationEventHub(url: try TestEnvironment.redisURL(), configuration: .init(heartbeatInterval: heartbeat), logger: logger)
+                let gateway = Gateway(
+                    dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics()), maxBodyBytes: 64 * 1024
+                )
+                WebChatModule(redis: redis, postgres: database.app, hub: hub, maxBodyBytes: 64 * 1024, routerStage: stage).register(on: gateway)
+                // The hub stops first: that ends the open event streams, so the server's graceful shutdown need not wait for them.
+                try await withTestHTTPServer(router: gateway.router) { port in
+                    try await withRunningServices([workerService, hub], logger: logger) {
+                        try await body(ChatHarness(port: port, tenant: tenant, signer: signer, http: http, redis: redis, database: database, stage: stage, hub: hub))
+                    }
+                }
+            }
+            await redis.close()
+        }
+    }
+
+    /// A chat token for `user`.
+    func token(_ user: String = "alice", tenant: TenantID? = nil) throws -> String {
+        try signer.sign(JWTClaims(sub: user, tid: (tenant ?? self.tenant.tenantID).description, lifetime: .seconds(3600)))
+    }
+
+    /// One API call; returns the status and the body as text.
+    func call(_ method: String, _ path: String, json: String? = nil, credential: String?, headers: [(String, String)] = []) async throws
+        -> (status: Int, body: String, headers: HTTPClientHeaders)
+    {
+        var fields = headers
+        if let credential { fields.append(("Authorization", "Bearer \(credential)")) }
+        if json != nil { fields.append(("Content-Type", "application/json")) }
+        let response = try await http.execute(
+            HTTPClientRequest(method: method, url: "http://127.0.0.1:\(port)\(path)", headers: HTTPClientHeaders(fields), body: json.map { Array($0.utf8) })
+        )
+        return (response.status, String(decoding: response.body, as: UTF8.self), response.headers)
+    }
+
+    /// Starts a conversation and returns its id.
+    func newConversation(credential: String) async throws -> String {
+        let created = try await call("POST", "/v1/conversations", json: #"{"title":"Spring"}"#, credential: credential)
+        guard created.status == 201, let id = Self.field("id", in: created.body) else { throw HarnessError("could not create a conversation: \(created)") }
+        return id
+    }
+
+    /// Posts a message and returns its id.
+    func send(_ text: String, to conversation: String, credential: String) async throws -> String {
+        let body = String(decoding: try JSONEncoder().encode(["text": text]), as: UTF8.self)
+        let posted = try await call("POST", "/v1/conversations/\(conversation)/messages", json: body, credential: credential)
+        guard posted.status == 202, let id = Self.field("message_id", in: posted.body) else { throw HarnessError("could not post: \(posted)") }
+        return id
+    }
+
+    /// Reads the conversation's SSE stream until `stop` says so (or `timeout` passes) and returns the events read.
+    func events(
+        of conversation: String, credential: String, lastEventID: String? = nil, useQueryToken: Bool = false, timeout: Duration = .seconds(20),
+        until stop: @escaping @Sendable ([ServerSentEvent]) -> Bool
+    ) async throws -> [ServerSentEvent] {
+        var headers: [(String, String)] = [("Accept", "text/event-stream")]
+        var path = "/v1/conversations/\(conversation)/events"
+        if useQueryToken { path += "?access_token=\(credential)" } else { headers.append(("Authorization", "Bearer \(credential)")) }
+        if let lastEventID { headers.append(("Last-Event-ID", lastEventID)) }
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)", headers: HTTPClientHeaders(headers))
+        request.deadline = .now + timeout
+        let response = try await http.stream(request)
+        guard response.status == 200 else { throw HarnessError("the event stream answered \(response.status)") }
+        var parser = ServerSentEventParser()
+        var events: [ServerSentEvent] = []
+        do {
+            for try await chunk in response.body {
+                events += try parser.feed(chunk)
+                if stop(events) { return events }
+            }
+        } catch let error as HTTPClientError where error.code == .totalTimeout {
+            throw HarnessError("the event stream timed out after \(events.count) events: \(events.map(\.event))")
+        }
+        return events
+    }
+
+    /// A top-level string field of a JSON object.
+    static func field(_ name: String, in json: String) -> String? {
+        (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?[name] as? String
+    }
+
+    /// A JSON object's fields.
+    static func object(_ json: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]) ?? [:]
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
