@@ -72,7 +72,8 @@ public struct ChatRouter: StageHandler {
         }
     }
 
-    let dependencies: Dependencies
+    /// What it reads and writes.
+    public let dependencies: Dependencies
     let chains: ChainFactory
     let configuration: Configuration
     let prompts: PromptBuilder
@@ -175,8 +176,10 @@ public struct ChatRouter: StageHandler {
             failure = error
         } catch {
             // Cancelled (the worker is stopping) or Redis failed: bill what was used, then let the job run again.
+            // In a task of its own, awaited: this task is cancelled, and the bill must still be written.
             let answering = AnsweringCall(meter: meter, firstToken: firstToken, total: clock.now - started, outcome: "cancelled")
-            try? await settle(funded, attempts: answer.attempts, answering: answering, run: run)
+            let attempts = answer.attempts
+            try? await Task { try await settle(funded, attempts: attempts, answering: answering, run: run) }.value
             throw error
         }
         let answering = AnsweringCall(meter: meter, firstToken: firstToken, total: clock.now - started, outcome: failure.map { "\($0.code)" } ?? "ok")

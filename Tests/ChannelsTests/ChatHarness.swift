@@ -10,20 +10,30 @@ import ServiceLifecycle
 /// A whole chat deployment for one test: a fresh database, the gateway with the web channel on a
 /// real port, the event hub and a router worker on a stage of its own, and an HTTP client.
 struct ChatHarness: Sendable {
-    let port: Int
+    /// One port per gateway.
+    let ports: [Int]
     let tenant: TenantStore.CreatedTenant
     let signer: JWTSigner
     let http: HTTPClient
     let redis: RedisClient
     let database: TestDatabase
     let stage: String
-    let hub: ConversationEventHub
+    let hubs: [ConversationEventHub]
+    /// The router the worker runs, for tests that drive it by hand.
+    let router: ChatRouter
+
+    /// The first gateway's port.
+    var port: Int { ports[0] }
+    /// The first gateway's hub.
+    var hub: ConversationEventHub { hubs[0] }
 
     static let secret = Array("a-test-secret-that-is-long-enough-for-hs256".utf8)
 
     /// Runs `body` against a running deployment whose router uses `chains` (offline by default).
     static func with(
         chains: ChatRouter.ChainFactory? = nil,
+        gateways: Int = 1,
+        runWorker: Bool = true,
         environment: [String: String] = [:],
         heartbeat: Duration = .seconds(15),
         worker: StageWorker.Configuration = .init(concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100)),
@@ -48,15 +58,28 @@ struct ChatHarness: Sendable {
                     logger: logger
                 )
                 let workerService = StageWorker(stage: stage, redis: redis, handler: router, configuration: worker, logger: logger)
-                let hub = ConversationEventHub(url: try TestEnvironment.redisURL(), configuration: .init(heartbeatInterval: heartbeat), logger: logger)
-                let gateway = Gateway(
-                    dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics()), maxBodyBytes: 64 * 1024
-                )
-                WebChatModule(redis: redis, postgres: database.app, hub: hub, maxBodyBytes: 64 * 1024, routerStage: stage).register(on: gateway)
-                // The hub stops first: that ends the open event streams, so the server's graceful shutdown need not wait for them.
-                try await withTestHTTPServer(router: gateway.router) { port in
-                    try await withRunningServices([workerService, hub], logger: logger) {
-                        try await body(ChatHarness(port: port, tenant: tenant, signer: signer, http: http, redis: redis, database: database, stage: stage, hub: hub))
+                // Each gateway is a process of its own in production: its own hub, its own port.
+                var hubs: [ConversationEventHub] = []
+                var routers: [Router<GatewayContext>] = []
+                for _ in 0..<gateways {
+                    let hub = ConversationEventHub(url: try TestEnvironment.redisURL(), configuration: .init(heartbeatInterval: heartbeat), logger: logger)
+                    let gateway = Gateway(
+                        dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics()), maxBodyBytes: 64 * 1024
+                    )
+                    WebChatModule(redis: redis, postgres: database.app, hub: hub, maxBodyBytes: 64 * 1024, routerStage: stage).register(on: gateway)
+                    hubs.append(hub)
+                    routers.append(gateway.router)
+                }
+                let services: [any Service] = (runWorker ? [workerService] : []) + hubs
+                // The hubs stop first: that ends the open event streams, so the servers' graceful shutdown need not wait for them.
+                try await withTestHTTPServers(routers) { ports in
+                    try await withRunningServices(services, logger: logger) {
+                        try await body(
+                            ChatHarness(
+                                ports: ports, tenant: tenant, signer: signer, http: http, redis: redis, database: database, stage: stage, hubs: hubs,
+                                router: router
+                            )
+                        )
                     }
                 }
             }
@@ -69,10 +92,11 @@ struct ChatHarness: Sendable {
         try signer.sign(JWTClaims(sub: user, tid: (tenant ?? self.tenant.tenantID).description, lifetime: .seconds(3600)))
     }
 
-    /// One API call; returns the status and the body as text.
-    func call(_ method: String, _ path: String, json: String? = nil, credential: String?, headers: [(String, String)] = []) async throws
-        -> (status: Int, body: String, headers: HTTPClientHeaders)
-    {
+    /// One API call to gateway number `gateway`; returns the status and the body as text.
+    func call(
+        _ method: String, _ path: String, json: String? = nil, credential: String?, headers: [(String, String)] = [], gateway: Int = 0
+    ) async throws -> (status: Int, body: String, headers: HTTPClientHeaders) {
+        let port = ports[gateway]
         var fields = headers
         if let credential { fields.append(("Authorization", "Bearer \(credential)")) }
         if json != nil { fields.append(("Content-Type", "application/json")) }
@@ -100,8 +124,9 @@ struct ChatHarness: Sendable {
     /// Reads the conversation's SSE stream until `stop` says so (or `timeout` passes) and returns the events read.
     func events(
         of conversation: String, credential: String, lastEventID: String? = nil, useQueryToken: Bool = false, timeout: Duration = .seconds(20),
-        until stop: @escaping @Sendable ([ServerSentEvent]) -> Bool
+        gateway: Int = 0, until stop: @escaping @Sendable ([ServerSentEvent]) -> Bool
     ) async throws -> [ServerSentEvent] {
+        let port = ports[gateway]
         var headers: [(String, String)] = [("Accept", "text/event-stream")]
         var path = "/v1/conversations/\(conversation)/events"
         if useQueryToken { path += "?access_token=\(credential)" } else { headers.append(("Authorization", "Bearer \(credential)")) }
@@ -131,6 +156,14 @@ struct ChatHarness: Sendable {
     /// A JSON object's fields.
     static func object(_ json: String) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]) ?? [:]
+    }
+}
+
+/// Serves each router on a port of its own, then runs `body` with the ports.
+func withTestHTTPServers<T>(_ routers: [Router<GatewayContext>], _ body: ([Int]) async throws -> T) async throws -> T {
+    guard let first = routers.first else { return try await body([]) }
+    return try await withTestHTTPServer(router: first) { port in
+        try await withTestHTTPServers(Array(routers.dropFirst())) { rest in try await body([port] + rest) }
     }
 }
 
