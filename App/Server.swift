@@ -22,6 +22,8 @@ struct Server {
     /// Only `serve` does; a scaled-out gateway or worker with a secret of its own could not open
     /// what the others sealed, so they refuse to start instead.
     var createSecrets = false
+    /// Print a chat link for the demo tenant once the gateway listens (`serve` on embedded servers).
+    var printDemoLink = false
 
     func run() async throws {
         let configuration = environment.configuration
@@ -45,8 +47,10 @@ struct Server {
             let gateway = Gateway(dependencies: dependencies, maxBodyBytes: configuration.maxBodyBytes)
             let hub = ConversationEventHub(url: redisURL, logger: logger)
             WebChatModule(redis: redis, postgres: postgres, hub: hub, maxBodyBytes: configuration.maxBodyBytes).register(on: gateway)
+            let printDemoLink = self.printDemoLink
             let application = gateway.application(address: configuration.httpAddress, logger: logger) { port in
                 await announce(port: port)
+                if printDemoLink { await announceDemo(postgres: postgres, signer: secrets.signer, port: port) }
             }
             // After the application, so it stops first: its end finishes the open event streams,
             // which lets the application's graceful shutdown complete.
@@ -62,6 +66,16 @@ struct Server {
             )
         )
         try await group.run()
+    }
+
+    private func announceDemo(postgres: PostgresPool, signer: JWTSigner, port: Int) async {
+        let base = "http://\(environment.configuration.httpAddress.host):\(port)"
+        do {
+            let link = try await DemoTenant.chatLink(postgres: postgres, signer: signer, dataDirectory: environment.configuration.dataDirectory, baseURL: base)
+            FileHandle.standardOutput.write(Data("Open the chat as the demo tenant's user: \(link)\n".utf8))
+        } catch {
+            environment.logger.warning("could not prepare the demo tenant", metadata: ["leopost.error": "\(error)"])
+        }
     }
 
     private func checkRedis(logger: Logger) async throws {

@@ -1,3 +1,4 @@
+import LeopostChannels
 import LeopostCore
 import LeopostProviders
 import Logging
@@ -5,8 +6,7 @@ import Logging
 /// The stages this build can run, by the name `leopost worker --stages` uses.
 ///
 /// Each entry makes the stage's worker from the process's shared clients. Stages arrive with the
-/// features that need them: the router now; delivery, publish and scheduler with their channels
-/// and platforms.
+/// features that need them: the router and delivery now; publish and scheduler with the platforms.
 struct StageCatalog {
     struct Clients {
         let redis: RedisClient
@@ -27,7 +27,7 @@ struct StageCatalog {
                     conversations: ConversationStore(pool: clients.postgres), brands: BrandStore(pool: clients.postgres),
                     feedback: FeedbackStore(pool: clients.postgres), policies: PolicyStore(pool: clients.postgres),
                     usage: UsageStore(pool: clients.postgres), events: ConversationEventLog(redis: clients.redis),
-                    ledger: BudgetLedger(redis: clients.redis), delivery: nil
+                    ledger: BudgetLedger(redis: clients.redis), delivery: StageQueue(stage: DeliveryStage.stage, redis: clients.redis)
                 ),
                 chains: { task, policy in builder.chain(for: task, policy: policy).chain },
                 logger: clients.logger
@@ -36,7 +36,14 @@ struct StageCatalog {
                 stage: ChatRouter.stage, redis: clients.redis, handler: router,
                 configuration: .init(concurrency: 16, visibilityTimeout: .seconds(30)), logger: clients.logger
             )
-        }
+        },
+        DeliveryStage.stage: { clients in
+            // Channels that do not stream register their adapters here as they arrive (Telegram, WhatsApp, email).
+            let delivery = DeliveryStage(
+                adapters: [WebChannel()], redis: clients.redis, conversations: ConversationStore(pool: clients.postgres), logger: clients.logger
+            )
+            return StageWorker(stage: DeliveryStage.stage, redis: clients.redis, handler: delivery, logger: clients.logger)
+        },
     ]
 
     /// The workers for `names`, or a failure naming the unknown ones.

@@ -20,6 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
             publishEndpoints: embedded.startedAny
         )
         server.createSecrets = true
+        server.printDemoLink = embedded.startedAny
         do {
             try await server.run()
         } catch {

@@ -62,3 +62,5 @@ public struct ProviderError: Error, Sendable, Equatable, CustomStringConvertible
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
     public var description: String { "\(provider) \(code)\(status.map { " (HTTP \($0))" } ?? ""): \(message)" }
 }
+
+extension ProviderError: RetryAfterError {}

@@ -1,6 +1,6 @@
 /// Why a channel could not take a message, classified so the delivery stage knows whether to
 /// wait, retry or give up — a channel's rate limit delays a message, it never drops it.
-public struct ChannelError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ChannelError: RetryAfterError, Sendable, Equatable, CustomStringConvertible {
     /// The kinds of failure a delivery can meet.
     public enum Code: String, Sendable {
         /// The channel asked us to slow down; retry after `retryAfter`.

@@ -20,6 +20,13 @@ public struct StageFailure: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String { reason }
 }
 
+/// An error that knows how long to wait before trying again (a channel's or provider's
+/// `Retry-After`): the stage retries no sooner than that, even when its backoff is shorter.
+public protocol RetryAfterError: Error {
+    /// The wait the other side asked for, if it did.
+    var retryAfter: Duration? { get }
+}
+
 /// A handler made from a closure, for small stages and tests.
 public struct ClosureStageHandler: StageHandler {
     private let body: @Sendable (StageJob) async throws -> Void

@@ -42,7 +42,8 @@ extension StageWorker {
             }
         } catch {
             switch configuration.retry.decision(afterFailedAttempt: job.attempt, reason: "\(error)") {
-            case .retry(let delay):
+            case .retry(let backoff):
+                let delay = max(backoff, (error as? any RetryAfterError)?.retryAfter ?? .zero)
                 logger.info(
                     "stage job failed; retrying",
                     metadata: ["leopost.job.id": "\(job.id)", "leopost.job.attempt": "\(job.attempt)", "leopost.error": "\(error)"]

@@ -103,6 +103,13 @@ public struct ConversationStore: Sendable {
         }
     }
 
+    /// Marks an answer as handed to its channel (a completed one; a failed answer keeps its status).
+    public func markDelivered(_ id: UUID, tenant: TenantID) async throws {
+        _ = try await pool.withTenantTransaction(tenant.rawValue) { connection in
+            try connection.execute("UPDATE messages SET status = 'delivered', updated_at = now() WHERE id = \(id) AND status = 'completed'")
+        }
+    }
+
     /// One message of the tenant's, or `nil`.
     public func message(_ id: UUID, tenant: TenantID) async throws -> ConversationMessage? {
         try await pool.withTenantTransaction(tenant.rawValue) { connection in

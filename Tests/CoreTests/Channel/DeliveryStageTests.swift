@@ -1,0 +1,80 @@
+import Foundation
+import LeopostCore
+import LeopostTestSupport
+import Synchronization
+import Testing
+
+/// A channel that keeps what it was sent and refuses as told.
+final class RecordingChannel: ChannelAdapter, Sendable {
+    let kind = "recording"
+    let capabilities = ChannelCapabilities(maxMessageLength: 40)
+    /// Piece indexes that answer with this error the first time they are sent.
+    let failOnce: [Int: ChannelError]
+    let sent = Mutex<[String]>([])
+    private let failed = Mutex<Set<Int>>([])
+    private let calls = Mutex(0)
+
+    init(failOnce: [Int: ChannelError] = [:]) {
+        self.failOnce = failOnce
+    }
+
+    func send(_ pieces: [String], for message: OutboundMessage, idempotencyKey: String) async throws -> DeliveryReceipt {
+        let index = Int(idempotencyKey.split(separator: ":").last!)!
+        if let error = failOnce[index], failed.withLock({ $0.insert(index).inserted }) { throw error }
+        sent.withLock { $0 += pieces }
+        return DeliveryReceipt(externalIDs: ["remote-\(calls.withLock { $0 += 1; return $0 })"])
+    }
+}
+
+@Suite("Delivery stage: pieces in order, each sent once, rate limits delay and never drop")
+struct DeliveryStageTests {
+    let logger = TestEnvironment.logger()
+
+    func deliver(
+        _ text: String, through channel: RecordingChannel, until done: @escaping @Sendable (StageQueue) async throws -> Bool
+    ) async throws -> [StageQueue.DeadLetter] {
+        try await TestDatabase.with(logger: logger) { database in
+            let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
+            let stageName = TestEnvironment.uniqueName("delivery")
+            let stage = DeliveryStage(adapters: [channel], redis: redis, conversations: ConversationStore(pool: database.app), logger: logger)
+            let worker = StageWorker(
+                stage: stageName, redis: redis, handler: stage,
+                configuration: .init(concurrency: 2, readBlock: .milliseconds(50), promoteInterval: .milliseconds(20),
+                                     retry: RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50))),
+                logger: logger
+            )
+            let queue = StageQueue(stage: stageName, redis: redis)
+            let message = OutboundMessage(
+                tenantID: .random(), conversationID: UUID(), messageID: UUID(), channel: channel.kind, connectionID: nil, recipient: "chat-1",
+                parts: [.text(text)]
+            )
+            try await withRunningServices([worker], logger: logger) {
+                _ = try await queue.enqueue(String(decoding: try JSONEncoder().encode(message), as: UTF8.self), idempotencyKey: "answer:\(message.messageID)")
+                let deadline = ContinuousClock.now + .seconds(20)
+                while try await !done(queue), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            let dead = try await queue.deadLetters()
+            await redis.close()
+            return dead
+        }
+    }
+
+    @Test func aLongAnswerArrivesAsOrderedPiecesEachOnceDespiteARateLimit() async throws {
+        let text = (1...12).map { "Line \($0) of the answer." }.joined(separator: " ")
+        let channel = RecordingChannel(failOnce: [2: ChannelError(code: .rateLimited, message: "Too Many Requests", retryAfter: .milliseconds(200))])
+        let expected = TextSplitter(limit: 40).split(text)
+        let started = ContinuousClock.now
+        _ = try await deliver(text, through: channel) { _ in channel.sent.withLock { $0.count } >= expected.count }
+        #expect(channel.sent.withLock { $0 } == expected)
+        // The channel's Retry-After was honoured, not the stage's 10 ms backoff.
+        #expect(ContinuousClock.now - started >= .milliseconds(200))
+    }
+
+    @Test func aRefusalNoRetryCanFixIsDeadLetteredWithTheChannelsReason() async throws {
+        let channel = RecordingChannel(failOnce: [0: ChannelError(code: .rejected, message: "bot was blocked by the user")])
+        let dead = try await deliver("short", through: channel) { queue in try await !queue.deadLetters().isEmpty }
+        #expect(dead.count == 1)
+        #expect(dead.first?.reason.contains("bot was blocked by the user") == true)
+        #expect(channel.sent.withLock { $0 }.isEmpty)
+    }
+}
