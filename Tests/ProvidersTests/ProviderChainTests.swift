@@ -88,3 +88,39 @@ struct ProviderChainTests {
         }
     }
 }
+
+@Suite("Provider chain: a first token that does not come")
+struct ProviderChainFirstTokenTests {
+    @Test func aSlowFirstTokenPastTheTimeoutFallsBack() async throws {
+        let logger = TestEnvironment.logger()
+        try await withTestHTTPServer(router: FakeOpenAI.router()) { port in
+            try await HTTPClient.withHTTPClient(logger: logger) { http in
+                let openai = OpenAIProvider(configuration: .init(baseURL: "http://127.0.0.1:\(port)/v1", apiKey: "sk-test"), http: http)
+                let chain = ProviderChain(
+                    entries: [
+                        .init(name: "openai-slow", provider: openai, model: "slow-first-token", firstTokenTimeout: .milliseconds(300)),
+                        .init(name: "offline", provider: OfflineProvider(), model: "offline"),
+                    ],
+                    retry: RetryPolicy(maxAttempts: 1)
+                )
+                let started = ContinuousClock.now
+                let answer = try await chain.start(ChatRequest(model: "", messages: [.init(role: .user, content: "hi")]))
+                #expect(ContinuousClock.now - started < .seconds(3))
+                #expect(answer.attempts.map(\.failure) == [.timeout, nil])
+                #expect(answer.attempts.map(\.entry) == ["openai-slow", "offline"])
+            }
+        }
+    }
+
+    @Test func thePolicysFirstTokenTimeoutReachesTheChain() throws {
+        let policy = try PolicyParser.parse(
+            """
+            providers: {main: {kind: openai, base_url: "http://127.0.0.1:9/v1", first_token_timeout: 750ms}}
+            chains: {chat: [{provider: main, model: m, max_tokens: 77}]}
+            """
+        )
+        let chain = PolicyChainBuilder(http: HTTPClient(logger: TestEnvironment.logger()), environment: [:]).chain(for: "chat", policy: policy).chain
+        #expect(chain.entries.first?.firstTokenTimeout == .milliseconds(750))
+        #expect(chain.entries.first?.maxTokens == 77)
+    }
+}

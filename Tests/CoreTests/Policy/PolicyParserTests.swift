@@ -10,6 +10,7 @@ struct PolicyParserTests {
             kind: openai
             api_key: env:OPENAI_API_KEY
             first_byte_timeout: 20s
+            first_token_timeout: 8s
           backup:
             kind: anthropic
             base_url: https://api.anthropic.com
@@ -37,6 +38,9 @@ struct PolicyParserTests {
         channels: [web, telegram]
         platforms: [mastodon]
         posts: {require_confirmation: false}
+        prices:
+          - {provider: openai, model: gpt-4o-mini, input_per_million: 0.1, output_per_million: 0.5}
+          - {provider: anthropic, model: claude-haiku-4-5, input_per_million: 0.8, output_per_million: 4, cache_read_per_million: 0.08}
         """
 
     @Test func aCompletePolicyParses() throws {
@@ -52,6 +56,25 @@ struct PolicyParserTests {
         #expect(policy.budgets.perMessageUSD == 0.25)
         #expect(policy.userRequestsPerMinute == 30)
         #expect(policy.channels == ["web", "telegram"] && policy.postsNeedConfirmation == false)
+        #expect(policy.providers["main"]?.firstTokenTimeout == .seconds(8))
+        #expect(policy.providers["backup"]?.firstTokenTimeout == .seconds(30))
+    }
+
+    @Test func policyPricesOverrideTheShippedTable() throws {
+        let table = try PolicyParser.parse(Self.complete).priceTable
+        let mini = try #require(table.price(provider: "openai", model: "gpt-4o-mini-2024-07-18", on: "2026-01-01"))
+        #expect(mini.inputPerToken == 100 && mini.outputPerToken == 500 && mini.cacheReadPerToken == 100)
+        #expect(table.price(provider: "anthropic", model: "claude-haiku-4-5", on: "2026-01-01")?.cacheReadPerToken == 80)
+        // Models the policy does not name keep the shipped price.
+        #expect(table.price(provider: "openai", model: "gpt-4o", on: "2026-01-01") == PriceTable.shipped.price(provider: "openai", model: "gpt-4o", on: "2026-01-01"))
+        #expect(table.version.hasSuffix("+policy"))
+    }
+
+    @Test func aPriceWithoutItsAmountsIsRefused() {
+        #expect { try PolicyParser.parse("prices: [{provider: openai, model: x, input_per_million: -1}]") } throws: { error in
+            let fields = (error as? PolicyValidationError)?.issues.map(\.field) ?? []
+            return fields.contains("prices[0].input_per_million") && fields.contains("prices[0].output_per_million")
+        }
     }
 
     @Test func anEmptyDocumentIsTheDefaultPolicy() throws {
