@@ -37,13 +37,13 @@ struct Server {
         let postgres = try Database.serverPool(url: databaseURL, logger: logger)
         let http = HTTPClient(logger: logger)
         let clients = StageCatalog.Clients(
-            redis: redis, postgres: postgres, http: http, environment: ProcessInfo.processInfo.environment, logger: logger
+            redis: redis, postgres: postgres, http: http, masterKey: secrets.masterKey, environment: ProcessInfo.processInfo.environment, logger: logger
         )
         var services: [any Service] = [redis, postgres, http]
         services += try StageCatalog.workers(stages, clients: clients) as [any Service]
         if gateway {
             let metrics = GatewayMetrics()
-            let dependencies = Gateway.Dependencies(redis: redis, postgres: postgres, signer: secrets.signer, metrics: metrics)
+            let dependencies = Gateway.Dependencies(redis: redis, postgres: postgres, signer: secrets.signer, metrics: metrics, masterKey: secrets.masterKey)
             let gateway = Gateway(dependencies: dependencies, maxBodyBytes: configuration.maxBodyBytes)
             let hub = ConversationEventHub(url: redisURL, logger: logger)
             WebChatModule(redis: redis, postgres: postgres, hub: hub, maxBodyBytes: configuration.maxBodyBytes).register(on: gateway)

@@ -12,6 +12,8 @@ struct StageCatalog {
         let redis: RedisClient
         let postgres: PostgresPool
         let http: HTTPClient
+        /// Opens the tenants' sealed secrets.
+        let masterKey: SymmetricKey
         /// Where `env:` credentials and the providers' `*_BASE_URL` overrides are read.
         let environment: [String: String]
         let logger: Logger
@@ -29,7 +31,10 @@ struct StageCatalog {
                     usage: UsageStore(pool: clients.postgres), events: ConversationEventLog(redis: clients.redis),
                     ledger: BudgetLedger(redis: clients.redis), delivery: StageQueue(stage: DeliveryStage.stage, redis: clients.redis)
                 ),
-                chains: { task, policy in builder.chain(for: task, policy: policy).chain },
+                chains: { task, policy, tenant in
+                    let secrets = try await SecretStore(pool: clients.postgres, masterKey: clients.masterKey).values(policy.secretNames, tenant: tenant)
+                    return builder.chain(for: task, policy: policy, secrets: secrets).chain
+                },
                 logger: clients.logger
             )
             return StageWorker(

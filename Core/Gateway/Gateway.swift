@@ -18,13 +18,16 @@ public struct Gateway {
         public var signer: JWTSigner
         /// Where request metrics go.
         public var metrics: GatewayMetrics
+        /// Seals tenants' secrets; without it the secrets routes are not offered.
+        public var masterKey: SymmetricKey?
 
         /// Bundles the dependencies.
-        public init(redis: RedisClient, postgres: PostgresPool, signer: JWTSigner, metrics: GatewayMetrics) {
+        public init(redis: RedisClient, postgres: PostgresPool, signer: JWTSigner, metrics: GatewayMetrics, masterKey: SymmetricKey? = nil) {
             self.redis = redis
             self.postgres = postgres
             self.signer = signer
             self.metrics = metrics
+            self.masterKey = masterKey
         }
     }
 
@@ -65,6 +68,9 @@ public struct Gateway {
         BrandRoutes(store: BrandStore(pool: dependencies.postgres), maxBodyBytes: maxBodyBytes).register(on: authenticated)
         FeedbackRoutes(feedback: FeedbackStore(pool: dependencies.postgres), users: UserStore(pool: dependencies.postgres), maxBodyBytes: maxBodyBytes)
             .register(on: authenticated)
+        if let masterKey = dependencies.masterKey {
+            SecretRoutes(store: SecretStore(pool: dependencies.postgres, masterKey: masterKey), maxBodyBytes: maxBodyBytes).register(on: authenticated)
+        }
         self.router = router
         self.api = authenticated
     }

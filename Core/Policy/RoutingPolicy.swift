@@ -83,6 +83,11 @@ public struct RoutingPolicy: Sendable, Equatable {
     /// The tenant's own prices (negotiated rates, self-hosted models), consulted before the shipped table.
     public var prices: [ModelPrice] = []
 
+    /// The names of the sealed secrets the providers refer to (`api_key: secret:NAME`).
+    public var secretNames: Set<String> {
+        Set(providers.values.compactMap { $0.credential }.filter { $0.hasPrefix("secret:") }.map { String($0.dropFirst(7)) })
+    }
+
     /// The price table for this tenant: the shipped one, with the policy's prices taking precedence.
     public var priceTable: PriceTable {
         prices.isEmpty ? .shipped : PriceTable.shipped.overridden(by: prices)

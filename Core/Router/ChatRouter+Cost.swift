@@ -26,11 +26,11 @@ extension ChatRouter {
         let prices = policy.priceTable
         let limits = BudgetLimits(policy.budgets)
         do {
-            return try await reserve(chains(configuration.task, policy), prompt: prompt, prices: prices, limits: limits, run: run, downgradedTo: nil)
+            return try await reserve(try await chains(configuration.task, policy, run.tenant), prompt: prompt, prices: prices, limits: limits, run: run, downgradedTo: nil)
         } catch let refusal as BudgetExceeded {
             guard case .downgrade(let cheaper) = policy.budgets.whenExhausted, cheaper != configuration.task else { throw refusal }
             logger.notice("budget spent: downgrading", metadata: ["leopost.budget.level": "\(refusal.level)", "leopost.chain": "\(cheaper)"])
-            return try await reserve(chains(cheaper, policy), prompt: prompt, prices: prices, limits: limits, run: run, downgradedTo: cheaper)
+            return try await reserve(try await chains(cheaper, policy, run.tenant), prompt: prompt, prices: prices, limits: limits, run: run, downgradedTo: cheaper)
         }
     }
 

@@ -16,9 +16,10 @@ public struct ChatRouter: StageHandler {
     /// The stage's name for `leopost worker --stages`.
     public static let stage = "router"
 
-    /// Makes the provider chain for a task (`chat`, or a downgrade chain's name) from a policy.
-    /// Core knows no provider adapter; the composition root supplies this.
-    public typealias ChainFactory = @Sendable (_ task: String, _ policy: RoutingPolicy) -> ProviderChain
+    /// Makes the provider chain for a task (`chat`, or a downgrade chain's name) from a tenant's
+    /// policy (opening the tenant's secrets it refers to). Core knows no provider adapter; the
+    /// composition root supplies this.
+    public typealias ChainFactory = @Sendable (_ task: String, _ policy: RoutingPolicy, _ tenant: TenantID) async throws -> ProviderChain
 
     /// What the router reads and writes.
     public struct Dependencies: Sendable {

@@ -22,12 +22,13 @@ public struct PolicyChainBuilder: Sendable {
     }
 
     /// The chain for `task` (`chat` when the policy has no chain for it), and the entries left out with why.
-    public func chain(for task: String, policy: RoutingPolicy) -> (chain: ProviderChain, skipped: [String]) {
+    /// - Parameter secrets: the tenant's opened secrets, for `secret:NAME` credentials.
+    public func chain(for task: String, policy: RoutingPolicy, secrets: [String: String] = [:]) -> (chain: ProviderChain, skipped: [String]) {
         var entries: [ProviderChain.Entry] = []
         var skipped: [String] = []
         for entry in policy.chains[task] ?? policy.chains["chat"] ?? [] {
             guard let provider = policy.providers[entry.provider] else { continue }
-            switch adapter(for: provider) {
+            switch adapter(for: provider, secrets: secrets) {
             case .success(let adapter):
                 entries.append(
                     ProviderChain.Entry(
@@ -53,7 +54,7 @@ public struct PolicyChainBuilder: Sendable {
         let message: String
     }
 
-    private func adapter(for provider: RoutingPolicy.Provider) -> Result<any AIProvider, Unavailable> {
+    private func adapter(for provider: RoutingPolicy.Provider, secrets: [String: String]) -> Result<any AIProvider, Unavailable> {
         let defaults: (key: String, url: String, base: String)
         switch provider.kind {
         case "offline": return .success(OfflineProvider())
@@ -63,14 +64,20 @@ public struct PolicyChainBuilder: Sendable {
         default: return .failure(Unavailable(message: "unknown provider kind \(provider.kind)"))
         }
         let reference = provider.credential ?? "env:\(defaults.key)"
-        guard reference.hasPrefix("env:") else {
-            return .failure(Unavailable(message: "sealed secrets (\(reference)) are not supported yet; use env:VARIABLE"))
+        let key: String?
+        let missing: String
+        if reference.hasPrefix("secret:") {
+            let name = String(reference.dropFirst(7))
+            key = secrets[name].flatMap { $0.isEmpty ? nil : $0 }
+            missing = "the secret \(name) is not stored for this tenant (leopost secret set, or PUT /v1/secrets/\(name))"
+        } else {
+            let variable = String(reference.dropFirst(4))
+            key = environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+            missing = "\(variable) is not set"
         }
-        let variable = String(reference.dropFirst(4))
-        let key = environment[variable].flatMap { $0.isEmpty ? nil : $0 }
         // OpenAI-compatible local servers may need no key; the others always do.
         if key == nil, provider.kind != "openai" || provider.baseURL == nil {
-            return .failure(Unavailable(message: "\(variable) is not set"))
+            return .failure(Unavailable(message: missing))
         }
         let endpoint = ProviderEndpoint(
             baseURL: provider.baseURL ?? environment[defaults.url] ?? defaults.base, apiKey: key,

@@ -54,7 +54,7 @@ struct ChatHarness: Sendable {
                         usage: UsageStore(pool: database.app), events: ConversationEventLog(redis: redis),
                         ledger: BudgetLedger(redis: redis), delivery: nil
                     ),
-                    chains: chains ?? { task, policy in builder.chain(for: task, policy: policy).chain },
+                    chains: chains ?? { task, policy, _ in builder.chain(for: task, policy: policy).chain },
                     logger: logger
                 )
                 let workerService = StageWorker(stage: stage, redis: redis, handler: router, configuration: worker, logger: logger)
@@ -64,7 +64,11 @@ struct ChatHarness: Sendable {
                 for _ in 0..<gateways {
                     let hub = ConversationEventHub(url: try TestEnvironment.redisURL(), configuration: .init(heartbeatInterval: heartbeat), logger: logger)
                     let gateway = Gateway(
-                        dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics()), maxBodyBytes: 64 * 1024
+                        dependencies: .init(
+                            redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics(),
+                            masterKey: try SymmetricKey(bytes: Array(repeating: 3, count: 32))
+                        ),
+                        maxBodyBytes: 64 * 1024
                     )
                     WebChatModule(redis: redis, postgres: database.app, hub: hub, maxBodyBytes: 64 * 1024, routerStage: stage).register(on: gateway)
                     hubs.append(hub)

@@ -9,7 +9,7 @@ struct ChatRouterTests {
     static func finished(_ events: [ServerSentEvent]) -> Bool { events.contains { $0.event == "message.completed" || $0.event == "message.failed" } }
 
     static func chain(_ provider: ScriptedProvider, model: String = "scripted", maxTokens: Int? = nil) -> ChatRouter.ChainFactory {
-        { _, _ in ProviderChain(entries: [.init(name: "scripted-\(provider.kind)", provider: provider, model: model, maxTokens: maxTokens)]) }
+        { _, _, _ in ProviderChain(entries: [.init(name: "scripted-\(provider.kind)", provider: provider, model: model, maxTokens: maxTokens)]) }
     }
 
     @Test func aClientOnGatewayBSeesTheAnswerToAMessagePostedThroughGatewayA() async throws {
@@ -103,7 +103,7 @@ struct ChatRouterTests {
               - {provider: openai, model: pricey, input_per_million: 1000, output_per_million: 1000}
             budgets: {daily_usd: 0.5, when_exhausted: refuse}
             """
-        let chains: ChatRouter.ChainFactory = { task, _ in
+        let chains: ChatRouter.ChainFactory = { task, _, _ in
             task == "cheap"
                 ? ProviderChain(entries: [.init(name: "offline", provider: OfflineProvider(), model: "offline")])
                 : ProviderChain(entries: [.init(name: "main", provider: expensive, model: "pricey", maxTokens: 1000)])

@@ -94,3 +94,21 @@ struct WebChatBadInputTests {
         }
     }
 }
+
+@Suite("Secrets API: API key only, names out, values never")
+struct SecretRoutesTests {
+    @Test func onlyTheAPIKeyStoresSecretsAndValuesNeverComeBack() async throws {
+        try await ChatHarness.with { chat in
+            let body = #"{"value":"sk-live-very-secret"}"#
+            let byToken = try await chat.call("PUT", "/v1/secrets/openai", json: body, credential: try chat.token())
+            #expect(byToken.status == 403)
+            let stored = try await chat.call("PUT", "/v1/secrets/openai", json: body, credential: chat.tenant.apiKey)
+            #expect(stored.status == 200)
+            #expect(!stored.body.contains("sk-live"))
+            let listed = try await chat.call("GET", "/v1/secrets", credential: chat.tenant.apiKey)
+            #expect(listed.body == #"{"names":["openai"]}"#)
+            #expect(try await chat.call("PUT", "/v1/secrets/bad%20name", json: body, credential: chat.tenant.apiKey).status == 400)
+            #expect(try await chat.call("PUT", "/v1/secrets/x", json: #"{"value":""}"#, credential: chat.tenant.apiKey).status == 400)
+        }
+    }
+}

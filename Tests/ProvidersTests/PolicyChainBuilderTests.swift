@@ -41,3 +41,23 @@ struct PolicyChainBuilderTests {
         }
     }
 }
+
+@Suite("Policy chain builder: sealed secrets")
+struct PolicyChainBuilderSecretTests {
+    @Test func aSecretReferenceUsesTheTenantsOpenedSecretAndAMissingOneIsReported() throws {
+        let policy = try PolicyParser.parse(
+            """
+            providers: {main: {kind: anthropic, api_key: "secret:anthropic-key"}, local: {kind: offline}}
+            chains: {chat: [{provider: main, model: claude-haiku-4-5}, {provider: local, model: offline}]}
+            """
+        )
+        #expect(policy.secretNames == ["anthropic-key"])
+        let builder = PolicyChainBuilder(http: HTTPClient(logger: TestEnvironment.logger()), environment: [:])
+        let with = builder.chain(for: "chat", policy: policy, secrets: ["anthropic-key": "sk-ant-test"])
+        #expect(with.chain.entries.map(\.provider.kind) == ["anthropic", "offline"])
+        #expect(with.skipped.isEmpty)
+        let without = builder.chain(for: "chat", policy: policy)
+        #expect(without.chain.entries.map(\.provider.kind) == ["offline"])
+        #expect(without.skipped.first?.contains("the secret anthropic-key is not stored") == true)
+    }
+}

@@ -24,5 +24,6 @@ public struct Migration: Sendable {
         .tenantIsolation,
         .usageDetails,
         .conversations,
+        .tenantSecrets,
     ]
 }
