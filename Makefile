@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BUILD_FLAGS ?=
 
-.PHONY: run test build release bench deps clean
+.PHONY: run test e2e build release bench deps clean
 
 deps:
 	@scripts/install-deps.sh
@@ -15,10 +15,19 @@ run: deps
 	$(SWIFT) build $(BUILD_FLAGS) --product leopost
 	exec $$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/leopost serve
 
-## Run every test against a throwaway redis-server and PostgreSQL on free loopback ports.
+## Run every test against a throwaway redis-server and PostgreSQL on free loopback ports,
+## then the web chat in headless Chromium.
 test: deps
+	@scripts/install-deps.sh chromium chromium-driver
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	scripts/with-test-servers.sh $(SWIFT) test --skip-build $(BUILD_FLAGS)
+	scripts/with-test-servers.sh scripts/e2e.sh
+
+## The web chat in headless Chromium alone (screenshot in .build/e2e/chat.png).
+e2e: deps
+	@scripts/install-deps.sh chromium chromium-driver
+	$(SWIFT) build $(BUILD_FLAGS) --product leopost
+	scripts/with-test-servers.sh scripts/e2e.sh
 
 release: deps
 	$(SWIFT) build -c release --product leopost

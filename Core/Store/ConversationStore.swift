@@ -71,7 +71,14 @@ public struct ConversationStore: Sendable {
                 """
             )
             if inserted.count == 1 {
-                try connection.execute("UPDATE conversations SET updated_at = now() WHERE id = \(conversationID)")
+                // A conversation without a title is named after its first message.
+                let title = String(parts.plainText.prefix(60))
+                try connection.execute(
+                    """
+                    UPDATE conversations SET updated_at = now(), title = CASE WHEN title = '' THEN \(title) ELSE title END
+                    WHERE id = \(conversationID)
+                    """
+                )
                 return (id, true)
             }
             let existing = try connection.query(

@@ -30,17 +30,31 @@ public struct OfflineProvider: AIProvider {
 
     /// The answer text: deterministic for the same request.
     static func answer(to request: ChatRequest) -> String {
-        let question = request.messages.last { $0.role == .user }?.content ?? ""
-        let brand = request.messages.first { $0.role == .system }.flatMap { Self.field("Brand", in: $0.content) }
-        let voice = request.messages.first { $0.role == .system }.flatMap { Self.field("Voice", in: $0.content) }
-        var parts = ["(Offline assistant: no AI provider is configured, so this is a template, not a model's answer.)"]
-        if let brand { parts.append("Draft for \(brand)\(voice.map { " in a \($0) voice" } ?? ""):") } else { parts.append("Draft:") }
-        let topic = question.trimmingCharacters(in: .whitespacesAndNewlines)
-        parts.append(topic.isEmpty ? "Tell us what you would like to post about." : "\(topic) — more soon. Stay tuned!")
-        return parts.joined(separator: " ")
+        let question = request.messages.last { $0.role == .user }?.content.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let system = request.messages.first { $0.role == .system }?.content ?? ""
+        let brand = field("Brand", in: system)
+        let voice = field("Voice", in: system)
+        let audience = field("Audience", in: system)
+        var heading = "Draft"
+        if let brand { heading += " for \(brand)" }
+        if let voice { heading += ", in a \(voice) voice" }
+        if let audience { heading += ", for \(audience)" }
+        var parts = [
+            "(Offline assistant: no AI provider is configured, so this is a template, not a model's answer.)",
+            heading + ":",
+        ]
+        if question.isEmpty {
+            parts.append("Tell us what you would like to post about.")
+        } else {
+            parts.append("\(question) — and we can't wait to share it with you. Tell us what you think in the comments!")
+        }
+        if let brand {
+            let tag = brand.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+            if !tag.isEmpty { parts.append("#" + tag) }
+        }
+        return parts.joined(separator: "\n\n")
     }
 
-    /// Reads `Name: value` from a system prompt line.
     static func field(_ name: String, in text: String) -> String? {
         for line in text.split(separator: "\n") where line.hasPrefix(name + ":") {
             let value = line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces)
