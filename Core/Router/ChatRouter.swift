@@ -158,41 +158,29 @@ public struct ChatRouter: StageHandler {
             try await fail(run, code: "provider_failed", message: Self.providerMessage(error, started: false), partial: "")
             return
         }
-        var meter = UsageMeter(estimatedInputTokens: UsageMeter.estimateTokens(of: prompt))
-        var text = ""
-        var firstToken: Duration?
-        var failure: ProviderError?
-        do {
-            for try await event in answer.events {
-                meter.observe(event)
-                guard case .delta(let piece) = event, !piece.isEmpty else { continue }
-                if firstToken == nil { firstToken = clock.now - started }
-                text += piece
-                try await dependencies.events.publish(
-                    .messageDelta, AnswerEvents.Delta(messageID: run.answerID, replyTo: run.question.id, attempt: run.attempt, text: piece),
-                    conversation: run.request.conversationID
-                )
-            }
-        } catch let error as ProviderError {
-            failure = error
-        } catch {
+        let relayed = await relay(
+            answer.events, run: run, meter: UsageMeter(estimatedInputTokens: UsageMeter.estimateTokens(of: prompt)), started: started
+        )
+        if let interruption = relayed.interruption {
             // Cancelled (the worker is stopping) or Redis failed: bill what was used, then let the job run again.
-            // In a task of its own, awaited: this task is cancelled, and the bill must still be written.
-            let answering = AnsweringCall(meter: meter, firstToken: firstToken, total: clock.now - started, outcome: "cancelled")
+            // In a task of its own, awaited: this task may be cancelled, and the bill must still be written.
+            let answering = AnsweringCall(meter: relayed.meter, firstToken: relayed.firstToken, total: clock.now - started, outcome: "cancelled")
             let attempts = answer.attempts
             try? await Task { try await settle(funded, attempts: attempts, answering: answering, run: run) }.value
-            throw error
+            throw interruption
         }
-        let answering = AnsweringCall(meter: meter, firstToken: firstToken, total: clock.now - started, outcome: failure.map { "\($0.code)" } ?? "ok")
+        let answering = AnsweringCall(
+            meter: relayed.meter, firstToken: relayed.firstToken, total: clock.now - started, outcome: relayed.failure.map { "\($0.code)" } ?? "ok"
+        )
         try await settle(funded, attempts: answer.attempts, answering: answering, run: run)
-        if let failure {
-            try await fail(run, code: "provider_failed", message: Self.providerMessage(failure, started: true), partial: text)
+        if let failure = relayed.failure {
+            try await fail(run, code: "provider_failed", message: Self.providerMessage(failure, started: true), partial: relayed.text)
             return
         }
         let last = answer.attempts.last
         let stored = ConversationMessage(
             id: run.answerID, conversationID: run.request.conversationID, direction: .outbound, channel: run.request.channel,
-            parts: [.text(text)], replyTo: run.question.id, status: .completed
+            parts: [.text(relayed.text)], replyTo: run.question.id, status: .completed
         )
         try await dependencies.conversations.saveAnswer(stored, tenant: run.tenant)
         try await announce(stored, question: run.question, request: run.request, provider: last?.provider ?? "", model: last?.model ?? "")

@@ -2,17 +2,26 @@ import Foundation
 import LeopostCore
 import Logging
 
-// `make bench` runs this against the redis-server that scripts/with-test-servers.sh started.
+// `make bench` runs this against the redis-server and PostgreSQL that scripts/with-test-servers.sh started.
 var logger = Logger(label: "leopost.bench")
 logger.logLevel = .error
 guard let redisText = ProcessInfo.processInfo.environment["LEOPOST_TEST_REDIS_URL"] else {
     FileHandle.standardError.write(Data("LEOPOST_TEST_REDIS_URL is not set: run `make bench`\n".utf8))
     exit(2)
 }
+let environment = ProcessInfo.processInfo.environment
 let redisURL = try RedisURL(redisText)
-let jobs = Int(ProcessInfo.processInfo.environment["LEOPOST_BENCH_JOBS"] ?? "") ?? 20_000
-print(try await StageBenchmark.run(redisURL: redisURL, jobs: jobs, workers: 1, ordered: false, logger: logger))
-print(try await StageBenchmark.run(redisURL: redisURL, jobs: jobs, workers: 2, ordered: false, logger: logger))
-print(try await StageBenchmark.run(redisURL: redisURL, jobs: jobs, workers: 2, ordered: true, logger: logger))
-print(try await HTTPClientBenchmark.run(requests: 20_000, concurrency: 32, logger: logger))
-for line in try await ChainBenchmark.run(redisURL: redisURL, calls: 3_000, logger: logger) { print(line) }
+let jobs = Int(environment["LEOPOST_BENCH_JOBS"] ?? "") ?? 20_000
+let soakCalls = Int(environment["LEOPOST_BENCH_SOAK_CALLS"] ?? "") ?? 100_000
+let only = environment["LEOPOST_BENCH_ONLY"]  // e.g. "chat" to run one part
+func wanted(_ part: String) -> Bool { only == nil || only == part }
+
+if wanted("stage") {
+    print(try await StageBenchmark.run(redisURL: redisURL, jobs: jobs, workers: 1, ordered: false, logger: logger))
+    print(try await StageBenchmark.run(redisURL: redisURL, jobs: jobs, workers: 2, ordered: false, logger: logger))
+    print(try await StageBenchmark.run(redisURL: redisURL, jobs: jobs, workers: 2, ordered: true, logger: logger))
+}
+if wanted("http") { print(try await HTTPClientBenchmark.run(requests: 20_000, concurrency: 32, logger: logger)) }
+if wanted("chain") { for line in try await ChainBenchmark.run(redisURL: redisURL, calls: 3_000, logger: logger) { print(line) } }
+if wanted("chat") { for line in try await ChatBenchmark.run(messages: 3_000, rate: 50, seconds: 10, logger: logger) { print(line) } }
+if wanted("soak") { for line in try await ChainSoak.run(redisURL: redisURL, calls: soakCalls, logger: logger) { print(line) } }

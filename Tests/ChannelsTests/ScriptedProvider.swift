@@ -19,10 +19,13 @@ final class ScriptedProvider: AIProvider, Sendable {
     let kind: String
     let pieces: [String]
     let ending: Ending
+    /// A wait before each piece, as a model's pace.
+    let pause: Duration?
     private let seen = Mutex<[ChatRequest]>([])
 
-    init(kind: String = "openai", pieces: [String] = ["Hello", " there", "!"], ending: Ending = .finish(nil)) {
+    init(kind: String = "openai", pieces: [String] = ["Hello", " there", "!"], ending: Ending = .finish(nil), pause: Duration? = nil) {
         self.kind = kind
+        self.pause = pause
         self.pieces = pieces
         self.ending = ending
     }
@@ -34,10 +37,12 @@ final class ScriptedProvider: AIProvider, Sendable {
         seen.withLock { $0.append(request) }
         let pieces = pieces
         let ending = ending
+        let pause = pause
         var index = 0
         var ended = false
         return AsyncThrowingStream {
             if index < pieces.count {
+                if let pause { try await Task.sleep(for: pause) }
                 index += 1
                 return .delta(pieces[index - 1])
             }

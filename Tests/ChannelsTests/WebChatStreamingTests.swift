@@ -16,7 +16,7 @@ struct WebChatStreamingTests {
             let events = try await chat.events(of: conversation, credential: token, lastEventID: "0-0", until: Self.completed)
             #expect(events.first?.event == "message.received")
             let deltas = events.filter { $0.event == "message.delta" }
-            #expect(deltas.count > 3)
+            #expect(deltas.count >= 1)  // the offline answer is ready at once: one publish carries it all
             let completed = events.filter { $0.event == "message.completed" }
             #expect(completed.count == 1)
             let final = ChatHarness.object(completed[0].data)
@@ -62,7 +62,10 @@ struct WebChatStreamingTests {
     }
 
     @Test func reconnectingWithLastEventIDGetsOnlyTheLaterEvents() async throws {
-        try await ChatHarness.with { chat in
+        // A provider at a model's pace, so each piece is an event of its own.
+        let paced = ScriptedProvider(pieces: ["One ", "two ", "three ", "four ", "five"], pause: .milliseconds(30))
+        let chains: ChatRouter.ChainFactory = { _, _, _ in ProviderChain(entries: [.init(name: "paced", provider: paced, model: "m")]) }
+        try await ChatHarness.with(chains: chains) { chat in
             let token = try chat.token()
             let conversation = try await chat.newConversation(credential: token)
             _ = try await chat.send("Autumn collection", to: conversation, credential: token)

@@ -1,0 +1,79 @@
+import Synchronization
+
+extension ChatRouter {
+    /// What came of reading an answer's events.
+    struct Relayed: Sendable {
+        /// The text received.
+        var text = ""
+        /// What to charge.
+        var meter: UsageMeter
+        /// When the first text came, after the start.
+        var firstToken: Duration?
+        /// The provider failed mid-answer.
+        var failure: ProviderError?
+        /// The run was cancelled or Redis failed: the job must run again.
+        var interruption: (any Error)?
+    }
+
+    /// Text received but not yet published.
+    private final class PendingText: Sendable {
+        let text = Mutex("")
+
+        func take() -> String {
+            text.withLock { text in
+                defer { text = "" }
+                return text
+            }
+        }
+    }
+
+    /// Reads the answer's events and publishes its text as `message.delta`s.
+    ///
+    /// Text that arrives while a publish is in flight waits for it and goes out with the next
+    /// one: a slow provider's every token is published at once, a fast one's are merged, so the
+    /// Redis round trips never hold the provider back and never number more than needed.
+    /// Failures are returned, not thrown, so the caller can bill what was used in every case.
+    func relay(_ events: AsyncThrowingStream<ChatEvent, any Error>, run: AnswerRun, meter: UsageMeter, started: ContinuousClock.Instant) async -> Relayed {
+        let pending = PendingText()
+        let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let log = dependencies.events
+        @Sendable func flush() async throws {
+            let text = pending.take()
+            guard !text.isEmpty else { return }
+            try await log.publish(
+                .messageDelta, AnswerEvents.Delta(messageID: run.answerID, replyTo: run.question.id, attempt: run.attempt, text: text),
+                conversation: run.request.conversationID
+            )
+        }
+        var result = Relayed(meter: meter)
+        let publishing = await withTaskGroup(of: (any Error)?.self) { group in
+            group.addTask {
+                do {
+                    for await _ in wakeups { try await flush() }
+                    try await flush()
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            do {
+                for try await event in events {
+                    result.meter.observe(event)
+                    guard case .delta(let piece) = event, !piece.isEmpty else { continue }
+                    if result.firstToken == nil { result.firstToken = .now - started }
+                    result.text += piece
+                    pending.text.withLock { $0 += piece }
+                    wake.yield()
+                }
+            } catch let error as ProviderError {
+                result.failure = error
+            } catch {
+                result.interruption = error
+            }
+            wake.finish()
+            return await group.next() ?? nil
+        }
+        if result.interruption == nil, let publishing { result.interruption = publishing }
+        return result
+    }
+}
