@@ -11,3 +11,34 @@ echo "== redis-benchmark XADD, 1 client (one request in flight, like one stage c
 xadd -n 20000 -c 1
 echo "== leopost-bench (release build; peak memory from /usr/bin/time)"
 /usr/bin/time -f "leopost-bench peak RSS: %M KiB" "$bin/leopost-bench"
+
+echo "== idle SSE streams on one 'leopost gateway' process (release build)"
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+database="bench_$(date +%s)_$$"
+psql -q "$LEOPOST_TEST_DATABASE_URL" -c "CREATE DATABASE $database"
+work=$(mktemp -d /tmp/leopost-bench.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+gateway_pid=""
+stop_gateway() {
+  [ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null && wait "$gateway_pid" 2>/dev/null || true
+  psql -q "$LEOPOST_TEST_DATABASE_URL" -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" || true
+  rm -rf "$work"
+}
+trap stop_gateway EXIT
+(
+  export LEOPOST_REDIS_URL="$LEOPOST_TEST_REDIS_URL" LEOPOST_DATABASE_URL="${LEOPOST_TEST_DATABASE_URL%/*}/$database"
+  export LEOPOST_DATA_DIR="$work" LEOPOST_HTTP_ADDR="127.0.0.1:$port" LEOPOST_LOG_LEVEL=error
+  export LEOPOST_MASTER_KEY="$(openssl rand -hex 32)" LEOPOST_JWT_SECRET="$(openssl rand -hex 32)"
+  printf 'LEOPOST_MASTER_KEY=%s\nLEOPOST_JWT_SECRET=%s\n' "$LEOPOST_MASTER_KEY" "$LEOPOST_JWT_SECRET" >"$work/secrets.env"
+  exec "$bin/leopost" gateway >"$work/gateway.log" 2>&1
+) &
+gateway_pid=$!
+for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+set -a; . "$work/secrets.env"; set +a
+export LEOPOST_REDIS_URL="$LEOPOST_TEST_REDIS_URL" LEOPOST_DATABASE_URL="${LEOPOST_TEST_DATABASE_URL%/*}/$database" LEOPOST_DATA_DIR="$work"
+tenant=$("$bin/leopost" tenant create Bench --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["tenant_id"])')
+token=$("$bin/leopost" token --tenant "$tenant" --user bench)
+conversation=$(curl -fs -X POST -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1/conversations" | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+for count in 1000 5000; do
+  python3 scripts/sse_idle.py --port "$port" --path "/v1/conversations/$conversation/events" --token "$token" --pid "$gateway_pid" --count "$count"
+done

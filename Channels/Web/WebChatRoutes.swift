@@ -55,8 +55,8 @@ public struct WebChatRoutes: Sendable {
         group.post("conversations") { request, context -> Response in
             let identity = try context.requireIdentity()
             // An empty body is allowed: a conversation needs nothing to begin.
-            let body = request.headers[.contentLength] == "0" ? WebChatPayloads.NewConversation(title: nil)
-                : try await JSONBody.decode(WebChatPayloads.NewConversation.self, from: request, limit: maxBodyBytes)
+            let body = try await JSONBody.decodeIfPresent(WebChatPayloads.NewConversation.self, from: request, limit: maxBodyBytes)
+                ?? WebChatPayloads.NewConversation(title: nil)
             let userID = try await dependencies.users.user(of: identity)
             let conversation = try await dependencies.conversations.create(
                 tenant: identity.tenantID, userID: userID, channel: WebChannel.kind, title: body.title ?? ""

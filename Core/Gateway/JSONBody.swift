@@ -30,11 +30,19 @@ public enum JSONBody {
     /// The request's body decoded as `type`.
     /// - Throws: `APIError` 400 for an empty body, invalid JSON or a missing or mistyped field; 413 past `limit`.
     public static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+        guard let value = try await decodeIfPresent(type, from: request, limit: limit) else {
+            throw APIError.badRequest("send a JSON object in the body", code: "invalid_json")
+        }
+        return value
+    }
+
+    /// Like `decode`, but an empty body is `nil` (for requests whose fields are all optional).
+    public static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T? {
         let body: ByteBuffer
         do { body = try await request.body.collect(upTo: limit) } catch is NIOTooManyBytesError {
             throw APIError.payloadTooLarge(limit: limit)
         }
-        guard body.readableBytes > 0 else { throw APIError.badRequest("send a JSON object in the body", code: "invalid_json") }
+        guard body.readableBytes > 0 else { return nil }
         do {
             return try decoder.decode(T.self, from: Data(body.readableBytesView))
         } catch let error as DecodingError {
