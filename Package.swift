@@ -110,6 +110,7 @@ let package = Package(
             name: "CLITests",
             dependencies: [
                 "leopost", "LeopostCore", "LeopostTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/CLITests",

@@ -37,7 +37,8 @@ struct Server {
         let postgres = try Database.serverPool(url: databaseURL, logger: logger)
         let http = HTTPClient(logger: logger)
         let clients = StageCatalog.Clients(
-            redis: redis, postgres: postgres, http: http, masterKey: secrets.masterKey, environment: ProcessInfo.processInfo.environment, logger: logger
+            redis: redis, postgres: postgres, http: http, masterKey: secrets.masterKey, environment: ProcessInfo.processInfo.environment,
+            visibilityTimeout: configuration.stageVisibilityTimeout, logger: logger
         )
         var services: [any Service] = [redis, postgres, http]
         services += try StageCatalog.workers(stages, clients: clients) as [any Service]

@@ -16,6 +16,8 @@ struct StageCatalog {
         let masterKey: SymmetricKey
         /// Where `env:` credentials and the providers' `*_BASE_URL` overrides are read.
         let environment: [String: String]
+        /// After how long a dead worker's job is taken over.
+        let visibilityTimeout: Duration
         let logger: Logger
     }
 
@@ -39,7 +41,7 @@ struct StageCatalog {
             )
             return StageWorker(
                 stage: ChatRouter.stage, redis: clients.redis, handler: router,
-                configuration: .init(concurrency: 16, visibilityTimeout: .seconds(30)), logger: clients.logger
+                configuration: .init(concurrency: 16, visibilityTimeout: clients.visibilityTimeout), logger: clients.logger
             )
         },
         DeliveryStage.stage: { clients in
@@ -47,7 +49,10 @@ struct StageCatalog {
             let delivery = DeliveryStage(
                 adapters: [WebChannel()], redis: clients.redis, conversations: ConversationStore(pool: clients.postgres), logger: clients.logger
             )
-            return StageWorker(stage: DeliveryStage.stage, redis: clients.redis, handler: delivery, logger: clients.logger)
+            return StageWorker(
+                stage: DeliveryStage.stage, redis: clients.redis, handler: delivery,
+                configuration: .init(visibilityTimeout: clients.visibilityTimeout), logger: clients.logger
+            )
         },
     ]
 

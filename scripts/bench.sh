@@ -11,6 +11,8 @@ echo "== redis-benchmark XADD, 1 client (one request in flight, like one stage c
 xadd -n 20000 -c 1
 echo "== leopost-bench (release build; peak memory from /usr/bin/time)"
 /usr/bin/time -f "leopost-bench peak RSS: %M KiB" "$bin/leopost-bench"
+echo "== the chain again, the bench process pinned to one core (taskset -c 0; redis-server and the fake provider's server share it)"
+LEOPOST_BENCH_ONLY=chain taskset -c 0 "$bin/leopost-bench"
 
 echo "== idle SSE streams on one 'leopost gateway' process (release build)"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"

@@ -32,6 +32,9 @@ public struct LeopostConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// `LEOPOST_LOG_LEVEL`, default `info`.
     public var logLevel: String
+    /// How long a job may stay with a worker that stopped heartbeating before another worker takes
+    /// it over (`LEOPOST_STAGE_VISIBILITY_TIMEOUT`, seconds): the time a crashed worker's job waits.
+    public var stageVisibilityTimeout: Duration
 
     /// Reads the configuration from environment variables.
     /// - Throws: `ConfigurationError` naming the first bad variable.
@@ -78,6 +81,14 @@ public struct LeopostConfiguration: Sendable {
             maxBodyBytes = bytes
         } else {
             maxBodyBytes = 1 << 20
+        }
+        if let text = value("LEOPOST_STAGE_VISIBILITY_TIMEOUT") {
+            guard let seconds = Int(text), (1...3600).contains(seconds) else {
+                throw ConfigurationError(variable: "LEOPOST_STAGE_VISIBILITY_TIMEOUT", message: "expected a number of seconds from 1 to 3600")
+            }
+            stageVisibilityTimeout = .seconds(seconds)
+        } else {
+            stageVisibilityTimeout = .seconds(30)
         }
         logLevel = value("LEOPOST_LOG_LEVEL") ?? "info"
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {

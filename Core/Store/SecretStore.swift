@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Secrets a tenant keeps for its policy (provider keys referenced as `secret:NAME`), sealed at
 /// rest with AES-256-GCM under `LEOPOST_MASTER_KEY`.

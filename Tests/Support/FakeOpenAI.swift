@@ -48,6 +48,19 @@ public enum FakeOpenAI {
                         try await writer.finish(nil)
                     }
                 )
+            case "paced":
+                // 20 words, 100 ms apart, then the usage report: an answer that takes two seconds.
+                return Response(
+                    status: .ok, headers: [.contentType: "text/event-stream"],
+                    body: ResponseBody { writer in
+                        for index in 0..<20 {
+                            try await writer.write(ByteBuffer(string: chunk(content: "word\(index) ")))
+                            try await Task.sleep(for: .milliseconds(100))
+                        }
+                        try await writer.write(ByteBuffer(string: chunk(finish: "stop") + usageChunk + "data: [DONE]\n\n"))
+                        try await writer.finish(nil)
+                    }
+                )
             case "midstream-error":
                 return stream([chunk(content: "Hel"), "data: {\"error\": {\"message\": \"The server had an error\", \"type\": \"server_error\", \"code\": \"server_error\"}}\n\n"], done: false)
             default:
