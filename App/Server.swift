@@ -44,7 +44,8 @@ struct Server {
         services += try StageCatalog.workers(stages, clients: clients) as [any Service]
         if gateway {
             let metrics = GatewayMetrics()
-            let dependencies = Gateway.Dependencies(redis: redis, postgres: postgres, signer: secrets.signer, metrics: metrics, masterKey: secrets.masterKey)
+            let dependencies = Gateway.Dependencies(
+                redis: redis, postgres: postgres, signer: secrets.signer, metrics: metrics, masterKey: secrets.masterKey)
             let gateway = Gateway(dependencies: dependencies, maxBodyBytes: configuration.maxBodyBytes)
             let hub = ConversationEventHub(url: redisURL, logger: logger)
             WebChatModule(redis: redis, postgres: postgres, hub: hub, maxBodyBytes: configuration.maxBodyBytes).register(on: gateway)
@@ -72,7 +73,8 @@ struct Server {
     private func announceDemo(postgres: PostgresPool, signer: JWTSigner, port: Int) async {
         let base = "http://\(environment.configuration.httpAddress.host):\(port)"
         do {
-            let link = try await DemoTenant.chatLink(postgres: postgres, signer: signer, dataDirectory: environment.configuration.dataDirectory, baseURL: base)
+            let link = try await DemoTenant.chatLink(
+                postgres: postgres, signer: signer, dataDirectory: environment.configuration.dataDirectory, baseURL: base)
             FileHandle.standardOutput.write(Data("Open the chat as the demo tenant's user: \(link)\n".utf8))
         } catch {
             environment.logger.warning("could not prepare the demo tenant", metadata: ["leopost.error": "\(error)"])

@@ -34,7 +34,8 @@ struct StageCatalog {
                     ledger: BudgetLedger(redis: clients.redis), delivery: StageQueue(stage: DeliveryStage.stage, redis: clients.redis)
                 ),
                 chains: { task, policy, tenant in
-                    let secrets = try await SecretStore(pool: clients.postgres, masterKey: clients.masterKey).values(policy.secretNames, tenant: tenant)
+                    let secrets = try await SecretStore(pool: clients.postgres, masterKey: clients.masterKey).values(
+                        policy.secretNames, tenant: tenant)
                     return builder.chain(for: task, policy: policy, secrets: secrets).chain
                 },
                 logger: clients.logger

@@ -38,9 +38,9 @@ public struct ConversationEventsRoute: Sendable {
             let signals = hub.signals(for: conversation.id)
             let replay = try await events.replay(after: lastEventID, conversation: conversation.id)
             let start: String? =
-                if let last = replay.events.last?.id { last }
-                else if lastEventID == nil || replay.missed { try await events.tail(conversation: conversation.id) }
-                else { lastEventID }
+                if let last = replay.events.last?.id { last } else if lastEventID == nil || replay.missed {
+                    try await events.tail(conversation: conversation.id)
+                } else { lastEventID }
             let stream = EventStream(events: events, conversation: conversation.id, signals: signals, replay: replay, start: start)
             return Response(
                 status: .ok,

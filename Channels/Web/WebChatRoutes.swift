@@ -55,7 +55,8 @@ public struct WebChatRoutes: Sendable {
         group.post("conversations") { request, context -> Response in
             let identity = try context.requireIdentity()
             // An empty body is allowed: a conversation needs nothing to begin.
-            let body = try await JSONBody.decodeIfPresent(WebChatPayloads.NewConversation.self, from: request, limit: maxBodyBytes)
+            let body =
+                try await JSONBody.decodeIfPresent(WebChatPayloads.NewConversation.self, from: request, limit: maxBodyBytes)
                 ?? WebChatPayloads.NewConversation(title: nil)
             let userID = try await dependencies.users.user(of: identity)
             let conversation = try await dependencies.conversations.create(
@@ -66,15 +67,19 @@ public struct WebChatRoutes: Sendable {
         group.get("conversations/:id/messages") { request, context -> Response in
             let (identity, conversation) = try await visibleConversation(context)
             let query = request.uri.queryParameters
-            let limit = try query.get("limit").map { text -> Int in
-                guard let value = Int(text), (1...200).contains(value) else { throw APIError.badRequest("limit: expected a number from 1 to 200") }
-                return value
-            } ?? 50
+            let limit =
+                try query.get("limit").map { text -> Int in
+                    guard let value = Int(text), (1...200).contains(value) else {
+                        throw APIError.badRequest("limit: expected a number from 1 to 200")
+                    }
+                    return value
+                } ?? 50
             let before = try query.get("before").map { text -> UUID in
                 guard let id = UUID(uuidString: text) else { throw APIError.badRequest("before: expected a message id") }
                 return id
             }
-            let page = try await dependencies.conversations.messages(conversationID: conversation.id, tenant: identity.tenantID, limit: limit, before: before)
+            let page = try await dependencies.conversations.messages(
+                conversationID: conversation.id, tenant: identity.tenantID, limit: limit, before: before)
             let userID = try await dependencies.users.id(of: identity)
             let ratings = try await dependencies.conversations.ratings(
                 of: page.messages.filter { $0.direction == .outbound }.map(\.id), userID: userID, tenant: identity.tenantID

@@ -109,7 +109,8 @@ public struct ProviderChain: Sendable {
                     return Answer(attempts: attempts, events: Self.replay(buffered, then: rest))
                 } catch let failure as StartFailure {
                     let error = failure.error
-                    attempts.append(Attempt(entry: entry.name, provider: entry.provider.kind, model: entry.model, failure: error.code, usage: failure.usage))
+                    attempts.append(
+                        Attempt(entry: entry.name, provider: entry.provider.kind, model: entry.model, failure: error.code, usage: failure.usage))
                     lastError = error
                     if Self.countsAgainstHealth(error.code) { try await breaker?.record(entry.name, success: false) }
                     if error.isRetryable, case .retry(let delay) = retry.decision(afterFailedAttempt: attempt, reason: "\(error)") {

@@ -57,13 +57,15 @@ public struct LeopostConfiguration: Sendable {
         httpAddress = try Self.address(value("LEOPOST_HTTP_ADDR") ?? "127.0.0.1:8080")
         // Absolute from here on: PostgreSQL changes into its data directory, so a relative socket
         // or data path would no longer point where Leopost put it.
-        dataDirectory = URL(
-            fileURLWithPath: value("LEOPOST_DATA_DIR") ?? ".leopost",
-            relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-        ).standardizedFileURL.path
+        dataDirectory =
+            URL(
+                fileURLWithPath: value("LEOPOST_DATA_DIR") ?? ".leopost",
+                relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+            ).standardizedFileURL.path
         if let key = value("LEOPOST_MASTER_KEY") {
             guard key.count == 64, key.allSatisfy(\.isHexDigit) else {
-                throw ConfigurationError(variable: "LEOPOST_MASTER_KEY", message: "expected 64 hexadecimal characters (32 bytes), e.g. from `openssl rand -hex 32`")
+                throw ConfigurationError(
+                    variable: "LEOPOST_MASTER_KEY", message: "expected 64 hexadecimal characters (32 bytes), e.g. from `openssl rand -hex 32`")
             }
             masterKeyHex = key
         }

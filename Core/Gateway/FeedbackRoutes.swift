@@ -1,5 +1,5 @@
-public import Hummingbird
 import Foundation
+public import Hummingbird
 
 /// `POST /v1/messages/{id}/feedback` `{"rating": "up"|"down"}`: a thumbs up or down on an answer,
 /// which the router shows the model as an example to follow or avoid.

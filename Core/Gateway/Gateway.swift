@@ -1,7 +1,7 @@
 import Foundation
 public import Hummingbird
-import NIOCore
 public import Logging
+import NIOCore
 
 /// The HTTP gateway: Hummingbird with Leopost's middleware stack and the routes every deployment has.
 ///
@@ -66,17 +66,22 @@ public struct Gateway {
         }
         PolicyRoutes(store: PolicyStore(pool: dependencies.postgres), maxBodyBytes: maxBodyBytes).register(on: authenticated)
         BrandRoutes(store: BrandStore(pool: dependencies.postgres), maxBodyBytes: maxBodyBytes).register(on: authenticated)
-        FeedbackRoutes(feedback: FeedbackStore(pool: dependencies.postgres), users: UserStore(pool: dependencies.postgres), maxBodyBytes: maxBodyBytes)
-            .register(on: authenticated)
+        FeedbackRoutes(
+            feedback: FeedbackStore(pool: dependencies.postgres), users: UserStore(pool: dependencies.postgres), maxBodyBytes: maxBodyBytes
+        )
+        .register(on: authenticated)
         if let masterKey = dependencies.masterKey {
-            SecretRoutes(store: SecretStore(pool: dependencies.postgres, masterKey: masterKey), maxBodyBytes: maxBodyBytes).register(on: authenticated)
+            SecretRoutes(store: SecretStore(pool: dependencies.postgres, masterKey: masterKey), maxBodyBytes: maxBodyBytes).register(
+                on: authenticated)
         }
         self.router = router
         self.api = authenticated
     }
 
     /// The Hummingbird application serving `router` on `address`.
-    public func application(address: LeopostConfiguration.Address, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    public func application(
+        address: LeopostConfiguration.Address, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         Application(
             router: router,
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "leopost"),

@@ -27,7 +27,9 @@ public struct SecretRoutes: Sendable {
             let identity = try Self.requireAPIKey(context)
             let name = context.parameters.get("name") ?? ""
             let body = try await JSONBody.decode(Body.self, from: request, limit: maxBodyBytes)
-            do { try await store.store(body.value, name: name, tenant: identity.tenantID) } catch let error as StoreError where error.code == .invalidInput {
+            do { try await store.store(body.value, name: name, tenant: identity.tenantID) } catch let error as StoreError
+                where error.code == .invalidInput
+            {
                 throw APIError.badRequest(error.message)
             }
             return try JSONBody.response(["status": "stored", "name": name])

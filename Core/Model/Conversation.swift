@@ -23,7 +23,10 @@ public struct Conversation: Sendable, Equatable {
     public var updatedAt: Date
 
     /// Creates a conversation value.
-    public init(id: UUID, userID: UUID, channel: String, connectionID: UUID? = nil, externalThread: String? = nil, title: String, createdAt: Date, updatedAt: Date) {
+    public init(
+        id: UUID, userID: UUID, channel: String, connectionID: UUID? = nil, externalThread: String? = nil, title: String, createdAt: Date,
+        updatedAt: Date
+    ) {
         self.externalThread = externalThread
         self.id = id
         self.userID = userID

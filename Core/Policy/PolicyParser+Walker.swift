@@ -87,19 +87,24 @@ extension PolicyParser {
 
         mutating func provider(_ node: Node, _ field: String) -> RoutingPolicy.Provider? {
             guard let fields = mapping(node, field) else { return nil }
-            var provider = RoutingPolicy.Provider(kind: "", baseURL: nil, credential: nil, firstByteTimeout: .seconds(30), totalTimeout: .seconds(300))
+            var provider = RoutingPolicy.Provider(
+                kind: "", baseURL: nil, credential: nil, firstByteTimeout: .seconds(30), totalTimeout: .seconds(300))
             for (key, value) in fields {
                 switch key.string {
                 case "kind": provider.kind = oneOf(value, "\(field).kind", PolicyParser.kinds) ?? ""
                 case "base_url":
                     if let url = string(value, "\(field).base_url") {
-                        if url.hasPrefix("http://") || url.hasPrefix("https://") { provider.baseURL = url } else {
+                        if url.hasPrefix("http://") || url.hasPrefix("https://") {
+                            provider.baseURL = url
+                        } else {
                             issue(value, "\(field).base_url", "expected an http:// or https:// URL")
                         }
                     }
                 case "api_key":
                     if let reference = string(value, "\(field).api_key") {
-                        if reference.hasPrefix("env:") || reference.hasPrefix("secret:") { provider.credential = reference } else {
+                        if reference.hasPrefix("env:") || reference.hasPrefix("secret:") {
+                            provider.credential = reference
+                        } else {
                             // Never echo what looks like a key back.
                             issue(value, "\(field).api_key", "name where the key is (env:VARIABLE or secret:NAME); a policy never holds a key itself")
                         }
@@ -146,7 +151,8 @@ extension PolicyParser {
                 default: unknown(key, field)
                 }
             }
-            for (name, value) in [("provider", provider), ("model", model)] where value == nil && !issues.contains(where: { $0.field == "\(field).\(name)" }) {
+            for (name, value) in [("provider", provider), ("model", model)]
+            where value == nil && !issues.contains(where: { $0.field == "\(field).\(name)" }) {
                 issue(node, "\(field).\(name)", "missing")
             }
             for (name, value) in [("input_per_million", input), ("output_per_million", output)]

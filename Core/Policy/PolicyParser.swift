@@ -17,7 +17,9 @@ public enum PolicyParser {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw PolicyValidationError(issues: [PolicyIssue(line: Self.line(of: error), column: 1, field: "(document)", message: "not valid YAML: \(error)")])
+            throw PolicyValidationError(issues: [
+                PolicyIssue(line: Self.line(of: error), column: 1, field: "(document)", message: "not valid YAML: \(error)")
+            ])
         }
         var policy = RoutingPolicy.default
         guard let root else { return policy }

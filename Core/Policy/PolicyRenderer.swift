@@ -51,8 +51,9 @@ public enum PolicyRenderer {
         if !policy.prices.isEmpty {
             lines.append("prices:")
             for price in policy.prices {
-                lines.append("  - {provider: \(price.provider), model: \(quoted(price.model)), input_per_million: \(perMillion(price.inputPerToken)), "
-                    + "output_per_million: \(perMillion(price.outputPerToken)), cache_read_per_million: \(perMillion(price.cacheReadPerToken))}")
+                lines.append(
+                    "  - {provider: \(price.provider), model: \(quoted(price.model)), input_per_million: \(perMillion(price.inputPerToken)), "
+                        + "output_per_million: \(perMillion(price.outputPerToken)), cache_read_per_million: \(perMillion(price.cacheReadPerToken))}")
             }
         }
         return lines.joined(separator: "\n") + "\n"

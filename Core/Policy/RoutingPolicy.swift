@@ -97,7 +97,10 @@ public struct RoutingPolicy: Sendable, Equatable {
     public static let `default` = RoutingPolicy(
         version: 1,
         providers: ["offline": Provider(kind: "offline", baseURL: nil, credential: nil, firstByteTimeout: .seconds(30), totalTimeout: .seconds(300))],
-        chains: ["chat": [ChainEntry(provider: "offline", model: "offline", maxTokens: 1024)], "draft": [ChainEntry(provider: "offline", model: "offline", maxTokens: 1024)]],
+        chains: [
+            "chat": [ChainEntry(provider: "offline", model: "offline", maxTokens: 1024)],
+            "draft": [ChainEntry(provider: "offline", model: "offline", maxTokens: 1024)],
+        ],
         fallbackOn: ["rate_limited", "overloaded", "server", "timeout", "quota_exhausted", "context_too_long"],
         maxAttempts: 2,
         retryBaseDelay: .milliseconds(200),

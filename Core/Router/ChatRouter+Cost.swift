@@ -26,11 +26,13 @@ extension ChatRouter {
         let prices = policy.priceTable
         let limits = BudgetLimits(policy.budgets)
         do {
-            return try await reserve(try await chains(configuration.task, policy, run.tenant), prompt: prompt, prices: prices, limits: limits, run: run, downgradedTo: nil)
+            return try await reserve(
+                try await chains(configuration.task, policy, run.tenant), prompt: prompt, prices: prices, limits: limits, run: run, downgradedTo: nil)
         } catch let refusal as BudgetExceeded {
             guard case .downgrade(let cheaper) = policy.budgets.whenExhausted, cheaper != configuration.task else { throw refusal }
             logger.notice("budget spent: downgrading", metadata: ["leopost.budget.level": "\(refusal.level)", "leopost.chain": "\(cheaper)"])
-            return try await reserve(try await chains(cheaper, policy, run.tenant), prompt: prompt, prices: prices, limits: limits, run: run, downgradedTo: cheaper)
+            return try await reserve(
+                try await chains(cheaper, policy, run.tenant), prompt: prompt, prices: prices, limits: limits, run: run, downgradedTo: cheaper)
         }
     }
 
@@ -40,10 +42,11 @@ extension ChatRouter {
         let input = UsageMeter.estimateTokens(of: prompt)
         let day = BudgetLedger.periods(Date()).day
         // Any entry may end up answering, so the most expensive one is the worst case.
-        let worst = chain.entries.map { entry in
-            prices.price(provider: entry.provider.kind, model: entry.model, on: day)?
-                .worstCase(inputTokens: input, maxTokens: entry.maxTokens ?? prompt.maxTokens) ?? 0
-        }.max() ?? 0
+        let worst =
+            chain.entries.map { entry in
+                prices.price(provider: entry.provider.kind, model: entry.model, on: day)?
+                    .worstCase(inputTokens: input, maxTokens: entry.maxTokens ?? prompt.maxTokens) ?? 0
+            }.max() ?? 0
         let reservation = try await dependencies.ledger.reserve(
             tenant: run.tenant, user: run.request.userID.uuidString.lowercased(), amount: worst, limits: limits
         )

@@ -33,7 +33,9 @@ extension ChatRouter {
     /// one: a slow provider's every token is published at once, a fast one's are merged, so the
     /// Redis round trips never hold the provider back and never number more than needed.
     /// Failures are returned, not thrown, so the caller can bill what was used in every case.
-    func relay(_ events: AsyncThrowingStream<ChatEvent, any Error>, run: AnswerRun, meter: UsageMeter, started: ContinuousClock.Instant) async -> Relayed {
+    func relay(_ events: AsyncThrowingStream<ChatEvent, any Error>, run: AnswerRun, meter: UsageMeter, started: ContinuousClock.Instant) async
+        -> Relayed
+    {
         let pending = PendingText()
         let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let log = dependencies.events

@@ -133,7 +133,8 @@ public struct ChatRouter: StageHandler {
         async let turns = dependencies.conversations.recentTurns(
             conversationID: run.request.conversationID, before: run.question.id, tenant: tenant, limit: configuration.historyTurns
         )
-        let prompt = prompts.request(brand: try await brand, feedback: try await signals, turns: try await turns, question: run.question.parts.plainText)
+        let prompt = prompts.request(
+            brand: try await brand, feedback: try await signals, turns: try await turns, question: run.question.parts.plainText)
 
         let funded: FundedChain
         do {

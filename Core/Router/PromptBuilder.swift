@@ -35,8 +35,10 @@ public struct PromptBuilder: Sendable {
             "You help its team draft, improve and schedule posts for LinkedIn, Facebook, Instagram, X and Mastodon.",
             "Answer in the brand's voice, concisely, ready to publish when asked for a post.",
         ]
-        let facts = [("Brand", brand.name), ("Voice", brand.voice), ("Audience", brand.audience), ("Industry", brand.industry), ("Notes", brand.notes)]
-            .filter { !$0.1.isEmpty }
+        let facts = [
+            ("Brand", brand.name), ("Voice", brand.voice), ("Audience", brand.audience), ("Industry", brand.industry), ("Notes", brand.notes),
+        ]
+        .filter { !$0.1.isEmpty }
         if !facts.isEmpty {
             lines.append("")
             lines += facts.map { "\($0.0): \($0.1)" }

@@ -36,7 +36,7 @@ extension StageWorker {
             await record("dead-letter", job: job, entryID: entry.id) {
                 try await self.finish(job, entryID: entry.id, deadReason: failure.reason)
             }
-        } catch where Task.isCancelled {
+        } catch  where Task.isCancelled {
             await record("hand-back", job: job, entryID: entry.id) {
                 try await self.redis.run(StageScripts.handBack, keys: [self.keys.stream], arguments: [self.keys.group, entry.id, job.scriptJSON])
             }

@@ -25,7 +25,9 @@ public struct BrandStore: Sendable {
     /// Replaces the tenant's profile.
     /// - Throws: `StoreError.invalidInput` naming a field over `BrandProfile.fieldLimit`.
     public func save(_ profile: BrandProfile, tenant: TenantID) async throws {
-        let fields = ["name": profile.name, "voice": profile.voice, "audience": profile.audience, "industry": profile.industry, "notes": profile.notes]
+        let fields = [
+            "name": profile.name, "voice": profile.voice, "audience": profile.audience, "industry": profile.industry, "notes": profile.notes,
+        ]
         if let long = fields.sorted(by: { $0.key < $1.key }).first(where: { $0.value.count > BrandProfile.fieldLimit }) {
             throw StoreError(code: .invalidInput, message: "\(long.key) has \(long.value.count) characters; the limit is \(BrandProfile.fieldLimit)")
         }

@@ -179,7 +179,8 @@ public struct ConversationStore: Sendable {
     static func conversation(from row: PostgresRow) throws -> Conversation {
         Conversation(
             id: try row.decode(column: "id"), userID: try row.decode(column: "user_id"), channel: try row.decode(column: "channel"),
-            connectionID: try row.decode(column: "connection_id"), externalThread: try row.decode(column: "external_thread"), title: try row.decode(column: "title"),
+            connectionID: try row.decode(column: "connection_id"), externalThread: try row.decode(column: "external_thread"),
+            title: try row.decode(column: "title"),
             createdAt: try row.decode(column: "created_at"), updatedAt: try row.decode(column: "updated_at")
         )
     }

@@ -10,7 +10,29 @@ import Logging
 /// circuit breaker, a budget reservation and its settlement. The difference of the two is what
 /// Leopost adds on top of the provider's own time.
 enum ChainBenchmark {
-    static func run(redisURL: RedisURL, calls: Int, logger: Logger) async throws -> [String] {
+    /// What both chain benchmarks measure: one call through the chain with the budget around it.
+    struct Setup: Sendable {
+        let http: HTTPClient
+        let port: Int
+        let chain: ProviderChain
+        let ledger: BudgetLedger
+        let tenant = TenantID.random()
+        let limits = BudgetLimits(tenantDaily: .max / 4, tenantMonthly: .max / 4, userDaily: .max / 4)
+        let price = PriceTable.shipped.price(provider: "openai", model: "gpt-4o-mini", on: "2025-10-01")!
+        let request = ChatRequest(model: "bench", messages: [.init(role: .user, content: "hi")], maxTokens: 256)
+
+        /// Reserve the worst case, stream the answer through the chain while metering it, settle.
+        func call() async throws {
+            let held = try await ledger.reserve(
+                tenant: tenant, user: "bench", amount: price.worstCase(inputTokens: 10, maxTokens: 256), limits: limits)
+            var meter = UsageMeter(estimatedInputTokens: 10)
+            for try await event in try await chain.start(request).events { meter.observe(event) }
+            try await ledger.settle(held, actual: price.cost(of: meter.charge.usage))
+        }
+    }
+
+    /// Runs `body` with a chain to the local fake OpenAI (20 deltas per answer) and a circuit breaker.
+    static func withSetup<T: Sendable>(redisURL: RedisURL, logger: Logger, _ body: @Sendable (Setup) async throws -> T) async throws -> T {
         try await withTestHTTPServer(router: FakeOpenAI.router()) { port in
             try await HTTPClient.withHTTPClient(logger: logger) { http in
                 let redis = RedisClient(url: redisURL, logger: logger)
@@ -19,53 +41,61 @@ enum ChainBenchmark {
                     entries: [.init(name: "bench-openai", provider: OpenAIProvider(configuration: endpoint, http: http), model: "bench")],
                     breaker: CircuitBreaker(redis: redis)
                 )
-                let ledger = BudgetLedger(redis: redis)
-                let tenant = TenantID.random()
-                let limits = BudgetLimits(tenantDaily: .max / 4, tenantMonthly: .max / 4, userDaily: .max / 4)
-                let price = PriceTable.shipped.price(provider: "openai", model: "gpt-4o-mini", on: "2025-10-01")!
-                let body = Array(try JSONSerialization.data(withJSONObject: [
+                do {
+                    let result = try await body(Setup(http: http, port: port, chain: chain, ledger: BudgetLedger(redis: redis)))
+                    await redis.close()
+                    return result
+                } catch {
+                    await redis.close()
+                    throw error
+                }
+            }
+        }
+    }
+
+    static func run(redisURL: RedisURL, calls: Int, logger: Logger) async throws -> [String] {
+        try await withSetup(redisURL: redisURL, logger: logger) { setup in
+            let http = setup.http
+            let port = setup.port
+            let body = Array(
+                try JSONSerialization.data(withJSONObject: [
                     "model": "bench", "stream": true, "stream_options": ["include_usage": true], "messages": [["role": "user", "content": "hi"]],
                 ]))
-                let raw = HTTPClientRequest(
-                    method: "POST", url: "http://127.0.0.1:\(port)/v1/chat/completions",
-                    headers: ["Authorization": "Bearer sk-test", "Content-Type": "application/json"], body: body
-                )
-                let request = ChatRequest(model: "bench", messages: [.init(role: .user, content: "hi")], maxTokens: 256)
-
-                func direct() async throws {
-                    let response = try await http.stream(raw)
-                    for try await _ in response.body {}
-                }
-                func throughChain() async throws {
-                    let held = try await ledger.reserve(tenant: tenant, user: "bench", amount: price.worstCase(inputTokens: 10, maxTokens: 256), limits: limits)
-                    var usage = TokenUsage(input: 0, output: 0)
-                    for try await event in try await chain.start(request).events { if case .usage(let counted) = event { usage = counted } }
-                    try await ledger.settle(held, actual: price.cost(of: usage))
-                }
-                for _ in 0..<200 {  // warm up connections and script caches
-                    try await direct()
-                    try await throughChain()
-                }
-                let directTimes = try await measure(calls) { try await direct() }
-                let chainTimes = try await measure(calls) { try await throughChain() }
-                let start = ContinuousClock.now
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for lane in 0..<16 {
-                        group.addTask { for _ in stride(from: lane, to: calls, by: 16) { try await throughChain() } }
-                    }
-                    try await group.waitForAll()
-                }
-                let rate = Double(calls) / seconds(ContinuousClock.now - start)
-                await redis.close()
-                let overhead50 = percentile(chainTimes, 0.5) - percentile(directTimes, 0.5)
-                let overhead99 = percentile(chainTimes, 0.99) - percentile(directTimes, 0.99)
-                return [
-                    String(format: "streamed answer (20 deltas), sequential, %d calls: direct HTTP p50 %.3f ms p99 %.3f ms; through chain p50 %.3f ms p99 %.3f ms",
-                        calls, percentile(directTimes, 0.5), percentile(directTimes, 0.99), percentile(chainTimes, 0.5), percentile(chainTimes, 0.99)),
-                    String(format: "chain overhead per call (chain + breaker + budget reserve/settle, minus direct): p50 %.3f ms, p99 %.3f ms", overhead50, overhead99),
-                    String(format: "through the chain, 16 concurrent: %.0f calls/s (fake provider, Redis and the bench share the 2 cores)", rate),
-                ]
+            let raw = HTTPClientRequest(
+                method: "POST", url: "http://127.0.0.1:\(port)/v1/chat/completions",
+                headers: ["Authorization": "Bearer sk-test", "Content-Type": "application/json"], body: body
+            )
+            func direct() async throws {
+                let response = try await http.stream(raw)
+                for try await _ in response.body {}
             }
+            func throughChain() async throws { try await setup.call() }
+            for _ in 0..<200 {  // warm up connections and script caches
+                try await direct()
+                try await throughChain()
+            }
+            let directTimes = try await measure(calls) { try await direct() }
+            let chainTimes = try await measure(calls) { try await throughChain() }
+            let start = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for lane in 0..<16 {
+                    group.addTask { for _ in stride(from: lane, to: calls, by: 16) { try await throughChain() } }
+                }
+                try await group.waitForAll()
+            }
+            let rate = Double(calls) / seconds(ContinuousClock.now - start)
+            let overhead50 = percentile(chainTimes, 0.5) - percentile(directTimes, 0.5)
+            let overhead99 = percentile(chainTimes, 0.99) - percentile(directTimes, 0.99)
+            return [
+                String(
+                    format:
+                        "streamed answer (20 deltas), sequential, %d calls: direct HTTP p50 %.3f ms p99 %.3f ms; through chain p50 %.3f ms p99 %.3f ms",
+                    calls, percentile(directTimes, 0.5), percentile(directTimes, 0.99), percentile(chainTimes, 0.5), percentile(chainTimes, 0.99)),
+                String(
+                    format: "chain overhead per call (chain + breaker + budget reserve/settle, minus direct): p50 %.3f ms, p99 %.3f ms", overhead50,
+                    overhead99),
+                String(format: "through the chain, 16 concurrent: %.0f calls/s (fake provider, Redis and the bench share the 2 cores)", rate),
+            ]
         }
     }
 

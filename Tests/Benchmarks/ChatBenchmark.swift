@@ -33,7 +33,8 @@ enum ChatBenchmark {
             )
             let worker = StageWorker(stage: stage, redis: redis, handler: router, configuration: .init(concurrency: 32), logger: logger)
             let hub = ConversationEventHub(url: try TestEnvironment.redisURL(), logger: logger)
-            let gateway = Gateway(dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics()), maxBodyBytes: 1 << 20)
+            let gateway = Gateway(
+                dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics()), maxBodyBytes: 1 << 20)
             WebChatModule(redis: redis, postgres: database.app, hub: hub, maxBodyBytes: 1 << 20, routerStage: stage).register(on: gateway)
             let lines = try await withTestHTTPServer(router: gateway.router) { port in
                 try await withRunningServices([worker, hub], logger: logger) {
@@ -84,7 +85,8 @@ enum ChatBenchmark {
             for lane in 0..<32 {
                 group.addTask {
                     for index in stride(from: lane, to: messages, by: 32) {
-                        _ = try await client.post("/v1/conversations/\(conversations[index % conversations.count])/messages", #"{"text":"Our spring sale starts Monday"}"#)
+                        _ = try await client.post(
+                            "/v1/conversations/\(conversations[index % conversations.count])/messages", #"{"text":"Our spring sale starts Monday"}"#)
                     }
                 }
             }
@@ -94,14 +96,16 @@ enum ChatBenchmark {
         while try await answered(database, tenant) < messages { try await Task.sleep(for: .milliseconds(20)) }
         let total = ContinuousClock.now - start
         return String(
-            format: "chat end to end (offline provider; gateway, router worker, Redis, PostgreSQL and clients share the cores), %d messages, 32 clients: %.0f messages/s answered (accepted at %.0f/s)",
+            format:
+                "chat end to end (offline provider; gateway, router worker, Redis, PostgreSQL and clients share the cores), %d messages, 32 clients: %.0f messages/s answered (accepted at %.0f/s)",
             messages, Double(messages) / seconds(total), Double(messages) / seconds(posted)
         )
     }
 
     static func answered(_ database: TestDatabase, _ tenant: TenantID) async throws -> Int {
         try await database.app.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.query("SELECT count(*)::int AS n FROM messages WHERE direction = 'outbound' AND status = 'completed'")[0].decode(Int.self, column: "n")
+            try connection.query("SELECT count(*)::int AS n FROM messages WHERE direction = 'outbound' AND status = 'completed'")[0].decode(
+                Int.self, column: "n")
         }
     }
 

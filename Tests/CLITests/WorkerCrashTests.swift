@@ -4,7 +4,7 @@ import LeopostTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("A router worker process killed mid-answer", .serialized)
@@ -54,7 +54,9 @@ struct WorkerCrashTests {
                 _ = try await intake.accept([.text("tell me a story")], into: conversation, from: user, tenant: tenant)
 
                 // Kill the first worker (no chance to clean up) once the answer has begun.
-                try await waitFor(seconds: 30) { try await log.events(after: nil, conversation: conversation.id).contains { $0.kind == .messageDelta } }
+                try await waitFor(seconds: 30) {
+                    try await log.events(after: nil, conversation: conversation.id).contains { $0.kind == .messageDelta }
+                }
                 kill(first.processIdentifier, SIGKILL)
                 first.waitUntilExit()
 
@@ -69,9 +71,10 @@ struct WorkerCrashTests {
                 let events = try await log.events(after: nil, conversation: conversation.id)
                 let completed = events.filter { $0.kind == .messageCompleted }
                 #expect(completed.count == 1)
-                let attempts = Set(events.filter { $0.kind == .messageDelta }.compactMap { event in
-                    (try? JSONSerialization.jsonObject(with: Data(event.data.utf8)) as? [String: Any])?["attempt"] as? Int
-                })
+                let attempts = Set(
+                    events.filter { $0.kind == .messageDelta }.compactMap { event in
+                        (try? JSONSerialization.jsonObject(with: Data(event.data.utf8)) as? [String: Any])?["attempt"] as? Int
+                    })
                 #expect(attempts.count == 2, "the second worker's deltas restart the text")
                 let expected = (0..<20).map { "word\($0) " }.joined()
                 #expect(completed.first?.data.contains(expected) == true)

@@ -62,7 +62,8 @@ struct ChatHarness: Sendable {
                 var hubs: [ConversationEventHub] = []
                 var routers: [Router<GatewayContext>] = []
                 for _ in 0..<gateways {
-                    let hub = ConversationEventHub(url: try TestEnvironment.redisURL(), configuration: .init(heartbeatInterval: heartbeat), logger: logger)
+                    let hub = ConversationEventHub(
+                        url: try TestEnvironment.redisURL(), configuration: .init(heartbeatInterval: heartbeat), logger: logger)
                     let gateway = Gateway(
                         dependencies: .init(
                             redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics(),
@@ -105,7 +106,8 @@ struct ChatHarness: Sendable {
         if let credential { fields.append(("Authorization", "Bearer \(credential)")) }
         if json != nil { fields.append(("Content-Type", "application/json")) }
         let response = try await http.execute(
-            HTTPClientRequest(method: method, url: "http://127.0.0.1:\(port)\(path)", headers: HTTPClientHeaders(fields), body: json.map { Array($0.utf8) })
+            HTTPClientRequest(
+                method: method, url: "http://127.0.0.1:\(port)\(path)", headers: HTTPClientHeaders(fields), body: json.map { Array($0.utf8) })
         )
         return (response.status, String(decoding: response.body, as: UTF8.self), response.headers)
     }
@@ -113,7 +115,9 @@ struct ChatHarness: Sendable {
     /// Starts a conversation and returns its id.
     func newConversation(credential: String) async throws -> String {
         let created = try await call("POST", "/v1/conversations", json: #"{"title":"Spring"}"#, credential: credential)
-        guard created.status == 201, let id = Self.field("id", in: created.body) else { throw HarnessError("could not create a conversation: \(created)") }
+        guard created.status == 201, let id = Self.field("id", in: created.body) else {
+            throw HarnessError("could not create a conversation: \(created)")
+        }
         return id
     }
 

@@ -18,7 +18,8 @@ struct ChatRouterTests {
             let conversation = try await chat.newConversation(credential: token)
             async let watched = chat.events(of: conversation, credential: token, gateway: 1, until: Self.finished)
             while chat.hubs[1].watcherCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
-            let posted = try await chat.call("POST", "/v1/conversations/\(conversation)/messages", json: #"{"text":"from A"}"#, credential: token, gateway: 0)
+            let posted = try await chat.call(
+                "POST", "/v1/conversations/\(conversation)/messages", json: #"{"text":"from A"}"#, credential: token, gateway: 0)
             #expect(posted.status == 202)
             let events = try await watched
             #expect(events.first?.event == "message.received")
@@ -31,7 +32,8 @@ struct ChatRouterTests {
         let provider = ScriptedProvider(pieces: ["A fresh ", "post."])
         try await ChatHarness.with(chains: Self.chain(provider)) { chat in
             let token = try chat.token()
-            let brand = #"{"name":"Green Leaf","voice":"warm and plain","audience":"home gardeners","industry":"plant nursery","notes":"never use the word cheap"}"#
+            let brand =
+                #"{"name":"Green Leaf","voice":"warm and plain","audience":"home gardeners","industry":"plant nursery","notes":"never use the word cheap"}"#
             #expect(try await chat.call("PUT", "/v1/brand", json: brand, credential: token).status == 200)
             let stored = try await chat.call("GET", "/v1/brand", credential: token)
             #expect(ChatHarness.object(stored.body)["voice"] as? String == "warm and plain")
@@ -61,7 +63,8 @@ struct ChatRouterTests {
     }
 
     @Test func aProviderThatDiesMidAnswerEndsItWithMessageFailedAndAnEstimatedBill() async throws {
-        let provider = ScriptedProvider(pieces: ["Half ", "an answer"], ending: .fail(ProviderError(code: .server, message: "connection reset", provider: "openai")))
+        let provider = ScriptedProvider(
+            pieces: ["Half ", "an answer"], ending: .fail(ProviderError(code: .server, message: "connection reset", provider: "openai")))
         try await ChatHarness.with(chains: Self.chain(provider, model: "gpt-4o")) { chat in
             let token = try chat.token()
             let conversation = try await chat.newConversation(credential: token)
@@ -79,8 +82,10 @@ struct ChatRouterTests {
             #expect((answer?["text"] as? String ?? "").hasPrefix("Half an answer"))
             let rows = try await chat.database.app.withTenantTransaction(chat.tenant.tenantID.rawValue) { connection in
                 try connection.query("SELECT outcome, estimated, output_tokens, cost_nanodollars FROM usage_records").map {
-                    (try $0.decode(String.self, column: "outcome"), try $0.decode(Bool.self, column: "estimated"),
-                     try $0.decode(Int.self, column: "output_tokens"), try $0.decode(Int64.self, column: "cost_nanodollars"))
+                    (
+                        try $0.decode(String.self, column: "outcome"), try $0.decode(Bool.self, column: "estimated"),
+                        try $0.decode(Int.self, column: "output_tokens"), try $0.decode(Int64.self, column: "cost_nanodollars")
+                    )
                 }
             }
             #expect(rows.count == 1)
@@ -121,7 +126,9 @@ struct ChatRouterTests {
             #expect((ChatHarness.field("message", in: refused.last!.data) ?? "").contains("tenant daily budget"))
             #expect(expensive.requests.isEmpty)
 
-            try await store.apply(policy.replacingOccurrences(of: "when_exhausted: refuse", with: "when_exhausted: downgrade, downgrade_chain: cheap"), tenant: chat.tenant.tenantID)
+            try await store.apply(
+                policy.replacingOccurrences(of: "when_exhausted: refuse", with: "when_exhausted: downgrade, downgrade_chain: cheap"),
+                tenant: chat.tenant.tenantID)
             _ = try await chat.send("again, cheaper", to: conversation, credential: token)
             let downgraded = try await chat.events(of: conversation, credential: token, lastEventID: refused.last!.id, until: Self.finished)
             #expect(downgraded.last?.event == "message.completed")
@@ -199,7 +206,8 @@ struct ChatRouterTests {
 
             // The job runs again (as after a reclaim), this time with a provider that finishes.
             let router = ChatRouter(
-                dependencies: chat.router.dependencies, chains: Self.chain(ScriptedProvider(pieces: ["Second ", "and final"])), logger: TestEnvironment.logger()
+                dependencies: chat.router.dependencies, chains: Self.chain(ScriptedProvider(pieces: ["Second ", "and final"])),
+                logger: TestEnvironment.logger()
             )
             try await router.handle(job)
             try await router.handle(job)  // a redelivery after the answer was stored asks nobody again

@@ -14,7 +14,9 @@ struct WebChatBadInputTests {
             let stranger = try chat.token("alice", tenant: other.tenantID)
             for credential in [bob, stranger, other.apiKey] {
                 #expect(try await chat.call("GET", "/v1/conversations/\(conversation)/messages", credential: credential).status == 404)
-                #expect(try await chat.call("POST", "/v1/conversations/\(conversation)/messages", json: #"{"text":"hi"}"#, credential: credential).status == 404)
+                #expect(
+                    try await chat.call("POST", "/v1/conversations/\(conversation)/messages", json: #"{"text":"hi"}"#, credential: credential).status
+                        == 404)
                 #expect(try await chat.call("GET", "/v1/conversations/\(conversation)/events", credential: credential).status == 404)
                 let list = try await chat.call("GET", "/v1/conversations", credential: credential)
                 #expect(list.status == 200)
@@ -31,9 +33,11 @@ struct WebChatBadInputTests {
         try await ChatHarness.with { chat in
             let conversation = try await chat.newConversation(credential: try chat.token())
             let expired = try chat.signer.sign(JWTClaims(sub: "alice", tid: chat.tenant.tenantID.description, iat: 1_000, exp: 2_000))
-            let forged = try JWTSigner(secret: Array(repeating: 7, count: 32)).sign(JWTClaims(sub: "alice", tid: chat.tenant.tenantID.description, lifetime: .seconds(60)))
+            let forged = try JWTSigner(secret: Array(repeating: 7, count: 32)).sign(
+                JWTClaims(sub: "alice", tid: chat.tenant.tenantID.description, lifetime: .seconds(60)))
             for credential in [nil, expired, forged, "lpk_nonsense"] {
-                let answer = try await chat.call("POST", "/v1/conversations/\(conversation)/messages", json: #"{"text":"hi"}"#, credential: credential)
+                let answer = try await chat.call(
+                    "POST", "/v1/conversations/\(conversation)/messages", json: #"{"text":"hi"}"#, credential: credential)
                 #expect(answer.status == 401)
                 #expect(answer.body.contains(#""code":"unauthorized""#))
             }
@@ -41,7 +45,8 @@ struct WebChatBadInputTests {
             let token = try chat.token()
             #expect(try await chat.call("GET", "/v1/conversations?access_token=\(token)", credential: nil).status == 401)
             #expect(
-                try await chat.call("GET", "/v1/conversations?access_token=\(token)", credential: nil, headers: [("Accept", "text/event-stream")]).status == 200
+                try await chat.call("GET", "/v1/conversations?access_token=\(token)", credential: nil, headers: [("Accept", "text/event-stream")])
+                    .status == 200
             )
         }
     }

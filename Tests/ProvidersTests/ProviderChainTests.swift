@@ -19,7 +19,10 @@ struct ProviderChainTests {
     @Test func aRateLimitedPrimaryFallsBackAndTheAttemptsSayWhy() async throws {
         try await withOpenAI { openai in
             let chain = ProviderChain(
-                entries: [.init(name: "openai", provider: openai, model: "ratelimit"), .init(name: "offline", provider: OfflineProvider(), model: "offline")],
+                entries: [
+                    .init(name: "openai", provider: openai, model: "ratelimit"),
+                    .init(name: "offline", provider: OfflineProvider(), model: "offline"),
+                ],
                 retry: RetryPolicy(maxAttempts: 1)
             )
             let answer = try await chain.start(request)
@@ -52,7 +55,9 @@ struct ProviderChainTests {
         let name = TestEnvironment.uniqueName("openai")
         try await withOpenAI { openai in
             let contextChain = ProviderChain(
-                entries: [.init(name: name, provider: openai, model: "context"), .init(name: "offline", provider: OfflineProvider(), model: "offline")],
+                entries: [
+                    .init(name: name, provider: openai, model: "context"), .init(name: "offline", provider: OfflineProvider(), model: "offline"),
+                ],
                 breaker: breaker
             )
             let answer = try await contextChain.start(request)
@@ -64,7 +69,10 @@ struct ProviderChainTests {
             // One server-side failure opens a threshold-1 circuit; the next call skips the entry at once.
             #expect(try await breaker.state(name + "-q") == "open")
             let skipping = ProviderChain(
-                entries: [.init(name: name + "-q", provider: openai, model: "gpt-4o-mini"), .init(name: "offline", provider: OfflineProvider(), model: "offline")],
+                entries: [
+                    .init(name: name + "-q", provider: openai, model: "gpt-4o-mini"),
+                    .init(name: "offline", provider: OfflineProvider(), model: "offline"),
+                ],
                 breaker: breaker
             )
             let skipped = try await skipping.start(request)

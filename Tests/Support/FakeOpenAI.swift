@@ -28,7 +28,9 @@ public enum FakeOpenAI {
             case "context":
                 return error(400, type: "invalid_request_error", code: "context_length_exceeded", message: "maximum context length is 8192 tokens")
             case "html":
-                return Response(status: .badGateway, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: "<html><body>502 Bad Gateway</body></html>")))
+                return Response(
+                    status: .badGateway, headers: [.contentType: "text/html"],
+                    body: .init(byteBuffer: ByteBuffer(string: "<html><body>502 Bad Gateway</body></html>")))
             case "truncated":
                 return stream([chunk(content: "Hel"), chunk(content: "lo"), "data: {\"choices\": [{\"delta\": {\"cont\n\n"], done: true)
             case "dies":
@@ -62,7 +64,11 @@ public enum FakeOpenAI {
                     }
                 )
             case "midstream-error":
-                return stream([chunk(content: "Hel"), "data: {\"error\": {\"message\": \"The server had an error\", \"type\": \"server_error\", \"code\": \"server_error\"}}\n\n"], done: false)
+                return stream(
+                    [
+                        chunk(content: "Hel"),
+                        "data: {\"error\": {\"message\": \"The server had an error\", \"type\": \"server_error\", \"code\": \"server_error\"}}\n\n",
+                    ], done: false)
             default:
                 return stream(
                     [
@@ -80,7 +86,8 @@ public enum FakeOpenAI {
         return router
     }
 
-    static let usageChunk = "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[],"
+    static let usageChunk =
+        "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[],"
         + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":20,\"total_tokens\":29}}\n\n"
 
     static func chunk(role: String? = nil, content: String? = nil, finish: String? = nil) -> String {

@@ -39,8 +39,9 @@ struct DeliveryStageTests {
             let stage = DeliveryStage(adapters: [channel], redis: redis, conversations: ConversationStore(pool: database.app), logger: logger)
             let worker = StageWorker(
                 stage: stageName, redis: redis, handler: stage,
-                configuration: .init(concurrency: 2, readBlock: .milliseconds(50), promoteInterval: .milliseconds(20),
-                                     retry: RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50))),
+                configuration: .init(
+                    concurrency: 2, readBlock: .milliseconds(50), promoteInterval: .milliseconds(20),
+                    retry: RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50))),
                 logger: logger
             )
             let queue = StageQueue(stage: stageName, redis: redis)
@@ -49,7 +50,8 @@ struct DeliveryStageTests {
                 parts: [.text(text)]
             )
             try await withRunningServices([worker], logger: logger) {
-                _ = try await queue.enqueue(String(decoding: try JSONEncoder().encode(message), as: UTF8.self), idempotencyKey: "answer:\(message.messageID)")
+                _ = try await queue.enqueue(
+                    String(decoding: try JSONEncoder().encode(message), as: UTF8.self), idempotencyKey: "answer:\(message.messageID)")
                 let deadline = ContinuousClock.now + .seconds(20)
                 while try await !done(queue), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
             }

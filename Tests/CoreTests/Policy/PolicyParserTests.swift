@@ -66,7 +66,9 @@ struct PolicyParserTests {
         #expect(mini.inputPerToken == 100 && mini.outputPerToken == 500 && mini.cacheReadPerToken == 100)
         #expect(table.price(provider: "anthropic", model: "claude-haiku-4-5", on: "2026-01-01")?.cacheReadPerToken == 80)
         // Models the policy does not name keep the shipped price.
-        #expect(table.price(provider: "openai", model: "gpt-4o", on: "2026-01-01") == PriceTable.shipped.price(provider: "openai", model: "gpt-4o", on: "2026-01-01"))
+        #expect(
+            table.price(provider: "openai", model: "gpt-4o", on: "2026-01-01")
+                == PriceTable.shipped.price(provider: "openai", model: "gpt-4o", on: "2026-01-01"))
         #expect(table.version.hasSuffix("+policy"))
     }
 

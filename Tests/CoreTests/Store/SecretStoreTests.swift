@@ -19,7 +19,8 @@ struct SecretStoreTests {
             #expect(try !raw[0].decode(String.self, column: "sealed").contains("sk-live"))
             // Another master key cannot open it.
             await #expect(throws: CryptoError.self) {
-                _ = try await SecretStore(pool: database.app, masterKey: try SymmetricKey(bytes: SecureRandom.bytes(count: 32))).values(["openai"], tenant: tenant)
+                _ = try await SecretStore(pool: database.app, masterKey: try SymmetricKey(bytes: SecureRandom.bytes(count: 32))).values(
+                    ["openai"], tenant: tenant)
             }
         }
     }
