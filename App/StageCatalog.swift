@@ -48,7 +48,8 @@ struct StageCatalog {
         DeliveryStage.stage: { clients in
             // Channels that do not stream register their adapters here as they arrive (Telegram, WhatsApp, email).
             let delivery = DeliveryStage(
-                adapters: [WebChannel()], redis: clients.redis, conversations: ConversationStore(pool: clients.postgres), logger: clients.logger
+                adapters: [WebChannel()], deliveries: DeliveryStore(pool: clients.postgres), conversations: ConversationStore(pool: clients.postgres),
+                logger: clients.logger
             )
             return StageWorker(
                 stage: DeliveryStage.stage, redis: clients.redis, handler: delivery,

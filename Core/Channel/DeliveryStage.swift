@@ -5,33 +5,26 @@ public import Logging
 /// WhatsApp, email), through their `ChannelAdapter`.
 ///
 /// An answer is formatted into pieces within the channel's limit and sent piece by piece, in
-/// order. Each piece sent is recorded in Redis under the answer's id before the job is acked, so a
-/// retry (after a rate limit, a network failure or a crash) sends only what is missing: every
-/// piece goes out exactly once. A channel's `Retry-After` delays the retry; a refusal that no retry
+/// order. Each piece sent is recorded (`message_deliveries`, with the channel's id for it) before the
+/// next is sent and before the job is acked, so a retry (after a rate limit, a network failure or a
+/// crash) sends only what is missing: every piece goes out once. Only a crash between the channel
+/// accepting a piece and the record being written can repeat that one piece. A channel's `Retry-After` delays the retry; a refusal that no retry
 /// can fix dead-letters the job with the channel's reason.
 public struct DeliveryStage: StageHandler {
     /// The stage's name for `leopost worker --stages`.
     public static let stage = "delivery"
 
     private let adapters: [String: any ChannelAdapter]
-    private let redis: RedisClient
+    private let deliveries: DeliveryStore
     private let conversations: ConversationStore
     private let logger: Logger
 
-    /// How long the record of sent pieces is kept: longer than any retry schedule.
-    static let sentRecordLifetime = 7 * 86_400
-
     /// Creates the stage for `adapters` (by their `kind`).
-    public init(adapters: [any ChannelAdapter], redis: RedisClient, conversations: ConversationStore, logger: Logger) {
+    public init(adapters: [any ChannelAdapter], deliveries: DeliveryStore, conversations: ConversationStore, logger: Logger) {
         self.adapters = Dictionary(adapters.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
-        self.redis = redis
+        self.deliveries = deliveries
         self.conversations = conversations
         self.logger = logger
-    }
-
-    /// The Redis hash of pieces already sent for an answer: piece index → the channel's id for it.
-    public static func sentKey(_ messageID: UUID) -> String {
-        "{lp:delivery}:sent:\(messageID.uuidString.lowercased())"
     }
 
     public func handle(_ job: StageJob) async throws {
@@ -43,8 +36,7 @@ public struct DeliveryStage: StageHandler {
             throw StageFailure.permanent("no adapter for the channel \(message.channel) in this worker")
         }
         let pieces = adapter.format(message)
-        let key = Self.sentKey(message.messageID)
-        let sent = Set((try await redis.send(RedisCommand("HKEYS", key)).array ?? []).compactMap { $0.string.flatMap(Int.init) })
+        let sent = try await deliveries.sentPieces(of: message.messageID, tenant: message.tenantID)
         for (index, piece) in pieces.enumerated() where !sent.contains(index) {
             let receipt: DeliveryReceipt
             do {
@@ -52,10 +44,9 @@ public struct DeliveryStage: StageHandler {
             } catch let error as ChannelError where !error.isRetryable {
                 throw StageFailure.permanent("\(message.channel) refused piece \(index + 1) of \(pieces.count): \(error)")
             }
-            _ = try await redis.pipeline([
-                RedisCommand("HSET", key, index, receipt.externalIDs.first ?? ""),
-                RedisCommand("EXPIRE", key, Self.sentRecordLifetime),
-            ])
+            try await deliveries.recordSent(
+                piece: index, of: message.messageID, channel: message.channel, externalID: receipt.externalIDs.first ?? "", tenant: message.tenantID
+            )
         }
         try await conversations.markDelivered(message.messageID, tenant: message.tenantID)
         logger.debug("answer delivered", metadata: ["leopost.message.id": "\(message.messageID)", "leopost.pieces": "\(pieces.count)"])

@@ -4,8 +4,9 @@ public import Foundation
 public struct OutboundMessage: Sendable, Equatable, Codable {
     /// Whose answer it is.
     public var tenantID: TenantID
-    /// The conversation it belongs to.
-    public var conversationID: UUID
+    /// The conversation it belongs to; `nil` for Leopost's own replies to a sender who is not
+    /// linked to anyone yet (they have no conversation).
+    public var conversationID: UUID?
     /// The stored answer; with the part index, the idempotency key of each send.
     public var messageID: UUID
     /// The channel to send on.
@@ -19,7 +20,7 @@ public struct OutboundMessage: Sendable, Equatable, Codable {
 
     /// Creates an outbound message.
     public init(
-        tenantID: TenantID, conversationID: UUID, messageID: UUID, channel: String, connectionID: UUID?, recipient: String,
+        tenantID: TenantID, conversationID: UUID?, messageID: UUID, channel: String, connectionID: UUID?, recipient: String,
         parts: [MessagePart]
     ) {
         self.tenantID = tenantID

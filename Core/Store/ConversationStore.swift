@@ -30,6 +30,39 @@ public struct ConversationStore: Sendable {
         }
     }
 
+    /// The conversation of a channel thread (a Telegram chat, a WhatsApp number), started for
+    /// `userID` when the thread has none yet.
+    public func thread(
+        _ externalThread: String, channel: String, connectionID: UUID?, userID: UUID, tenant: TenantID
+    ) async throws -> Conversation {
+        try await pool.withTenantTransaction(tenant.rawValue) { connection in
+            let found = try connection.query(
+                """
+                SELECT \(unsafe: Self.conversationColumns) FROM conversations
+                WHERE channel = \(channel) AND connection_id IS NOT DISTINCT FROM \(connectionID) AND external_thread = \(externalThread)
+                """
+            )
+            if let row = found.first { return try Self.conversation(from: row) }
+            // Two first messages of a thread at once: one insert wins, the other finds its row.
+            let inserted = try connection.query(
+                """
+                INSERT INTO conversations (id, tenant_id, user_id, channel, connection_id, external_thread)
+                VALUES (\(UUID()), \(tenant.rawValue), \(userID), \(channel), \(connectionID), \(externalThread))
+                ON CONFLICT (tenant_id, channel, connection_id, external_thread) WHERE external_thread IS NOT NULL DO NOTHING
+                RETURNING \(unsafe: Self.conversationColumns)
+                """
+            )
+            let row = try inserted.first
+                ?? connection.query(
+                    """
+                    SELECT \(unsafe: Self.conversationColumns) FROM conversations
+                    WHERE channel = \(channel) AND connection_id IS NOT DISTINCT FROM \(connectionID) AND external_thread = \(externalThread)
+                    """
+                )[0]
+            return try Self.conversation(from: row)
+        }
+    }
+
     /// The conversation `id` when `userID` may see it (`nil` user: any of the tenant's).
     public func conversation(_ id: UUID, tenant: TenantID, userID: UUID?) async throws -> Conversation? {
         try await pool.withTenantTransaction(tenant.rawValue) { connection in

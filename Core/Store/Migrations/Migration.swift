@@ -25,5 +25,6 @@ public struct Migration: Sendable {
         .usageDetails,
         .conversations,
         .tenantSecrets,
+        .deliveries,
     ]
 }

@@ -36,7 +36,10 @@ struct DeliveryStageTests {
         try await TestDatabase.with(logger: logger) { database in
             let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
             let stageName = TestEnvironment.uniqueName("delivery")
-            let stage = DeliveryStage(adapters: [channel], redis: redis, conversations: ConversationStore(pool: database.app), logger: logger)
+            let stage = DeliveryStage(
+                adapters: [channel], deliveries: DeliveryStore(pool: database.app), conversations: ConversationStore(pool: database.app), logger: logger
+            )
+            let tenant = try await TenantStore(pool: database.app).createTenant(name: "Acme").tenantID
             let worker = StageWorker(
                 stage: stageName, redis: redis, handler: stage,
                 configuration: .init(
@@ -46,7 +49,7 @@ struct DeliveryStageTests {
             )
             let queue = StageQueue(stage: stageName, redis: redis)
             let message = OutboundMessage(
-                tenantID: .random(), conversationID: UUID(), messageID: UUID(), channel: channel.kind, connectionID: nil, recipient: "chat-1",
+                tenantID: tenant, conversationID: UUID(), messageID: UUID(), channel: channel.kind, connectionID: nil, recipient: "chat-1",
                 parts: [.text(text)]
             )
             try await withRunningServices([worker], logger: logger) {

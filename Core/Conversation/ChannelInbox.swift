@@ -1,0 +1,94 @@
+public import Foundation
+public import Logging
+
+/// Where a messaging channel's normalized messages go (Telegram, WhatsApp, email): the sender is
+/// looked up, an unlinked sender gets the link flow or a polite refusal (and nothing reaches the
+/// AI), a linked one's message joins the conversation of its thread through `ConversationIntake`.
+///
+/// Leopost's own replies (linked, not linked, welcome) go out through the delivery stage like any
+/// answer, with an idempotency key from the inbound message, so a redelivered webhook never makes
+/// a second reply.
+public struct ChannelInbox: Sendable {
+    /// What became of an inbound message.
+    public enum Outcome: Sendable, Equatable {
+        /// Stored and queued for an answer (`isNew` false for a redelivery).
+        case accepted(messageID: UUID, isNew: Bool)
+        /// A `/link CODE` that linked the sender.
+        case linked(userID: UUID)
+        /// From a sender who is not linked: told how to link, nothing else done.
+        case refused
+        /// A command answered by Leopost itself (`/start`).
+        case answered
+    }
+
+    private let conversations: ConversationStore
+    private let identities: IdentityStore
+    private let codes: LinkCodes
+    private let intake: ConversationIntake
+    private let delivery: StageQueue
+    private let logger: Logger
+
+    /// Creates the inbox.
+    public init(
+        conversations: ConversationStore, identities: IdentityStore, codes: LinkCodes, intake: ConversationIntake, delivery: StageQueue,
+        logger: Logger
+    ) {
+        self.conversations = conversations
+        self.identities = identities
+        self.codes = codes
+        self.intake = intake
+        self.delivery = delivery
+        self.logger = logger
+    }
+
+    /// Takes one message from `connection`.
+    public func receive(_ message: InboundMessage, through connection: ChannelConnection) async throws -> Outcome {
+        let tenant = connection.tenantID
+        let text = message.parts.plainText.trimmingCharacters(in: .whitespacesAndNewlines)
+        let command = text.split(separator: " ", maxSplits: 1).first.map { $0.split(separator: "@").first.map(String.init) ?? "" } ?? ""
+        if command == "/link" {
+            let code = text.split(separator: " ", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+            guard let userID = try await codes.redeem(code, tenant: tenant) else {
+                try await reply(Self.badCodeText, to: message, through: connection)
+                return .refused
+            }
+            try await identities.link(channel: message.channel, externalID: message.senderID, to: userID, tenant: tenant)
+            try await reply(Self.linkedText, to: message, through: connection)
+            return .linked(userID: userID)
+        }
+        guard let userID = try await identities.user(channel: message.channel, externalID: message.senderID, tenant: tenant) else {
+            logger.info("message from a sender who is not linked", metadata: ["leopost.channel": "\(message.channel)"])
+            try await reply(Self.notLinkedText, to: message, through: connection)
+            return .refused
+        }
+        if command == "/start" {
+            try await reply(Self.welcomeText, to: message, through: connection)
+            return .answered
+        }
+        let conversation = try await conversations.thread(
+            message.threadID ?? message.senderID, channel: message.channel, connectionID: connection.id, userID: userID, tenant: tenant
+        )
+        let accepted = try await intake.accept(message.parts, into: conversation, from: userID, tenant: tenant, externalID: message.externalID)
+        return .accepted(messageID: accepted.messageID, isNew: accepted.isNew)
+    }
+
+    /// Sends Leopost's own `text` back to the sender through the delivery stage.
+    public func reply(_ text: String, to message: InboundMessage, through connection: ChannelConnection) async throws {
+        let outbound = OutboundMessage(
+            tenantID: connection.tenantID, conversationID: nil, messageID: UUID(), channel: message.channel, connectionID: connection.id,
+            recipient: message.threadID ?? message.senderID, parts: [.text(text)]
+        )
+        let payload = String(decoding: try JSONCoding.encoder.encode(outbound), as: UTF8.self)
+        try await delivery.enqueue(
+            payload, orderingKey: "\(message.channel):\(connection.id):\(outbound.recipient)",
+            idempotencyKey: "reply:\(message.channel):\(connection.id):\(message.externalID ?? outbound.messageID.uuidString)"
+        )
+    }
+
+    static let notLinkedText =
+        "Hello! This chat is not linked to a Leopost account yet, so I can't answer here. "
+        + "Open the web chat, choose \u{201C}Link a chat app\u{201D} to get a code, and send it here as /link CODE."
+    static let badCodeText = "That link code is unknown or has expired. Get a new one in the web chat and send /link CODE within ten minutes."
+    static let linkedText = "Linked! You can chat with your assistant here now; it knows your brand just as in the web chat."
+    static let welcomeText = "Hello again! Tell me what you would like to post, and I'll draft it in your brand's voice."
+}
