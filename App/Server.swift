@@ -49,6 +49,11 @@ struct Server {
             let gateway = Gateway(dependencies: dependencies, maxBodyBytes: configuration.maxBodyBytes)
             let hub = ConversationEventHub(url: redisURL, logger: logger)
             WebChatModule(redis: redis, postgres: postgres, hub: hub, maxBodyBytes: configuration.maxBodyBytes).register(on: gateway)
+            MessagingModule(
+                redis: redis, postgres: postgres, http: http, masterKey: secrets.masterKey,
+                configuration: MessagingConfiguration(environment: ProcessInfo.processInfo.environment), maxBodyBytes: configuration.maxBodyBytes,
+                logger: logger
+            ).register(on: gateway)
             let printDemoLink = self.printDemoLink
             let application = gateway.application(address: configuration.httpAddress, logger: logger) { port in
                 await announce(port: port)

@@ -46,9 +46,12 @@ struct StageCatalog {
             )
         },
         DeliveryStage.stage: { clients in
-            // Channels that do not stream register their adapters here as they arrive (Telegram, WhatsApp, email).
+            let adapters = MessagingModule.adapters(
+                postgres: clients.postgres, http: clients.http, masterKey: clients.masterKey,
+                configuration: MessagingConfiguration(environment: clients.environment)
+            )
             let delivery = DeliveryStage(
-                adapters: [WebChannel()], deliveries: DeliveryStore(pool: clients.postgres), conversations: ConversationStore(pool: clients.postgres),
+                adapters: adapters, deliveries: DeliveryStore(pool: clients.postgres), conversations: ConversationStore(pool: clients.postgres),
                 logger: clients.logger
             )
             return StageWorker(

@@ -20,6 +20,18 @@ public struct GatewayContext: RequestContext {
         self.requestID = String(UInt64.random(in: 0...UInt64.max), radix: 36)
     }
 
+    /// The caller's identity when it is the tenant's API key; 401 without a credential, 403 for a
+    /// chat token. Configuration that spends money or holds credentials (policy, secrets, channel
+    /// connections) is the configurer's business, not every chat user's.
+    /// - Parameter purpose: what needs the key, for the refusal (`changing the policy`).
+    public func requireAPIKey(for purpose: String) throws -> TenantIdentity {
+        let identity = try requireIdentity()
+        guard identity.credential == .apiKey else {
+            throw APIError(status: .forbidden, code: "forbidden", message: "\(purpose) needs the tenant's API key, not a chat token")
+        }
+        return identity
+    }
+
     /// The caller's identity, or a 401 for a request without a valid credential.
     public func requireIdentity() throws -> TenantIdentity {
         guard let identity else { throw APIError.unauthorized("this endpoint needs `Authorization: Bearer <API key or token>`") }

@@ -26,10 +26,7 @@ public struct PolicyRoutes: Sendable {
             )
         }
         group.put("policy") { request, context -> Response in
-            let identity = try context.requireIdentity()
-            guard identity.credential == .apiKey else {
-                throw APIError(status: .forbidden, code: "forbidden", message: "changing the policy needs the tenant's API key, not a chat token")
-            }
+            let identity = try context.requireAPIKey(for: "changing the policy")
             let body = try await request.body.collect(upTo: maxBodyBytes)
             guard let text = body.getString(at: body.readerIndex, length: body.readableBytes), !text.isEmpty else {
                 throw APIError.badRequest("send the policy as YAML or JSON in the body")

@@ -20,11 +20,11 @@ public struct SecretRoutes: Sendable {
     /// Adds the routes to the authenticated group.
     public func register(on group: RouterGroup<GatewayContext>) {
         group.get("secrets") { _, context -> Response in
-            let identity = try Self.requireAPIKey(context)
+            let identity = try context.requireAPIKey(for: "listing secrets")
             return try JSONBody.response(["names": try await store.names(tenant: identity.tenantID)])
         }
         group.put("secrets/:name") { request, context -> Response in
-            let identity = try Self.requireAPIKey(context)
+            let identity = try context.requireAPIKey(for: "storing a secret")
             let name = context.parameters.get("name") ?? ""
             let body = try await JSONBody.decode(Body.self, from: request, limit: maxBodyBytes)
             do { try await store.store(body.value, name: name, tenant: identity.tenantID) } catch let error as StoreError
@@ -34,13 +34,5 @@ public struct SecretRoutes: Sendable {
             }
             return try JSONBody.response(["status": "stored", "name": name])
         }
-    }
-
-    static func requireAPIKey(_ context: GatewayContext) throws -> TenantIdentity {
-        let identity = try context.requireIdentity()
-        guard identity.credential == .apiKey else {
-            throw APIError(status: .forbidden, code: "forbidden", message: "secrets need the tenant's API key, not a chat token")
-        }
-        return identity
     }
 }

@@ -58,6 +58,14 @@ public struct DeliveryStore: Sendable {
         }
     }
 
+    /// The message a channel's id belongs to (a reaction names the message it reacts to this way).
+    public func message(forExternalID externalID: String, channel: String, tenant: TenantID) async throws -> UUID? {
+        try await pool.withTenantTransaction(tenant.rawValue) { connection in
+            try connection.query("SELECT message_id FROM message_deliveries WHERE channel = \(channel) AND external_id = \(externalID) LIMIT 1")
+                .first.map { try $0.decode(UUID.self, column: "message_id") }
+        }
+    }
+
     /// The deliveries of `messageID`, by piece: the channel's id and status.
     public func deliveries(of messageID: UUID, tenant: TenantID) async throws -> [(piece: Int, externalID: String, status: Status, error: String?)] {
         try await pool.withTenantTransaction(tenant.rawValue) { connection in

@@ -1,0 +1,55 @@
+public import LeopostCore
+public import Logging
+
+/// The messaging channels' part of a gateway: Telegram's and WhatsApp's webhooks (public, each
+/// checking its own secret or signature) and `GET|POST /v1/channels`.
+public struct MessagingModule: Sendable {
+    private let telegram: TelegramWebhookRoute
+    private let whatsApp: WhatsAppWebhookRoutes
+    private let connectionRoutes: ChannelConnectionRoutes
+
+    /// Creates the module over the process's clients.
+    /// - Parameters:
+    ///   - routerStage, deliveryStage: the stages messages and Leopost's own replies go to; other
+    ///     names only to keep tests sharing one Redis apart.
+    public init(
+        redis: RedisClient, postgres: PostgresPool, http: HTTPClient, masterKey: SymmetricKey, configuration: MessagingConfiguration,
+        maxBodyBytes: Int, logger: Logger, routerStage: String = ChatRouter.stage, deliveryStage: String = DeliveryStage.stage
+    ) {
+        let connections = ChannelConnectionStore(pool: postgres, masterKey: masterKey)
+        let conversations = ConversationStore(pool: postgres)
+        let identities = IdentityStore(pool: postgres)
+        let intake = ConversationIntake(
+            conversations: conversations, router: StageQueue(stage: routerStage, redis: redis), events: ConversationEventLog(redis: redis)
+        )
+        let inbox = ChannelInbox(
+            conversations: conversations, identities: identities, codes: LinkCodes(redis: redis), intake: intake,
+            delivery: StageQueue(stage: deliveryStage, redis: redis), logger: logger
+        )
+        telegram = TelegramWebhookRoute(connections: connections, inbox: inbox, http: http, configuration: configuration, maxBodyBytes: maxBodyBytes)
+        whatsApp = WhatsAppWebhookRoutes(
+            connections: connections, inbox: inbox, deliveries: DeliveryStore(pool: postgres), feedback: FeedbackStore(pool: postgres),
+            identities: identities, maxBodyBytes: maxBodyBytes
+        )
+        connectionRoutes = ChannelConnectionRoutes(connections: connections, http: http, configuration: configuration, maxBodyBytes: maxBodyBytes)
+    }
+
+    /// Adds the webhooks and the connection routes to `gateway`.
+    public func register(on gateway: Gateway) {
+        telegram.register(on: gateway.router)
+        whatsApp.register(on: gateway.router)
+        connectionRoutes.register(on: gateway.api)
+    }
+
+    /// The adapters the delivery stage sends through.
+    public static func adapters(postgres: PostgresPool, http: HTTPClient, masterKey: SymmetricKey, configuration: MessagingConfiguration)
+        -> [any ChannelAdapter]
+    {
+        let connections = ChannelConnectionStore(pool: postgres, masterKey: masterKey)
+        return [
+            WebChannel(),
+            TelegramChannel(connections: connections, http: http, baseURL: configuration.telegramAPIBaseURL),
+            WhatsAppChannel(connections: connections, http: http, baseURL: configuration.whatsAppAPIBaseURL),
+        ]
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+public import Hummingbird
+public import LeopostCore
+import NIOCore
+
+/// What every messaging channel's webhook shares: finding the connection from the path, the
+/// answer the platform expects, and 503 when the stores cannot take the message.
+enum MessagingWebhooks {
+    /// The connection named by the path's `connection` handle; 404 for anything else (an unknown
+    /// handle, another channel's connection).
+    static func connection(_ context: GatewayContext, channel: String, store: ChannelConnectionStore) async throws -> ChannelConnection {
+        guard let handle = context.parameters.get("connection"), let (tenant, id) = ChannelConnection.parse(handle: handle),
+            let connection = try await store.connection(id, tenant: tenant), connection.channel == channel
+        else { throw APIError.notFound("no \(channel) connection here") }
+        return connection
+    }
+
+    /// `200 {"ok":true}`.
+    static var ok: Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"ok":true}"#)))
+    }
+
+    /// Runs `body`; a Redis or PostgreSQL failure becomes 503, so the platform delivers the webhook again later.
+    static func unavailableWhenStoresAre(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as RedisError {
+            throw APIError.unavailable("the message could not be stored just now (\(error.code)); please retry")
+        } catch let error as PostgresError {
+            throw APIError.unavailable("the message could not be stored just now (\(error.sqlState ?? "database")); please retry")
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+public import LeopostCore
+
+/// The few Bot API methods Leopost calls, over the Core HTTP client, with Telegram's answers
+/// mapped to `ChannelError`: 429 with `parameters.retry_after` is a rate limit to wait out, 403
+/// (the person blocked the bot) and most 400s are refusals no retry fixes, 401 is a revoked token,
+/// 5xx and network failures are worth retrying.
+public struct TelegramBotAPI: Sendable {
+    /// Where the Bot API is; `TELEGRAM_API_BASE_URL` points tests at a local fake.
+    public static let defaultBaseURL = "https://api.telegram.org"
+
+    private let http: HTTPClient
+    private let baseURL: String
+    private let token: String
+
+    /// Creates a client for the bot with `token`.
+    public init(http: HTTPClient, baseURL: String = TelegramBotAPI.defaultBaseURL, token: String) {
+        self.http = http
+        self.baseURL = baseURL
+        self.token = token
+    }
+
+    /// `sendMessage` with HTML; returns the sent message's id.
+    public func sendMessage(chatID: String, html: String) async throws -> Int64 {
+        let result = try await call(
+            "sendMessage", ["chat_id": chatID, "text": html, "parse_mode": "HTML", "link_preview_options": ["is_disabled": true]]
+        )
+        return (result as? [String: Any])?["message_id"] as? Int64 ?? Int64((result as? [String: Any])?["message_id"] as? Int ?? 0)
+    }
+
+    /// `sendChatAction` `typing`: the person sees the bot typing while the answer is produced.
+    public func sendTyping(chatID: String) async throws {
+        _ = try await call("sendChatAction", ["chat_id": chatID, "action": "typing"])
+    }
+
+    /// `answerCallbackQuery`, which stops the button's spinner in the person's app.
+    public func answerCallbackQuery(_ id: String, text: String?) async throws {
+        var parameters: [String: Any] = ["callback_query_id": id]
+        if let text { parameters["text"] = text }
+        _ = try await call("answerCallbackQuery", parameters)
+    }
+
+    /// `setWebhook` with the secret Telegram will send back in `X-Telegram-Bot-Api-Secret-Token`.
+    public func setWebhook(url: String, secretToken: String) async throws {
+        _ = try await call(
+            "setWebhook", ["url": url, "secret_token": secretToken, "allowed_updates": ["message", "edited_message", "callback_query"]]
+        )
+    }
+
+    /// Calls `method` with a JSON body and returns its `result`.
+    func call(_ method: String, _ parameters: [String: Any]) async throws -> Any {
+        let body = try JSONSerialization.data(withJSONObject: parameters)
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(
+                HTTPClientRequest(
+                    method: "POST", url: "\(baseURL)/bot\(token)/\(method)", headers: ["Content-Type": "application/json"], body: Array(body)
+                )
+            )
+        } catch let error as HTTPClientError {
+            throw ChannelError(code: .unavailable, message: "Telegram \(method): \(error.shortDescription)")
+        }
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+        if response.status == 200, object?["ok"] as? Bool == true { return object?["result"] ?? true }
+        throw Self.error(method: method, status: response.status, body: object)
+    }
+
+    /// Telegram's error answer as a `ChannelError`.
+    static func error(method: String, status: Int, body: [String: Any]?) -> ChannelError {
+        let description = body?["description"] as? String ?? "HTTP \(status)"
+        let message = "Telegram \(method): \(description)"
+        switch status {
+        case 429:
+            let parameters = body?["parameters"] as? [String: Any]
+            let seconds = parameters?["retry_after"] as? Int ?? Self.retryAfter(in: description) ?? 1
+            return ChannelError(code: .rateLimited, message: message, retryAfter: .seconds(seconds))
+        case 401: return ChannelError(code: .unauthorized, message: message)
+        case 400, 403, 404: return ChannelError(code: .rejected, message: message)
+        default: return ChannelError(code: .unavailable, message: message)
+        }
+    }
+
+    /// "Too Many Requests: retry after 41" → 41, for old answers without `parameters`.
+    static func retryAfter(in description: String) -> Int? {
+        description.range(of: "retry after ").flatMap { Int(description[$0.upperBound...].prefix { $0.isNumber }) }
+    }
+}

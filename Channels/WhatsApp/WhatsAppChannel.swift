@@ -1,0 +1,35 @@
+public import LeopostCore
+
+/// WhatsApp as a channel: plain text (WhatsApp renders its own `*bold*` and `_italic_`) in pieces
+/// of at most 4,096 characters, sent through the connection's business phone number.
+public struct WhatsAppChannel: ChannelAdapter {
+    /// The channel's name on conversations and messages.
+    public static let kind = "whatsapp"
+
+    private let connections: ChannelConnectionStore
+    private let http: HTTPClient
+    private let baseURL: String
+
+    /// Creates the adapter.
+    public init(connections: ChannelConnectionStore, http: HTTPClient, baseURL: String = WhatsAppCloudAPI.defaultBaseURL) {
+        self.connections = connections
+        self.http = http
+        self.baseURL = baseURL
+    }
+
+    public var kind: String { Self.kind }
+
+    public var capabilities: ChannelCapabilities {
+        ChannelCapabilities(maxMessageLength: 4_096, markup: .markdown, canEditSentMessage: false, canStream: false)
+    }
+
+    public func send(_ pieces: [String], for message: OutboundMessage, idempotencyKey: String) async throws -> DeliveryReceipt {
+        guard let id = message.connectionID, let connection = try await connections.connection(id, tenant: message.tenantID),
+            let token = connection.credentials["access_token"], let phoneNumberID = connection.settings["phone_number_id"]
+        else { throw ChannelError(code: .rejected, message: "the WhatsApp connection of this conversation no longer exists") }
+        let api = WhatsAppCloudAPI(http: http, baseURL: baseURL, accessToken: token)
+        var ids: [String] = []
+        for piece in pieces { ids.append(try await api.sendText(piece, to: message.recipient, from: phoneNumberID)) }
+        return DeliveryReceipt(externalIDs: ids)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+public import LeopostCore
+
+/// Sending text through the WhatsApp Cloud API (`POST /{phone-number-id}/messages`), with Meta's
+/// error codes mapped to `ChannelError`: throughput and pair rate limits are waited out (Meta sends
+/// no `Retry-After`, so the waits are Meta's own guidance), 131047 (outside the 24-hour window) is a
+/// refusal explained in words, an expired token is `unauthorized`.
+public struct WhatsAppCloudAPI: Sendable {
+    /// The Graph API with a pinned version; `WHATSAPP_API_BASE_URL` points tests at a local fake.
+    public static let defaultBaseURL = "https://graph.facebook.com/v21.0"
+
+    private let http: HTTPClient
+    private let baseURL: String
+    private let accessToken: String
+
+    /// Creates a client for one business phone number's token.
+    public init(http: HTTPClient, baseURL: String = WhatsAppCloudAPI.defaultBaseURL, accessToken: String) {
+        self.http = http
+        self.baseURL = baseURL
+        self.accessToken = accessToken
+    }
+
+    /// Sends `body` as a text message to `to` from `phoneNumberID`; returns the message's `wamid`.
+    public func sendText(_ body: String, to: String, from phoneNumberID: String) async throws -> String {
+        let payload: [String: Any] = [
+            "messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "text",
+            "text": ["preview_url": false, "body": body],
+        ]
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(
+                HTTPClientRequest(
+                    method: "POST", url: "\(baseURL)/\(phoneNumberID)/messages",
+                    headers: ["Authorization": "Bearer \(accessToken)", "Content-Type": "application/json"],
+                    body: Array(try JSONSerialization.data(withJSONObject: payload))
+                )
+            )
+        } catch let error as HTTPClientError {
+            throw ChannelError(code: .unavailable, message: "WhatsApp: \(error.shortDescription)")
+        }
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+        if response.status == 200, let id = ((object?["messages"] as? [[String: Any]])?.first)?["id"] as? String { return id }
+        throw Self.error(status: response.status, body: object)
+    }
+
+    /// Meta's error answer as a `ChannelError`.
+    static func error(status: Int, body: [String: Any]?) -> ChannelError {
+        let error = body?["error"] as? [String: Any]
+        let code = error?["code"] as? Int ?? 0
+        let details = ((error?["error_data"] as? [String: Any])?["details"] as? String) ?? error?["message"] as? String ?? "HTTP \(status)"
+        let message = "WhatsApp error \(code): \(details)"
+        switch code {
+        case 130429: return ChannelError(code: .rateLimited, message: message, retryAfter: .seconds(1))
+        case 131056: return ChannelError(code: .rateLimited, message: message, retryAfter: .seconds(6))
+        case 4, 80007: return ChannelError(code: .rateLimited, message: message, retryAfter: .seconds(60))
+        case 131047: return ChannelError(code: .rejected, message: windowExplanation)
+        case 190, 0 where status == 401: return ChannelError(code: .unauthorized, message: message)
+        case 131000, 131016: return ChannelError(code: .unavailable, message: message)
+        default: return ChannelError(code: status >= 500 ? .unavailable : .rejected, message: message)
+        }
+    }
+
+    /// Why a free-form message could not go out after 24 hours.
+    static let windowExplanation =
+        "WhatsApp error 131047: more than 24 hours have passed since the person last wrote, and WhatsApp only allows approved templates then; "
+        + "the answer waits in the web chat until they write again"
+}
