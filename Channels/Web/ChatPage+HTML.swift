@@ -156,7 +156,7 @@ extension ChatPage {
             <nav id="conversation-list" aria-label="Conversations"></nav>
             <div class="side-foot">
               <div id="who"></div>
-              <div class="row"><button id="brand-button" class="ghost">Brand</button><button id="sign-out" class="ghost">Sign out</button></div>
+              <div class="row"><button id="brand-button" class="ghost">Brand</button><button id="link-button" class="ghost">Link a chat app</button><button id="sign-out" class="ghost">Sign out</button></div>
             </div>
           </aside>
           <main>
@@ -177,6 +177,15 @@ extension ChatPage {
           </main>
         </div>
 
+        <dialog id="link-dialog">
+          <form method="dialog">
+            <h3>Link Telegram or WhatsApp</h3>
+            <p>Send this to your workspace's Telegram bot or WhatsApp number within ten minutes:</p>
+            <p><code id="link-command">…</code></p>
+            <p id="link-status"></p>
+            <div class="row"><button type="submit" class="primary">Done</button></div>
+          </form>
+        </dialog>
         <dialog id="brand-dialog">
           <form id="brand-form" method="dialog">
             <h3>Brand profile</h3>
@@ -601,6 +610,12 @@ extension ChatPage {
           try { await newConversation(); input.focus(); } catch (e) { if (e.status !== 401) setComposerError(e.message); }
         };
         $('#brand-button').onclick = openBrand;
+        $('#link-button').onclick = async () => {
+          $('#link-command').textContent = '…'; $('#link-status').textContent = ''; $('#link-status').className = '';
+          $('#link-dialog').showModal();
+          try { $('#link-command').textContent = (await api('POST', '/v1/link-codes')).command; }
+          catch (e) { $('#link-status').textContent = e.message; $('#link-status').className = 'error-text'; }
+        };
         $('#brand-cancel').onclick = () => brandDialog.close();
         $('#menu').onclick = (e) => { e.stopPropagation(); $('#app').classList.toggle('menu-open'); };
         document.querySelector('main').addEventListener('click', () => $('#app').classList.remove('menu-open'));

@@ -15,7 +15,7 @@ public struct WebChatModule: Sendable {
         chat = WebChatRoutes(
             dependencies: .init(
                 conversations: conversations, users: UserStore(pool: postgres), intake: intake, policies: PolicyStore(pool: postgres),
-                limiter: RateLimiter(redis: redis)
+                limiter: RateLimiter(redis: redis), linkCodes: LinkCodes(redis: redis)
             ),
             maxBodyBytes: maxBodyBytes
         )

@@ -66,6 +66,12 @@ enum WebChatPayloads {
         }
     }
 
+    struct LinkCode: Encodable {
+        var code: String
+        var expiresIn: Int
+        var command: String
+    }
+
     struct Accepted: Encodable {
         var messageId: UUID
     }

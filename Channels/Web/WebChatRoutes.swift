@@ -24,14 +24,20 @@ public struct WebChatRoutes: Sendable {
         public var policies: PolicyStore
         /// The shared rate limiter.
         public var limiter: RateLimiter
+        /// Codes that link a chat app to the person.
+        public var linkCodes: LinkCodes
 
         /// Bundles the dependencies.
-        public init(conversations: ConversationStore, users: UserStore, intake: ConversationIntake, policies: PolicyStore, limiter: RateLimiter) {
+        public init(
+            conversations: ConversationStore, users: UserStore, intake: ConversationIntake, policies: PolicyStore, limiter: RateLimiter,
+            linkCodes: LinkCodes
+        ) {
             self.conversations = conversations
             self.users = users
             self.intake = intake
             self.policies = policies
             self.limiter = limiter
+            self.linkCodes = linkCodes
         }
     }
 
@@ -63,6 +69,13 @@ public struct WebChatRoutes: Sendable {
                 tenant: identity.tenantID, userID: userID, channel: WebChannel.kind, title: body.title ?? ""
             )
             return try JSONBody.response(WebChatPayloads.ConversationView(conversation), status: .created)
+        }
+        // A one-time code the person sends to the Telegram bot or WhatsApp number as `/link CODE`.
+        group.post("link-codes") { _, context -> Response in
+            let identity = try context.requireIdentity()
+            let userID = try await dependencies.users.user(of: identity)
+            let code = try await dependencies.linkCodes.issue(for: userID, tenant: identity.tenantID)
+            return try JSONBody.response(WebChatPayloads.LinkCode(code: code, expiresIn: LinkCodes.lifetime, command: "/link \(code)"), status: .created)
         }
         group.get("conversations/:id/messages") { request, context -> Response in
             let (identity, conversation) = try await visibleConversation(context)

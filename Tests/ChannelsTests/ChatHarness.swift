@@ -36,13 +36,18 @@ struct ChatHarness: Sendable {
         runWorker: Bool = true,
         environment: [String: String] = [:],
         heartbeat: Duration = .seconds(15),
+        messaging: MessagingConfiguration? = nil,
+        redisURL: RedisURL? = nil,
         worker: StageWorker.Configuration = .init(concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100)),
         _ body: @Sendable (ChatHarness) async throws -> Void
     ) async throws {
         let logger = TestEnvironment.logger()
         try await TestDatabase.with(logger: logger) { database in
-            let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
+            let redisURL = try redisURL ?? TestEnvironment.redisURL()
+            let redis = RedisClient(url: redisURL, logger: logger)
             let stage = TestEnvironment.uniqueName("router")
+            let deliveryStage = TestEnvironment.uniqueName("delivery")
+            let masterKey = try SymmetricKey(bytes: Array(repeating: 3, count: 32))
             let signer = JWTSigner(secret: secret)
             let tenant = try await TenantStore(pool: database.app).createTenant(name: "Acme")
             try await HTTPClient.withHTTPClient(logger: logger) { http in
@@ -52,30 +57,50 @@ struct ChatHarness: Sendable {
                         conversations: ConversationStore(pool: database.app), brands: BrandStore(pool: database.app),
                         feedback: FeedbackStore(pool: database.app), policies: PolicyStore(pool: database.app),
                         usage: UsageStore(pool: database.app), events: ConversationEventLog(redis: redis),
-                        ledger: BudgetLedger(redis: redis), delivery: nil
+                        ledger: BudgetLedger(redis: redis), delivery: StageQueue(stage: deliveryStage, redis: redis)
                     ),
                     chains: chains ?? { task, policy, _ in builder.chain(for: task, policy: policy).chain },
                     logger: logger
                 )
                 let workerService = StageWorker(stage: stage, redis: redis, handler: router, configuration: worker, logger: logger)
+                var services: [any Service] = runWorker ? [workerService] : []
+                if let messaging {
+                    let delivery = DeliveryStage(
+                        adapters: MessagingModule.adapters(postgres: database.app, http: http, masterKey: masterKey, configuration: messaging),
+                        deliveries: DeliveryStore(pool: database.app), conversations: ConversationStore(pool: database.app), logger: logger
+                    )
+                    let retry = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(50), maxDelay: .milliseconds(500))
+                    services.append(
+                        StageWorker(
+                            stage: deliveryStage, redis: redis, handler: delivery,
+                            configuration: .init(concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100), promoteInterval: .milliseconds(50), retry: retry),
+                            logger: logger
+                        )
+                    )
+                }
                 // Each gateway is a process of its own in production: its own hub, its own port.
                 var hubs: [ConversationEventHub] = []
                 var routers: [Router<GatewayContext>] = []
                 for _ in 0..<gateways {
-                    let hub = ConversationEventHub(
-                        url: try TestEnvironment.redisURL(), configuration: .init(heartbeatInterval: heartbeat), logger: logger)
+                    let hub = ConversationEventHub(url: redisURL, configuration: .init(heartbeatInterval: heartbeat), logger: logger)
                     let gateway = Gateway(
                         dependencies: .init(
                             redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics(),
-                            masterKey: try SymmetricKey(bytes: Array(repeating: 3, count: 32))
+                            masterKey: masterKey
                         ),
                         maxBodyBytes: 64 * 1024
                     )
                     WebChatModule(redis: redis, postgres: database.app, hub: hub, maxBodyBytes: 64 * 1024, routerStage: stage).register(on: gateway)
+                    if let messaging {
+                        MessagingModule(
+                            redis: redis, postgres: database.app, http: http, masterKey: masterKey, configuration: messaging, maxBodyBytes: 64 * 1024,
+                            logger: logger, routerStage: stage, deliveryStage: deliveryStage
+                        ).register(on: gateway)
+                    }
                     hubs.append(hub)
                     routers.append(gateway.router)
                 }
-                let services: [any Service] = (runWorker ? [workerService] : []) + hubs
+                services += hubs as [any Service]
                 // The hubs stop first: that ends the open event streams, so the servers' graceful shutdown need not wait for them.
                 try await withTestHTTPServers(routers) { ports in
                     try await withRunningServices(services, logger: logger) {

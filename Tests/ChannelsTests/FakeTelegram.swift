@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// A local Telegram Bot API: `POST /bot<token>/<method>` with a JSON body, answering as the real
+/// one does (`{"ok": true, "result": ...}` or `{"ok": false, "error_code", "description",
+/// "parameters"}` with the same HTTP status). It checks the token, refuses HTML that does not
+/// parse and messages over 4,096 visible characters, records every call, and can be told to
+/// answer the next calls of a method with an error (a 429 with `retry_after`).
+final class FakeTelegram: Sendable {
+    struct Call: Sendable {
+        let method: String
+        let json: String
+        var object: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] ?? [:] }
+    }
+
+    let token: String
+    private let recorded = Mutex<[Call]>([])
+    private let queuedFailures = Mutex<[String: [(status: Int, body: String)]]>([:])
+    private let nextMessageID = Mutex<Int64>(1000)
+
+    init(token: String = "123456:TEST-token") {
+        self.token = token
+    }
+
+    /// Every call so far, in order.
+    var calls: [Call] { recorded.withLock { $0 } }
+
+    /// The texts sent with `sendMessage` to `chatID`, in order.
+    func sentTexts(to chatID: String) -> [String] {
+        calls.filter { $0.method == "sendMessage" && "\($0.object["chat_id"] ?? "")" == chatID }.compactMap { $0.object["text"] as? String }
+    }
+
+    /// The next call of `method` answers 429 with `retry_after`.
+    func rateLimitNext(_ method: String, retryAfter: Int) {
+        let body = #"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after \#(retryAfter)","parameters":{"retry_after":\#(retryAfter)}}"#
+        queuedFailures.withLock { $0[method, default: []].append((429, body)) }
+    }
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("/:bot/:method") { request, context -> Response in
+            let method = context.parameters.get("method") ?? ""
+            guard context.parameters.get("bot") == "bot\(self.token)" else {
+                return Self.answer(401, #"{"ok":false,"error_code":401,"description":"Unauthorized"}"#)
+            }
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let json = String(buffer: body)
+            if let failure = self.queuedFailures.withLock({ $0[method]?.isEmpty == false ? $0[method]!.removeFirst() : nil }) {
+                return Self.answer(failure.status, failure.body)
+            }
+            // Only calls that were answered with success are recorded: what the person would have received.
+            self.recorded.withLock { $0.append(Call(method: method, json: json)) }
+            let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] ?? [:]
+            switch method {
+            case "sendMessage":
+                let text = object["text"] as? String ?? ""
+                let visible: String
+                do { visible = object["parse_mode"] as? String == "HTML" ? try TelegramHTML(text).visible : text } catch {
+                    return Self.answer(400, #"{"ok":false,"error_code":400,"description":"Bad Request: can't parse entities: \#(error)"}"#)
+                }
+                guard !visible.isEmpty else { return Self.answer(400, #"{"ok":false,"error_code":400,"description":"Bad Request: message text is empty"}"#) }
+                guard visible.unicodeScalars.count <= 4096 else {
+                    return Self.answer(400, #"{"ok":false,"error_code":400,"description":"Bad Request: message is too long"}"#)
+                }
+                let id = self.nextMessageID.withLock { $0 += 1; return $0 }
+                let chat = object["chat_id"] ?? 0
+                return Self.answer(200, #"{"ok":true,"result":{"message_id":\#(id),"chat":{"id":\#(chat),"type":"private"},"date":1709660800,"text":"sent"}}"#)
+            case "setWebhook":
+                return Self.answer(200, #"{"ok":true,"result":true,"description":"Webhook was set"}"#)
+            case "sendChatAction", "answerCallbackQuery", "editMessageText":
+                return Self.answer(200, #"{"ok":true,"result":true}"#)
+            default:
+                return Self.answer(404, #"{"ok":false,"error_code":404,"description":"Not Found"}"#)
+            }
+        }
+        return router
+    }
+
+    static func answer(_ status: Int, _ body: String) -> Response {
+        Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// A local WhatsApp Cloud API: `POST /v21.0/{phone-number-id}/messages` with a bearer token,
+/// answering `{"messaging_product", "contacts", "messages": [{"id": "wamid..."}]}` or Meta's error
+/// envelope. Records every message and can be told to fail the next sends with an error code.
+final class FakeWhatsApp: Sendable {
+    struct Sent: Sendable {
+        let phoneNumberID: String
+        let to: String
+        let body: String
+        let wamid: String
+    }
+
+    let accessToken: String
+    private let recorded = Mutex<[Sent]>([])
+    private let queuedErrors = Mutex<[(status: Int, code: Int, details: String)]>([])
+    private let counter = Mutex(0)
+
+    init(accessToken: String = "EAAB-test-token") {
+        self.accessToken = accessToken
+    }
+
+    /// Everything sent so far.
+    var sent: [Sent] { recorded.withLock { $0 } }
+
+    /// The next send fails with Meta's `code`.
+    func failNext(status: Int = 400, code: Int, details: String) {
+        queuedErrors.withLock { $0.append((status, code, details)) }
+    }
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.post("/v21.0/:phone/messages") { request, context -> Response in
+            guard request.headers[.authorization] == "Bearer \(self.accessToken)" else {
+                return Self.error(401, code: 190, details: "Error validating access token: Session has expired")
+            }
+            if let failure = self.queuedErrors.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
+                return Self.error(failure.status, code: failure.code, details: failure.details)
+            }
+            let object = (try? JSONSerialization.jsonObject(with: Data(String(buffer: try await request.body.collect(upTo: 1 << 20)).utf8))) as? [String: Any] ?? [:]
+            guard object["messaging_product"] as? String == "whatsapp", let to = object["to"] as? String,
+                let body = (object["text"] as? [String: Any])?["body"] as? String, body.unicodeScalars.count <= 4096
+            else { return Self.error(400, code: 100, details: "Invalid parameter") }
+            let wamid = "wamid.fake\(self.counter.withLock { $0 += 1; return $0 })"
+            self.recorded.withLock { $0.append(Sent(phoneNumberID: context.parameters.get("phone") ?? "", to: to, body: body, wamid: wamid)) }
+            return Self.json(200, #"{"messaging_product":"whatsapp","contacts":[{"input":"\#(to)","wa_id":"\#(to)"}],"messages":[{"id":"\#(wamid)"}]}"#)
+        }
+        return router
+    }
+
+    static func error(_ status: Int, code: Int, details: String) -> Response {
+        json(
+            status,
+            #"{"error":{"message":"(#\#(code)) \#(details)","type":"OAuthException","code":\#(code),"error_data":{"messaging_product":"whatsapp","details":"\#(details)"},"fbtrace_id":"AbCdEf"}}"#
+        )
+    }
+
+    static func json(_ status: Int, _ body: String) -> Response {
+        Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
