@@ -73,13 +73,15 @@ public struct ChannelConnectionRoutes: Sendable {
             let stored: ChannelConnection
             do {
                 stored = try await connections.create(
-                    id: draft.id, channel: draft.channel, name: draft.name, credentials: credentials, settings: draft.settings, tenant: identity.tenantID
+                    id: draft.id, channel: draft.channel, name: draft.name, credentials: credentials, settings: draft.settings,
+                    tenant: identity.tenantID
                 )
             } catch let error as StoreError where error.code == .conflict {
                 throw APIError(status: .conflict, code: "conflict", message: error.message)
             }
             return try JSONBody.response(
-                ConnectionView(id: stored.id, kind: stored.channel, name: stored.name, webhookURL: webhookURL(for: stored), webhookRegistered: registered),
+                ConnectionView(
+                    id: stored.id, kind: stored.channel, name: stored.name, webhookURL: webhookURL(for: stored), webhookRegistered: registered),
                 status: .created
             )
         }

@@ -10,7 +10,10 @@ public struct MessagingConfiguration: Sendable {
     public var whatsAppAPIBaseURL: String
 
     /// Creates a configuration.
-    public init(publicBaseURL: String? = nil, telegramAPIBaseURL: String = TelegramBotAPI.defaultBaseURL, whatsAppAPIBaseURL: String = WhatsAppCloudAPI.defaultBaseURL) {
+    public init(
+        publicBaseURL: String? = nil, telegramAPIBaseURL: String = TelegramBotAPI.defaultBaseURL,
+        whatsAppAPIBaseURL: String = WhatsAppCloudAPI.defaultBaseURL
+    ) {
         self.publicBaseURL = publicBaseURL
         self.telegramAPIBaseURL = telegramAPIBaseURL
         self.whatsAppAPIBaseURL = whatsAppAPIBaseURL

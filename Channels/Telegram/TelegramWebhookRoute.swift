@@ -21,7 +21,8 @@ public struct TelegramWebhookRoute: Sendable {
     private let maxBodyBytes: Int
 
     /// Creates the route.
-    public init(connections: ChannelConnectionStore, inbox: ChannelInbox, http: HTTPClient, configuration: MessagingConfiguration, maxBodyBytes: Int) {
+    public init(connections: ChannelConnectionStore, inbox: ChannelInbox, http: HTTPClient, configuration: MessagingConfiguration, maxBodyBytes: Int)
+    {
         self.connections = connections
         self.inbox = inbox
         self.http = http
@@ -70,7 +71,8 @@ public struct TelegramWebhookRoute: Sendable {
             parts.append(.media(MediaReference(kind: "document", reference: document.fileID, mimeType: document.mimeType, caption: message.caption)))
         }
         guard !parts.isEmpty else {
-            logger.info("telegram webhook: a message with nothing Leopost reads; ignored", metadata: ["leopost.telegram.update": "\(update.updateID)"])
+            logger.info(
+                "telegram webhook: a message with nothing Leopost reads; ignored", metadata: ["leopost.telegram.update": "\(update.updateID)"])
             return
         }
         let inbound = InboundMessage(

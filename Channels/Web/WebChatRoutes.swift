@@ -75,7 +75,8 @@ public struct WebChatRoutes: Sendable {
             let identity = try context.requireIdentity()
             let userID = try await dependencies.users.user(of: identity)
             let code = try await dependencies.linkCodes.issue(for: userID, tenant: identity.tenantID)
-            return try JSONBody.response(WebChatPayloads.LinkCode(code: code, expiresIn: LinkCodes.lifetime, command: "/link \(code)"), status: .created)
+            return try JSONBody.response(
+                WebChatPayloads.LinkCode(code: code, expiresIn: LinkCodes.lifetime, command: "/link \(code)"), status: .created)
         }
         group.get("conversations/:id/messages") { request, context -> Response in
             let (identity, conversation) = try await visibleConversation(context)

@@ -54,7 +54,9 @@ public struct WhatsAppCloudAPI: Sendable {
         case 131056: return ChannelError(code: .rateLimited, message: message, retryAfter: .seconds(6))
         case 4, 80007: return ChannelError(code: .rateLimited, message: message, retryAfter: .seconds(60))
         case 131047: return ChannelError(code: .rejected, message: windowExplanation)
-        case 190, 0 where status == 401: return ChannelError(code: .unauthorized, message: message)
+        case 190,
+            0 where status == 401:
+            return ChannelError(code: .unauthorized, message: message)
         case 131000, 131016: return ChannelError(code: .unavailable, message: message)
         default: return ChannelError(code: status >= 500 ? .unavailable : .rejected, message: message)
         }

@@ -50,7 +50,10 @@ public struct WhatsAppWebhookRoutes: Sendable {
             guard query.get("hub.mode") == "subscribe", let expected = connection.credentials["verify_token"],
                 ConstantTime.equals(Array((query.get("hub.verify_token") ?? "").utf8), Array(expected.utf8)),
                 let challenge = query.get("hub.challenge")
-            else { throw APIError(status: .forbidden, code: "verification_failed", message: "hub.mode or hub.verify_token does not match this connection") }
+            else {
+                throw APIError(
+                    status: .forbidden, code: "verification_failed", message: "hub.mode or hub.verify_token does not match this connection")
+            }
             return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: challenge)))
         }
         router.post("hooks/whatsapp/:connection") { request, context -> Response in
@@ -93,7 +96,8 @@ public struct WhatsAppWebhookRoutes: Sendable {
                         ? WhatsAppCloudAPI.windowExplanation
                         : "WhatsApp error \(failure.code): \(failure.errorData?.details ?? failure.title ?? "")"
                 }
-                try await deliveries.update(externalID: status.id, channel: WhatsAppChannel.kind, to: state, error: error, tenant: connection.tenantID)
+                try await deliveries.update(
+                    externalID: status.id, channel: WhatsAppChannel.kind, to: state, error: error, tenant: connection.tenantID)
             }
         }
     }
@@ -128,10 +132,15 @@ public struct WhatsAppWebhookRoutes: Sendable {
     /// A thumbs up or down on one of Leopost's answers is feedback on it; other reactions are ignored.
     private func react(_ reaction: WhatsAppWebhookPayload.Message.Reaction, from sender: String, connection: ChannelConnection) async throws {
         let rating: FeedbackStore.Rating
-        if let emoji = reaction.emoji, Self.liked.contains(emoji) { rating = .up } else if let emoji = reaction.emoji, Self.disliked.contains(emoji) {
+        if let emoji = reaction.emoji, Self.liked.contains(emoji) {
+            rating = .up
+        } else if let emoji = reaction.emoji, Self.disliked.contains(emoji) {
             rating = .down
-        } else { return }
-        guard let answer = try await deliveries.message(forExternalID: reaction.messageID, channel: WhatsAppChannel.kind, tenant: connection.tenantID),
+        } else {
+            return
+        }
+        guard
+            let answer = try await deliveries.message(forExternalID: reaction.messageID, channel: WhatsAppChannel.kind, tenant: connection.tenantID),
             let user = try await identities.user(channel: WhatsAppChannel.kind, externalID: sender, tenant: connection.tenantID)
         else { return }
         try? await feedback.record(rating, messageID: answer, userID: user, tenant: connection.tenantID)

@@ -23,6 +23,7 @@ public final class RedisConnection {
     ///   - commandTimeout: socket read/write timeout; must exceed any `BLOCK` a caller uses.
     /// - Throws: `RedisError.connectionFailed` naming the address and the reason.
     public init(url: RedisURL, connectTimeout: Duration = .seconds(5), commandTimeout: Duration = .seconds(30)) throws {
+        _ = Self.brokenPipesIgnored
         self.url = url
         let context = url.host.withCString { redisConnectWithTimeout($0, Int32(url.port), timeval(connectTimeout)) }
         guard let context else {
@@ -53,6 +54,14 @@ public final class RedisConnection {
     }
 
     deinit { close() }
+
+    /// hiredis writes with write(2), which raises SIGPIPE when the server has gone away (a Redis
+    /// restart), and SIGPIPE's default action ends the process. Ignoring it turns that into the
+    /// EPIPE error the connection already handles. Process-wide and idempotent; set on first use.
+    /// (libpq and libcurl protect their own writes; child processes are started with default signals.)
+    private static let brokenPipesIgnored: Void = {
+        _ = signal(SIGPIPE, SIG_IGN)
+    }()
 
     /// Closes the socket; later calls throw `connectionLost`.
     public func close() {

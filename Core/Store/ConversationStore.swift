@@ -52,7 +52,8 @@ public struct ConversationStore: Sendable {
                 RETURNING \(unsafe: Self.conversationColumns)
                 """
             )
-            let row = try inserted.first
+            let row =
+                try inserted.first
                 ?? connection.query(
                     """
                     SELECT \(unsafe: Self.conversationColumns) FROM conversations

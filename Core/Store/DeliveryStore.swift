@@ -24,7 +24,10 @@ public struct DeliveryStore: Sendable {
     /// The pieces of `messageID` already sent.
     public func sentPieces(of messageID: UUID, tenant: TenantID) async throws -> Set<Int> {
         try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            Set(try connection.query("SELECT piece FROM message_deliveries WHERE message_id = \(messageID)").map { try $0.decode(Int.self, column: "piece") })
+            Set(
+                try connection.query("SELECT piece FROM message_deliveries WHERE message_id = \(messageID)").map {
+                    try $0.decode(Int.self, column: "piece")
+                })
         }
     }
 
@@ -69,12 +72,13 @@ public struct DeliveryStore: Sendable {
     /// The deliveries of `messageID`, by piece: the channel's id and status.
     public func deliveries(of messageID: UUID, tenant: TenantID) async throws -> [(piece: Int, externalID: String, status: Status, error: String?)] {
         try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.query("SELECT piece, external_id, status, error FROM message_deliveries WHERE message_id = \(messageID) ORDER BY piece").map {
-                (
-                    try $0.decode(Int.self, column: "piece"), try $0.decode(String.self, column: "external_id"),
-                    Status(rawValue: try $0.decode(String.self, column: "status")) ?? .sent, try $0.decode(String?.self, column: "error")
-                )
-            }
+            try connection.query("SELECT piece, external_id, status, error FROM message_deliveries WHERE message_id = \(messageID) ORDER BY piece")
+                .map {
+                    (
+                        try $0.decode(Int.self, column: "piece"), try $0.decode(String.self, column: "external_id"),
+                        Status(rawValue: try $0.decode(String.self, column: "status")) ?? .sent, try $0.decode(String?.self, column: "error")
+                    )
+                }
         }
     }
 }

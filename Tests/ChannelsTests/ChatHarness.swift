@@ -73,7 +73,9 @@ struct ChatHarness: Sendable {
                     services.append(
                         StageWorker(
                             stage: deliveryStage, redis: redis, handler: delivery,
-                            configuration: .init(concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100), promoteInterval: .milliseconds(50), retry: retry),
+                            configuration: .init(
+                                concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100), promoteInterval: .milliseconds(50),
+                                retry: retry),
                             logger: logger
                         )
                     )

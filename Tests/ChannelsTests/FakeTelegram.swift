@@ -34,7 +34,8 @@ final class FakeTelegram: Sendable {
 
     /// The next call of `method` answers 429 with `retry_after`.
     func rateLimitNext(_ method: String, retryAfter: Int) {
-        let body = #"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after \#(retryAfter)","parameters":{"retry_after":\#(retryAfter)}}"#
+        let body =
+            #"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after \#(retryAfter)","parameters":{"retry_after":\#(retryAfter)}}"#
         queuedFailures.withLock { $0[method, default: []].append((429, body)) }
     }
 
@@ -60,13 +61,18 @@ final class FakeTelegram: Sendable {
                 do { visible = object["parse_mode"] as? String == "HTML" ? try TelegramHTML(text).visible : text } catch {
                     return Self.answer(400, #"{"ok":false,"error_code":400,"description":"Bad Request: can't parse entities: \#(error)"}"#)
                 }
-                guard !visible.isEmpty else { return Self.answer(400, #"{"ok":false,"error_code":400,"description":"Bad Request: message text is empty"}"#) }
+                guard !visible.isEmpty else {
+                    return Self.answer(400, #"{"ok":false,"error_code":400,"description":"Bad Request: message text is empty"}"#)
+                }
                 guard visible.unicodeScalars.count <= 4096 else {
                     return Self.answer(400, #"{"ok":false,"error_code":400,"description":"Bad Request: message is too long"}"#)
                 }
-                let id = self.nextMessageID.withLock { $0 += 1; return $0 }
+                let id = self.nextMessageID.withLock {
+                    $0 += 1; return $0
+                }
                 let chat = object["chat_id"] ?? 0
-                return Self.answer(200, #"{"ok":true,"result":{"message_id":\#(id),"chat":{"id":\#(chat),"type":"private"},"date":1709660800,"text":"sent"}}"#)
+                return Self.answer(
+                    200, #"{"ok":true,"result":{"message_id":\#(id),"chat":{"id":\#(chat),"type":"private"},"date":1709660800,"text":"sent"}}"#)
             case "setWebhook":
                 return Self.answer(200, #"{"ok":true,"result":true,"description":"Webhook was set"}"#)
             case "sendChatAction", "answerCallbackQuery", "editMessageText":

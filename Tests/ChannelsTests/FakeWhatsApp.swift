@@ -40,13 +40,16 @@ final class FakeWhatsApp: Sendable {
             if let failure = self.queuedErrors.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
                 return Self.error(failure.status, code: failure.code, details: failure.details)
             }
-            let object = (try? JSONSerialization.jsonObject(with: Data(String(buffer: try await request.body.collect(upTo: 1 << 20)).utf8))) as? [String: Any] ?? [:]
+            let object =
+                (try? JSONSerialization.jsonObject(with: Data(String(buffer: try await request.body.collect(upTo: 1 << 20)).utf8))) as? [String: Any]
+                ?? [:]
             guard object["messaging_product"] as? String == "whatsapp", let to = object["to"] as? String,
                 let body = (object["text"] as? [String: Any])?["body"] as? String, body.unicodeScalars.count <= 4096
             else { return Self.error(400, code: 100, details: "Invalid parameter") }
             let wamid = "wamid.fake\(self.counter.withLock { $0 += 1; return $0 })"
             self.recorded.withLock { $0.append(Sent(phoneNumberID: context.parameters.get("phone") ?? "", to: to, body: body, wamid: wamid)) }
-            return Self.json(200, #"{"messaging_product":"whatsapp","contacts":[{"input":"\#(to)","wa_id":"\#(to)"}],"messages":[{"id":"\#(wamid)"}]}"#)
+            return Self.json(
+                200, #"{"messaging_product":"whatsapp","contacts":[{"input":"\#(to)","wa_id":"\#(to)"}],"messages":[{"id":"\#(wamid)"}]}"#)
         }
         return router
     }

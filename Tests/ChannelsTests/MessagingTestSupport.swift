@@ -93,7 +93,9 @@ struct TelegramSetup: Sendable {
     /// Links the Telegram chat to `user` with a code from the web chat.
     func link(_ user: String = "alice", updateID: Int = 1) async throws {
         let code = try await chat.linkCode(for: user)
-        guard try await post(TelegramUpdates.text("/link \(code)", updateID: updateID)) == 200 else { throw HarnessError("the /link update was refused") }
+        guard try await post(TelegramUpdates.text("/link \(code)", updateID: updateID)) == 200 else {
+            throw HarnessError("the /link update was refused")
+        }
         try await eventually("the linked reply") { fake.sentTexts(to: "\(TelegramUpdates.chatID)").contains { $0.hasPrefix("Linked!") } }
     }
 }

@@ -33,13 +33,18 @@ struct TelegramChannelTests {
     @Test func aWrongSecretIsRefusedAndOddUpdatesAreAcknowledged() async throws {
         try await TelegramSetup.with { telegram in
             #expect(try await telegram.post(TelegramUpdates.text("hi", updateID: 10), secret: "wrong") == 401)
-            #expect(try await telegram.chat.call("POST", telegram.path, json: TelegramUpdates.text("hi", updateID: 11), credential: nil).status == 401)
-            #expect(try await telegram.chat.call("POST", "/hooks/telegram/\(String(repeating: "a", count: 64))", json: "{}", credential: nil).status == 404)
+            #expect(
+                try await telegram.chat.call("POST", telegram.path, json: TelegramUpdates.text("hi", updateID: 11), credential: nil).status == 401)
+            #expect(
+                try await telegram.chat.call("POST", "/hooks/telegram/\(String(repeating: "a", count: 64))", json: "{}", credential: nil).status
+                    == 404)
             #expect(try await telegram.chat.call("POST", "/hooks/telegram/nope", json: "{}", credential: nil).status == 404)
             // Bodies that are not updates, and kinds Leopost does not read, are acknowledged so Telegram stops retrying.
             #expect(try await telegram.post("{not json") == 200)
             #expect(try await telegram.post(#"{"update_id": 12, "poll": {"id": "1", "question": "?"}}"#) == 200)
-            #expect(try await telegram.post(#"{"update_id": 13, "message": {"message_id": 1, "chat": {"id": 1, "type": "private"}, "sticker": {}}}"#) == 200)
+            #expect(
+                try await telegram.post(#"{"update_id": 13, "message": {"message_id": 1, "chat": {"id": 1, "type": "private"}, "sticker": {}}}"#)
+                    == 200)
             #expect(try await telegram.post(TelegramUpdates.callback(updateID: 14, data: "post:confirm:1")) == 200)
             #expect(telegram.fake.calls.contains { $0.method == "answerCallbackQuery" })
             try await Task.sleep(for: .milliseconds(300))

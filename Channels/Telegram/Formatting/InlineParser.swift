@@ -31,11 +31,12 @@ struct InlineParser {
         if let last = lastSearch[key], last.from <= start, last.found.map({ start <= $0 }) ?? true {
             return last.found
         }
-        let found = switch key.marker {
-        case "`": closingRun(width: key.width, from: start, end: key.end)
-        case "]": (start..<key.end).first { chars[$0] == "]" }
-        default: closer(of: key.marker, width: key.width, from: start, end: key.end)
-        }
+        let found =
+            switch key.marker {
+            case "`": closingRun(width: key.width, from: start, end: key.end)
+            case "]": (start..<key.end).first { chars[$0] == "]" }
+            default: closer(of: key.marker, width: key.width, from: start, end: key.end)
+            }
         lastSearch[key] = (start, found)
         return found
     }
@@ -47,7 +48,8 @@ struct InlineParser {
             if char == "`" {
                 index = codeSpan(at: index, end: range.upperBound, style: style, into: &out)
             } else if char == "*" || char == "_",
-                      let next = emphasis(at: index, end: range.upperBound, style: style, into: &out) {
+                let next = emphasis(at: index, end: range.upperBound, style: style, into: &out)
+            {
                 index = next
             } else if char == "[", let next = link(at: index, end: range.upperBound, style: style, into: &out) {
                 index = next
@@ -121,7 +123,8 @@ struct InlineParser {
             let candidate = index + length - width
             let touchesText = !chars[index - 1].isWhitespace
             let afterRun = index + length
-            let wordContinues = marker == "_" && afterRun < end
+            let wordContinues =
+                marker == "_" && afterRun < end
                 && (chars[afterRun].isLetter || chars[afterRun].isNumber)
             if length == width || length >= 3, touchesText, !wordContinues {
                 return candidate
@@ -135,9 +138,10 @@ struct InlineParser {
     private mutating func link(at start: Int, end: Int, style: TextStyle, into out: inout StyledText) -> Int? {
         let key = SearchKey(marker: "]", width: 1, end: end)
         guard let textEnd = closingMarker(key, from: start + 1),
-              textEnd > start + 1, textEnd + 1 < end, chars[textEnd + 1] == "(",
-              let urlEnd = urlEnd(from: textEnd + 2, end: end),
-              let href = LinkPolicy.href(String(chars[(textEnd + 2)..<urlEnd])) else { return nil }
+            textEnd > start + 1, textEnd + 1 < end, chars[textEnd + 1] == "(",
+            let urlEnd = urlEnd(from: textEnd + 2, end: end),
+            let href = LinkPolicy.href(String(chars[(textEnd + 2)..<urlEnd]))
+        else { return nil }
         var inner = style
         inner.link = href
         parse((start + 1)..<textEnd, style: inner, into: &out)

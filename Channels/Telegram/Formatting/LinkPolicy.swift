@@ -8,8 +8,9 @@ enum LinkPolicy {
         guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else { return nil }
         guard !raw.contains(where: { $0.isWhitespace || "<>\"".contains($0) }) else { return nil }
         guard let url = URL(string: raw),
-              let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = url.host, !host.isEmpty else { return nil }
+            let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = url.host, !host.isEmpty
+        else { return nil }
         return raw
     }
 }

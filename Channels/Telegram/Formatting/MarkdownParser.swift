@@ -5,7 +5,8 @@ import Foundation
 /// which keeps a stray `*` from swallowing the rest of a long answer.
 enum MarkdownParser {
     static func parse(_ text: String) -> StyledText {
-        let normalized = text
+        let normalized =
+            text
             .replacingOccurrences(of: "\r\n", with: "\n")
             .replacingOccurrences(of: "\r", with: "\n")
         let lines = normalized.split(separator: "\n", omittingEmptySubsequences: false)
@@ -14,7 +15,8 @@ enum MarkdownParser {
         while index < lines.count {
             if index > 0 { out.append("\n", style: TextStyle()) }
             if let fence = CodeFence(opening: lines[index]),
-               let closing = fence.closingLine(in: lines, after: index) {
+                let closing = fence.closingLine(in: lines, after: index)
+            {
                 let body = lines[(index + 1)..<closing].joined(separator: "\n")
                 out.append(contentsOf: body, style: .pre(language: fence.language))
                 index = closing + 1

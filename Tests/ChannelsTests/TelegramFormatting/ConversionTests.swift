@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LeopostChannels
 
 private func html(_ text: String) -> String {
@@ -41,7 +42,8 @@ private func html(_ text: String) -> String {
 
 @Test func convertsBlocks() {
     let text = "# Title\n## Sub *x*\n- one\n* two **b**\n#nohead\n```swift\nif a < b {\n    print(\"*no*\")\n}\n```\nafter"
-    let expected = "<b>Title</b>\n<b>Sub <i>x</i></b>\n• one\n• two <b>b</b>\n#nohead\n"
+    let expected =
+        "<b>Title</b>\n<b>Sub <i>x</i></b>\n• one\n• two <b>b</b>\n#nohead\n"
         + "<pre><code class=\"language-swift\">if a &lt; b {\n    print(&quot;*no*&quot;)\n}</code></pre>\nafter"
     #expect(html(text) == expected)
     #expect(html("```\nplain\n```") == "<pre>plain</pre>")

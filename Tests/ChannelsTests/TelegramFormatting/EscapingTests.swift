@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LeopostChannels
 
 @Test func escapesScriptTagsAndAmpersands() {

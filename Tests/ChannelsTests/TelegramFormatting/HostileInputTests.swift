@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LeopostChannels
 
 /// Floods of markers from a misbehaving model; passed by index to keep failure output short.

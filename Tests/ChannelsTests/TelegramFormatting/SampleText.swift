@@ -6,8 +6,7 @@ enum SampleText {
         "- bullet with [a link](https://example.com/?q=1&r=2) and emoji 👍🏽🇩🇪👨‍👩‍👧",
         "* second bullet: 5 < 6 && 7 > 3 \"quoted\"",
         "```python\ndef f(x):\n    return x * 2  # <tag> & more\n```",
-        "A paragraph with a very long run of words without any sentence end that just keeps going and going " +
-            String(repeating: "word ", count: 40),
+        "A paragraph with a very long run of words without any sentence end that just keeps going and going " + String(repeating: "word ", count: 40),
         "Ünïcödé àccents, CJK 漢字かな, and a flag parade 🇫🇷🇯🇵🇧🇷.",
     ]
 

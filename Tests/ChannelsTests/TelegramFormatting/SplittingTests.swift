@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LeopostChannels
 
 /// Checks the contract of a split: every piece parses as balanced Telegram HTML, fits the
@@ -87,13 +88,17 @@ func mixedTextSplitsAtSmallLimits(limit: Int) throws {
 
 @Test func prefersParagraphThenLineThenSentenceThenSpace() {
     let formatter = TelegramFormatter(limit: 40)
-    #expect(formatter.pieces("First para is here.\n\nSecond para here and more text")
-        == ["First para is here.", "Second para here and more text"])
-    #expect(formatter.pieces("Line one is here. ok\nLine two is long enough to overflow")
-        == ["Line one is here. ok", "Line two is long enough to overflow"])
-    #expect(formatter.pieces("One sentence ends here. Next sentence goes on and on")
-        == ["One sentence ends here.", "Next sentence goes on and on"])
-    #expect(formatter.pieces("words without any sentence end keep going on here")
-        == ["words without any sentence end keep", "going on here"])
+    #expect(
+        formatter.pieces("First para is here.\n\nSecond para here and more text")
+            == ["First para is here.", "Second para here and more text"])
+    #expect(
+        formatter.pieces("Line one is here. ok\nLine two is long enough to overflow")
+            == ["Line one is here. ok", "Line two is long enough to overflow"])
+    #expect(
+        formatter.pieces("One sentence ends here. Next sentence goes on and on")
+            == ["One sentence ends here.", "Next sentence goes on and on"])
+    #expect(
+        formatter.pieces("words without any sentence end keep going on here")
+            == ["words without any sentence end keep", "going on here"])
     #expect(TelegramFormatter(limit: 10).pieces("abcdefghijklmnop") == ["abcdefghij", "klmnop"])
 }

@@ -27,7 +27,7 @@ struct TelegramHTML {
                 index = close + 1
             case "&":
                 guard let semicolon = scalars[index...].prefix(6).firstIndex(of: ";"),
-                      let decoded = Self.entities[String(String.UnicodeScalarView(scalars[(index + 1)..<semicolon]))]
+                    let decoded = Self.entities[String(String.UnicodeScalarView(scalars[(index + 1)..<semicolon]))]
                 else { throw Invalid(description: "raw & at \(index)") }
                 visible.append(contentsOf: decoded.unicodeScalars)
                 index = semicolon + 1
@@ -56,7 +56,8 @@ struct TelegramHTML {
             break
         case ("a", _):
             guard attributes.hasPrefix(" href=\"http"), attributes.hasSuffix("\""),
-                  !attributes.dropFirst(7).dropLast().contains("\"") else { throw Invalid(description: "bad link <\(tag)>") }
+                !attributes.dropFirst(7).dropLast().contains("\"")
+            else { throw Invalid(description: "bad link <\(tag)>") }
         case ("code", _) where stack.last == "pre" && attributes.hasPrefix(" class=\"language-"):
             break
         default:

@@ -37,7 +37,8 @@ struct DeliveryStageTests {
             let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
             let stageName = TestEnvironment.uniqueName("delivery")
             let stage = DeliveryStage(
-                adapters: [channel], deliveries: DeliveryStore(pool: database.app), conversations: ConversationStore(pool: database.app), logger: logger
+                adapters: [channel], deliveries: DeliveryStore(pool: database.app), conversations: ConversationStore(pool: database.app),
+                logger: logger
             )
             let tenant = try await TenantStore(pool: database.app).createTenant(name: "Acme").tenantID
             let worker = StageWorker(

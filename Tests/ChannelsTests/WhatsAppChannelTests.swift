@@ -1,0 +1,146 @@
+import Foundation
+import LeopostChannels
+import LeopostCore
+import LeopostTestSupport
+import Testing
+
+/// A WhatsApp connection on a running deployment, and how to post signed webhooks to it.
+struct WhatsAppSetup: Sendable {
+    let chat: ChatHarness
+    let fake: FakeWhatsApp
+    let path: String
+
+    static let appSecret = "app-secret-for-tests"
+    static let verifyToken = "verify-me"
+    static let phoneNumberID = "106540352242922"
+    static let customer = "16505551234"
+
+    static func with(_ body: @Sendable (WhatsAppSetup) async throws -> Void) async throws {
+        let fake = FakeWhatsApp()
+        try await withTestHTTPServer(router: fake.router()) { fakePort in
+            let messaging = MessagingConfiguration(
+                publicBaseURL: "https://leopost.example", telegramAPIBaseURL: "http://127.0.0.1:9",
+                whatsAppAPIBaseURL: "http://127.0.0.1:\(fakePort)/v21.0"
+            )
+            try await ChatHarness.with(messaging: messaging) { chat in
+                let created = try await chat.call(
+                    "POST", "/v1/channels",
+                    json: #"""
+                        {"kind":"whatsapp","name":"sales","credentials":{"verify_token":"\#(verifyToken)","app_secret":"\#(appSecret)","access_token":"\#(fake.accessToken)"},
+                         "settings":{"phone_number_id":"\#(phoneNumberID)"}}
+                        """#,
+                    credential: chat.tenant.apiKey
+                )
+                guard created.status == 201, let webhook = ChatHarness.field("webhook_url", in: created.body) else {
+                    throw HarnessError("could not connect WhatsApp: \(created)")
+                }
+                try await body(WhatsAppSetup(chat: chat, fake: fake, path: String(webhook.dropFirst("https://leopost.example".count))))
+            }
+        }
+    }
+
+    /// Posts `body` with a valid signature (or the given header).
+    func post(_ body: String, signature: String? = nil) async throws -> Int {
+        let valid = "sha256=" + Hex.encode(HMACSHA256.authenticationCode(for: Array(body.utf8), key: Array(Self.appSecret.utf8)))
+        return try await chat.call("POST", path, json: body, credential: nil, headers: [("X-Hub-Signature-256", signature ?? valid)]).status
+    }
+
+    /// The Cloud API envelope around `messages` or `statuses`.
+    static func envelope(messages: [String] = [], statuses: [String] = []) -> String {
+        """
+        {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"messaging_product":"whatsapp",\
+        "metadata":{"display_phone_number":"15550783881","phone_number_id":"\(phoneNumberID)"},\
+        "contacts":[{"profile":{"name":"Sheena Nelson"},"wa_id":"\(customer)"}],\
+        "messages":[\(messages.joined(separator: ","))],"statuses":[\(statuses.joined(separator: ","))]},"field":"messages"}]}]}
+        """
+    }
+
+    static func text(_ text: String, id: String) -> String {
+        let escaped = String(decoding: try! JSONEncoder().encode(text), as: UTF8.self)
+        return #"{"from":"\#(customer)","id":"\#(id)","timestamp":"1749416383","type":"text","text":{"body":\#(escaped)}}"#
+    }
+
+    /// Links the customer's number to `alice`.
+    func link() async throws {
+        let code = try await chat.linkCode()
+        guard try await post(Self.envelope(messages: [Self.text("/link \(code)", id: "wamid.link")])) == 200 else {
+            throw HarnessError("link refused")
+        }
+        try await eventually("the linked reply") { fake.sent.contains { $0.body.hasPrefix("Linked!") } }
+    }
+}
+
+@Suite("WhatsApp: verification, signatures, link flow, answers once, statuses and reactions")
+struct WhatsAppChannelTests {
+    @Test func theVerificationHandshakeAnswersTheChallengeOnlyForTheRightToken() async throws {
+        try await WhatsAppSetup.with { whatsapp in
+            let ok = try await whatsapp.chat.call(
+                "GET", "\(whatsapp.path)?hub.mode=subscribe&hub.verify_token=\(WhatsAppSetup.verifyToken)&hub.challenge=1158201444", credential: nil
+            )
+            #expect(ok.status == 200 && ok.body == "1158201444")
+            let wrong = try await whatsapp.chat.call(
+                "GET", "\(whatsapp.path)?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1", credential: nil)
+            #expect(wrong.status == 403)
+        }
+    }
+
+    @Test func aBadSignatureIsRefusedAndAMessageIsAnsweredOnce() async throws {
+        try await WhatsAppSetup.with { whatsapp in
+            let message = WhatsAppSetup.envelope(messages: [WhatsAppSetup.text("Draft a post about lilies", id: "wamid.one")])
+            #expect(try await whatsapp.post(message, signature: "sha256=" + String(repeating: "0", count: 64)) == 401)
+            #expect(try await whatsapp.post(message, signature: "") == 401)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(whatsapp.fake.sent.isEmpty, "a refused webhook enqueues nothing")
+
+            #expect(try await whatsapp.post(message) == 200)
+            try await eventually("the refusal") { whatsapp.fake.sent.contains { $0.body.contains("not linked") } }
+            try await whatsapp.link()
+            let question = WhatsAppSetup.envelope(messages: [WhatsAppSetup.text("Draft a post about lilies", id: "wamid.two")])
+            #expect(try await whatsapp.post(question) == 200)
+            #expect(try await whatsapp.post(question) == 200)  // Meta delivers it again
+            try await eventually("the answer") { whatsapp.fake.sent.contains { $0.body.contains("lilies") && !$0.body.contains("not linked") } }
+            try await Task.sleep(for: .milliseconds(500))
+            let answers = whatsapp.fake.sent.filter { $0.body.contains("lilies") && !$0.body.contains("not linked") }
+            #expect(answers.count == 1)
+            #expect(answers.first?.to == WhatsAppSetup.customer && answers.first?.phoneNumberID == WhatsAppSetup.phoneNumberID)
+            // Unknown message types and empty entries are acknowledged and ignored.
+            #expect(try await whatsapp.post(#"{"object":"whatsapp_business_account","entry":[]}"#) == 200)
+            #expect(try await whatsapp.post(WhatsAppSetup.envelope(messages: [#"{"from":"1","id":"wamid.x","type":"sticker","sticker":{}}"#])) == 200)
+        }
+    }
+
+    @Test func statusesUpdateTheDeliveryRecordAndAThumbsUpIsFeedback() async throws {
+        try await WhatsAppSetup.with { whatsapp in
+            try await whatsapp.link()
+            #expect(
+                try await whatsapp.post(WhatsAppSetup.envelope(messages: [WhatsAppSetup.text("Draft a post about daisies", id: "wamid.q")])) == 200)
+            try await eventually("the answer") { whatsapp.fake.sent.contains { $0.body.contains("daisies") } }
+            let wamid = try #require(whatsapp.fake.sent.last { $0.body.contains("daisies") }?.wamid)
+            let deliveries = DeliveryStore(pool: whatsapp.chat.database.app)
+            let tenant = whatsapp.chat.tenant.tenantID
+            let answer = try #require(try await deliveries.message(forExternalID: wamid, channel: "whatsapp", tenant: tenant))
+
+            func status(_ state: String, errors: String = "") -> String {
+                #"{"id":"\#(wamid)","status":"\#(state)","timestamp":"1698266945","recipient_id":"\#(WhatsAppSetup.customer)"\#(errors)}"#
+            }
+            #expect(try await whatsapp.post(WhatsAppSetup.envelope(statuses: [status("read")])) == 200)
+            #expect(try await whatsapp.post(WhatsAppSetup.envelope(statuses: [status("delivered")])) == 200)  // late, never goes back
+            #expect(try await deliveries.deliveries(of: answer, tenant: tenant).map(\.status) == [.read])
+
+            let reaction =
+                #"{"from":"\#(WhatsAppSetup.customer)","id":"wamid.r","timestamp":"1","type":"reaction","reaction":{"message_id":"\#(wamid)","emoji":"👍"}}"#
+            #expect(try await whatsapp.post(WhatsAppSetup.envelope(messages: [reaction])) == 200)
+            let history = try await whatsapp.chat.call("GET", "/v1/conversations", credential: try whatsapp.chat.token("alice"))
+            let conversation = try #require((ChatHarness.object(history.body)["conversations"] as? [[String: Any]])?.first?["id"] as? String)
+            let messages = try await whatsapp.chat.call(
+                "GET", "/v1/conversations/\(conversation)/messages", credential: try whatsapp.chat.token("alice"))
+            #expect(messages.body.contains(#""feedback":"up""#))
+
+            let failed = #","errors":[{"code":131047,"title":"Re-engagement message","error_data":{"details":"more than 24 hours"}}]"#
+            #expect(try await whatsapp.post(WhatsAppSetup.envelope(statuses: [status("failed", errors: failed)])) == 200)
+            let record = try await deliveries.deliveries(of: answer, tenant: tenant)
+            #expect(record.first?.status == .failed)
+            #expect(record.first?.error?.contains("24 hours") == true)
+        }
+    }
+}
