@@ -7,8 +7,8 @@ public import LeopostCore
 /// connection holds the tenant's bot and business credentials.
 ///
 /// Telegram: `{"kind": "telegram", "name": "...", "credentials": {"bot_token": "..."}}`. Leopost
-/// makes a `secret_token` and, when `LEOPOST_PUBLIC_URL` is set, calls `setWebhook` with it; a token
-/// Telegram refuses is refused here (400) and nothing is stored.
+/// makes a `secret_token` (unless one is given) and, when `LEOPOST_PUBLIC_URL` is set, calls
+/// `setWebhook` with it; a token Telegram refuses is refused here (400) and nothing is stored.
 /// WhatsApp: `{"kind": "whatsapp", "name": "...", "credentials": {"verify_token", "app_secret",
 /// "access_token"}, "settings": {"phone_number_id": "..."}}`; enter the returned URL and the verify
 /// token in Meta's app dashboard.
@@ -64,7 +64,16 @@ public struct ChannelConnectionRoutes: Sendable {
             for key in needed.credentials where (body.credentials[key] ?? "").isEmpty { throw APIError.badRequest("credentials.\(key): missing") }
             for key in needed.settings where (body.settings?[key] ?? "").isEmpty { throw APIError.badRequest("settings.\(key): missing") }
             var credentials = body.credentials
-            if body.kind == TelegramChannel.kind { credentials["secret_token"] = try SecureRandom.token(byteCount: 32) }
+            if body.kind == TelegramChannel.kind {
+                // Telegram's rule for the secret: 1-256 of A-Z a-z 0-9 _ -. Made here unless the tenant brings one.
+                if let given = credentials["secret_token"] {
+                    guard (1...256).contains(given.count), given.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
+                        throw APIError.badRequest("credentials.secret_token: 1 to 256 of A-Z, a-z, 0-9, _ and -")
+                    }
+                } else {
+                    credentials["secret_token"] = try SecureRandom.token(byteCount: 32)
+                }
+            }
             let draft = ChannelConnection(
                 id: UUID(), tenantID: identity.tenantID, channel: body.kind, name: body.name ?? body.kind, credentials: credentials,
                 settings: body.settings ?? [:]

@@ -14,7 +14,7 @@ echo "== leopost-bench (release build; peak memory from /usr/bin/time)"
 echo "== the chain again, the bench process pinned to one core (taskset -c 0; redis-server and the fake provider's server share it)"
 LEOPOST_BENCH_ONLY=chain taskset -c 0 "$bin/leopost-bench"
 
-echo "== idle SSE streams on one 'leopost gateway' process (release build)"
+echo "== one 'leopost gateway' process (release build): webhooks, then idle SSE streams"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 database="bench_$(date +%s)_$$"
 psql -q "$LEOPOST_TEST_DATABASE_URL" -c "CREATE DATABASE $database"
@@ -30,6 +30,8 @@ trap stop_gateway EXIT
 (
   export LEOPOST_REDIS_URL="$LEOPOST_TEST_REDIS_URL" LEOPOST_DATABASE_URL="${LEOPOST_TEST_DATABASE_URL%/*}/$database"
   export LEOPOST_DATA_DIR="$work" LEOPOST_HTTP_ADDR="127.0.0.1:$port" LEOPOST_LOG_LEVEL=error
+  # The typing action after each accepted update goes to a closed local port: refused at once.
+  export TELEGRAM_API_BASE_URL="http://127.0.0.1:9"
   export LEOPOST_MASTER_KEY="$(openssl rand -hex 32)" LEOPOST_JWT_SECRET="$(openssl rand -hex 32)"
   printf 'LEOPOST_MASTER_KEY=%s\nLEOPOST_JWT_SECRET=%s\n' "$LEOPOST_MASTER_KEY" "$LEOPOST_JWT_SECRET" >"$work/secrets.env"
   exec "$bin/leopost" gateway >"$work/gateway.log" 2>&1
@@ -41,6 +43,23 @@ export LEOPOST_REDIS_URL="$LEOPOST_TEST_REDIS_URL" LEOPOST_DATABASE_URL="${LEOPO
 tenant=$("$bin/leopost" tenant create Bench --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["tenant_id"])')
 token=$("$bin/leopost" token --tenant "$tenant" --user bench)
 conversation=$(curl -fs -X POST -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1/conversations" | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+echo "== Telegram webhooks accepted by that gateway (secret checked, update_id deduplicated, message stored, event published, job queued; no worker), wrk 10 s, 32 connections"
+api_key=$("$bin/leopost" tenant create BenchHooks --json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["tenant_id"], d["api_key"])')
+hook_tenant=${api_key%% *}; api_key=${api_key##* }
+hook_secret=$(openssl rand -hex 24)
+hook_path=$(curl -fs -X POST -H "Authorization: Bearer $api_key" -H "Content-Type: application/json" \
+  -d "{\"kind\":\"telegram\",\"name\":\"bench\",\"credentials\":{\"bot_token\":\"1:bench\",\"secret_token\":\"$hook_secret\"}}" \
+  "http://127.0.0.1:$port/v1/channels" | python3 -c 'import json, sys; print(json.load(sys.stdin)["webhook_url"])')
+hook_token=$("$bin/leopost" token --tenant "$hook_tenant" --user bench)
+code=$(curl -fs -X POST -H "Authorization: Bearer $hook_token" "http://127.0.0.1:$port/v1/link-codes" | python3 -c 'import json, sys; print(json.load(sys.stdin)["code"])')
+curl -fs -o /dev/null -X POST -H "Content-Type: application/json" -H "X-Telegram-Bot-Api-Secret-Token: $hook_secret" \
+  -d "{\"update_id\":1,\"message\":{\"message_id\":1,\"from\":{\"id\":4242,\"is_bot\":false,\"first_name\":\"B\"},\"chat\":{\"id\":4242,\"type\":\"private\"},\"date\":1,\"text\":\"/link $code\"}}" \
+  "http://127.0.0.1:$port$hook_path"
+WEBHOOK_PATH="$hook_path" WEBHOOK_SECRET="$hook_secret" CHAT_ID=4242 \
+  wrk -t 2 -c 32 -d 10s --latency -s scripts/bench/telegram-webhook.lua "http://127.0.0.1:$port" | grep -E "Requests/sec|Non-2xx|50%|99%|requests in"
+echo "== the same gateway's trivial route (GET /healthz), wrk 10 s, 32 connections: what Hummingbird alone does on this machine"
+wrk -t 2 -c 32 -d 10s --latency "http://127.0.0.1:$port/healthz" | grep -E "Requests/sec|Non-2xx|50%|99%|requests in"
+
 for count in 1000 5000; do
   python3 scripts/sse_idle.py --port "$port" --path "/v1/conversations/$conversation/events" --token "$token" --pid "$gateway_pid" --count "$count"
 done

@@ -43,15 +43,19 @@ final class CurlMultiLoop: Sendable {
     private let multi: MultiHandle
     private let activeCount = Atomic<Int>(0)
     private let connectionCount = Atomic<Int>(0)
+    /// This loop thread's name.
+    let threadName: String
 
-    /// The loop thread's name (at most 15 characters, as Linux allows).
+    /// The loop thread's default name (at most 15 characters, as Linux allows).
     static let threadName = "leopost-http"
 
-    init(maxConnectionsPerHost: Int) {
+    init(maxConnectionsPerHost: Int, threadName: String = CurlMultiLoop.threadName) {
+        let threadName = String(threadName.prefix(15))
         CurlGlobal.initialize()
         guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
         _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost)
         self.multi = MultiHandle(pointer: multi)
+        self.threadName = threadName
         let unmanaged = Unmanaged.passRetained(self)
         var thread = pthread_t()
         let created = pthread_create(&thread, nil, { argument in
@@ -60,7 +64,7 @@ final class CurlMultiLoop: Sendable {
             // (pthread_setname_np is not visible from Swift's Glibc; /proc/thread-self/comm is the same setting.)
             let descriptor = open("/proc/thread-self/comm", O_WRONLY)
             if descriptor >= 0 {
-                _ = CurlMultiLoop.threadName.withCString { write(descriptor, $0, strlen($0)) }
+                _ = loop.threadName.withCString { write(descriptor, $0, strlen($0)) }
                 close(descriptor)
             }
             loop.run()

@@ -37,6 +37,8 @@ extension HTTPClient {
         /// in libcurl's queue (their first-byte timer runs while waiting). HTTP/2 multiplexes streams over
         /// one connection. `0` means no limit. Default 16.
         public var maxConnectionsPerHost: Int
+        /// The name of the client's loop thread in /proc and debuggers (at most 15 characters).
+        public var threadName: String
 
         /// Creates a configuration; every parameter has the documented default.
         public init(
@@ -49,8 +51,10 @@ extension HTTPClient {
             userAgent: String = "leopost/0.1",
             followRedirects: Bool = false,
             maxRedirects: Int = 5,
-            maxConnectionsPerHost: Int = 16
+            maxConnectionsPerHost: Int = 16,
+            threadName: String = "leopost-http"
         ) {
+            self.threadName = threadName
             self.connectTimeout = connectTimeout
             self.firstByteTimeout = firstByteTimeout
             self.idleTimeout = idleTimeout

@@ -28,7 +28,7 @@ public final class HTTPClient: Service, Sendable {
     public init(configuration: Configuration = Configuration(), logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        self.loop = CurlMultiLoop(maxConnectionsPerHost: max(0, configuration.maxConnectionsPerHost))
+        self.loop = CurlMultiLoop(maxConnectionsPerHost: max(0, configuration.maxConnectionsPerHost), threadName: configuration.threadName)
     }
 
     deinit {

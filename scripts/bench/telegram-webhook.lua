@@ -1,0 +1,26 @@
+-- wrk script: Telegram updates to a Leopost webhook, each with its own update_id (so none is a
+-- duplicate), from one linked chat. Set by the caller: WEBHOOK_PATH, WEBHOOK_SECRET, CHAT_ID.
+local path = os.getenv("WEBHOOK_PATH")
+local secret = os.getenv("WEBHOOK_SECRET")
+local chat = os.getenv("CHAT_ID")
+local threads = 0
+local counter = 0
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("base", threads * 100000000)
+end
+
+function init(args)
+  base = base or 0
+  counter = 0
+end
+
+function request()
+  counter = counter + 1
+  local id = base + counter
+  local body = string.format(
+    '{"update_id":%d,"message":{"message_id":%d,"from":{"id":%s,"is_bot":false,"first_name":"Bench"},' ..
+    '"chat":{"id":%s,"type":"private"},"date":1709659500,"text":"bench message %d"}}', id, id, chat, chat, id)
+  return wrk.format("POST", path, {["Content-Type"] = "application/json", ["X-Telegram-Bot-Api-Secret-Token"] = secret}, body)
+end
