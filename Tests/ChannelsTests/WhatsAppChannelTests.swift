@@ -118,6 +118,8 @@ struct WhatsAppChannelTests {
             let wamid = try #require(whatsapp.fake.sent.last { $0.body.contains("daisies") }?.wamid)
             let deliveries = DeliveryStore(pool: whatsapp.chat.database.app)
             let tenant = whatsapp.chat.tenant.tenantID
+            // The delivery stage records the piece right after WhatsApp accepted it.
+            try await eventually("the delivery record") { try await deliveries.message(forExternalID: wamid, channel: "whatsapp", tenant: tenant) != nil }
             let answer = try #require(try await deliveries.message(forExternalID: wamid, channel: "whatsapp", tenant: tenant))
 
             func status(_ state: String, errors: String = "") -> String {
