@@ -18,12 +18,6 @@ extension Migration {
                 PRIMARY KEY (tenant_id, message_id, piece)
             );
             CREATE INDEX message_deliveries_by_external_id ON message_deliveries (tenant_id, channel, external_id);
-            ALTER TABLE message_deliveries ENABLE ROW LEVEL SECURITY;
-            ALTER TABLE message_deliveries FORCE ROW LEVEL SECURITY;
-            CREATE POLICY tenant_isolation ON message_deliveries
-                USING (tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid)
-                WITH CHECK (tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid);
-            GRANT SELECT, INSERT, UPDATE, DELETE ON message_deliveries TO leopost_app;
-            """
+            """ + isolation(of: "message_deliveries")
     )
 }

@@ -25,16 +25,20 @@ extension Migration {
             GRANT USAGE ON SCHEMA public TO leopost_app;
 
             """
-            + tenantTables.map { table in
-                """
-                ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY;
-                ALTER TABLE \(table) FORCE ROW LEVEL SECURITY;
-                CREATE POLICY tenant_isolation ON \(table)
-                    USING (tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid)
-                    WITH CHECK (tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid);
-                GRANT SELECT, INSERT, UPDATE, DELETE ON \(table) TO leopost_app;
-
-                """
-            }.joined()
+            + tenantTables.map { isolation(of: $0) + "\n" }.joined()
     )
+
+    /// Row-level security for one tenant table, enabled and forced, with the tenant policy and the
+    /// server role's grants: what every migration that adds a tenant table ends with.
+    static func isolation(of table: String) -> String {
+        """
+        ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE \(table) FORCE ROW LEVEL SECURITY;
+        CREATE POLICY tenant_isolation ON \(table)
+            USING (tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid)
+            WITH CHECK (tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid);
+        GRANT SELECT, INSERT, UPDATE, DELETE ON \(table) TO leopost_app;
+
+        """
+    }
 }

@@ -14,12 +14,6 @@ extension Migration {
                 updated_at timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY (tenant_id, name)
             );
-            ALTER TABLE tenant_secrets ENABLE ROW LEVEL SECURITY;
-            ALTER TABLE tenant_secrets FORCE ROW LEVEL SECURITY;
-            CREATE POLICY tenant_isolation ON tenant_secrets
-                USING (tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid)
-                WITH CHECK (tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid);
-            GRANT SELECT, INSERT, UPDATE, DELETE ON tenant_secrets TO leopost_app;
-            """
+            """ + isolation(of: "tenant_secrets")
     )
 }
