@@ -31,8 +31,9 @@ final class PrivateRedis: @unchecked Sendable {
         try await eventually("redis-server to answer", seconds: 10) { (try? RedisConnection(url: url).send(RedisCommand("PING")))?.string == "PONG" }
     }
 
-    /// Stops the server. (By `SHUTDOWN` rather than a signal: a SIGTERM sent to it with
-    /// Foundation's `Process.terminate()` took the whole test process group down with it here.)
+    /// Stops the server. (By `SHUTDOWN` rather than a signal: a child started with Foundation's
+    /// `Process` inherits the test process's ignored SIGTERM, so `terminate()` would not stop it
+    /// and `waitUntilExit()` would wait forever.)
     func stop() {
         guard let process else { return }
         // Asked to shut down over its own protocol (the append-only file is already synced on every write).
