@@ -26,9 +26,10 @@ public struct MessagingModule: Sendable {
             conversations: conversations, identities: identities, codes: LinkCodes(redis: redis), intake: intake,
             delivery: StageQueue(stage: deliveryStage, redis: redis), logger: logger
         )
-        telegram = TelegramWebhookRoute(connections: connections, inbox: inbox, http: http, configuration: configuration, maxBodyBytes: maxBodyBytes)
+        let cache = ChannelConnectionCache(store: connections)
+        telegram = TelegramWebhookRoute(connections: cache, inbox: inbox, http: http, configuration: configuration, maxBodyBytes: maxBodyBytes)
         whatsApp = WhatsAppWebhookRoutes(
-            connections: connections, inbox: inbox, deliveries: DeliveryStore(pool: postgres), feedback: FeedbackStore(pool: postgres),
+            connections: cache, inbox: inbox, deliveries: DeliveryStore(pool: postgres), feedback: FeedbackStore(pool: postgres),
             identities: identities, maxBodyBytes: maxBodyBytes
         )
         connectionRoutes = ChannelConnectionRoutes(connections: connections, http: http, configuration: configuration, maxBodyBytes: maxBodyBytes)

@@ -8,7 +8,7 @@ import NIOCore
 enum MessagingWebhooks {
     /// The connection named by the path's `connection` handle; 404 for anything else (an unknown
     /// handle, another channel's connection).
-    static func connection(_ context: GatewayContext, channel: String, store: ChannelConnectionStore) async throws -> ChannelConnection {
+    static func connection(_ context: GatewayContext, channel: String, store: ChannelConnectionCache) async throws -> ChannelConnection {
         guard let handle = context.parameters.get("connection"), let (tenant, id) = ChannelConnection.parse(handle: handle),
             let connection = try await store.connection(id, tenant: tenant), connection.channel == channel
         else { throw APIError.notFound("no \(channel) connection here") }

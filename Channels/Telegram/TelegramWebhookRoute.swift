@@ -14,14 +14,14 @@ import NIOCore
 /// Redis or PostgreSQL cannot take the message the answer is 503, and Telegram's retry is answered
 /// once.
 public struct TelegramWebhookRoute: Sendable {
-    private let connections: ChannelConnectionStore
+    private let connections: ChannelConnectionCache
     private let inbox: ChannelInbox
     private let http: HTTPClient
     private let configuration: MessagingConfiguration
     private let maxBodyBytes: Int
 
     /// Creates the route.
-    public init(connections: ChannelConnectionStore, inbox: ChannelInbox, http: HTTPClient, configuration: MessagingConfiguration, maxBodyBytes: Int)
+    public init(connections: ChannelConnectionCache, inbox: ChannelInbox, http: HTTPClient, configuration: MessagingConfiguration, maxBodyBytes: Int)
     {
         self.connections = connections
         self.inbox = inbox

@@ -18,7 +18,7 @@ import NIOCore
 /// Unknown shapes are skipped with a log line and the answer is still 200, so Meta does not retry
 /// forever; when the stores cannot take a message the answer is 503 and Meta's retry is answered once.
 public struct WhatsAppWebhookRoutes: Sendable {
-    private let connections: ChannelConnectionStore
+    private let connections: ChannelConnectionCache
     private let inbox: ChannelInbox
     private let deliveries: DeliveryStore
     private let feedback: FeedbackStore
@@ -27,7 +27,7 @@ public struct WhatsAppWebhookRoutes: Sendable {
 
     /// Creates the routes.
     public init(
-        connections: ChannelConnectionStore, inbox: ChannelInbox, deliveries: DeliveryStore, feedback: FeedbackStore, identities: IdentityStore,
+        connections: ChannelConnectionCache, inbox: ChannelInbox, deliveries: DeliveryStore, feedback: FeedbackStore, identities: IdentityStore,
         maxBodyBytes: Int
     ) {
         self.connections = connections

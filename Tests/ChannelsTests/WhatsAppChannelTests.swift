@@ -146,3 +146,21 @@ struct WhatsAppChannelTests {
         }
     }
 }
+
+@Suite("Channel connection cache")
+struct ChannelConnectionCacheTests {
+    @Test func aConnectionIsReadOnceAndNeverServedToAnotherTenant() async throws {
+        try await TestDatabase.with(logger: TestEnvironment.logger()) { database in
+            let store = ChannelConnectionStore(pool: database.app, masterKey: try SymmetricKey(bytes: Array(repeating: 9, count: 32)))
+            let tenants = TenantStore(pool: database.app)
+            let acme = try await tenants.createTenant(name: "Acme").tenantID
+            let rival = try await tenants.createTenant(name: "Rival").tenantID
+            let made = try await store.create(channel: "telegram", name: "main", credentials: ["bot_token": "1:x"], settings: [:], tenant: acme)
+            let cache = ChannelConnectionCache(store: store)
+            #expect(try await cache.connection(made.id, tenant: acme)?.credentials["bot_token"] == "1:x")
+            #expect(try await cache.connection(made.id, tenant: rival) == nil)
+            #expect(try await cache.connection(UUID(), tenant: acme) == nil)
+            #expect(try await cache.connection(made.id, tenant: acme)?.id == made.id)
+        }
+    }
+}
