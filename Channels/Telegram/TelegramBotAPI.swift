@@ -25,7 +25,7 @@ public struct TelegramBotAPI: Sendable {
         let result = try await call(
             "sendMessage", ["chat_id": chatID, "text": html, "parse_mode": "HTML", "link_preview_options": ["is_disabled": true]]
         )
-        return (result as? [String: Any])?["message_id"] as? Int64 ?? Int64((result as? [String: Any])?["message_id"] as? Int ?? 0)
+        return ((result as? [String: Any])?["message_id"] as? NSNumber)?.int64Value ?? 0
     }
 
     /// `sendChatAction` `typing`: the person sees the bot typing while the answer is produced.

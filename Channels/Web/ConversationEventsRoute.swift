@@ -32,7 +32,7 @@ public struct ConversationEventsRoute: Sendable {
     /// Adds the route to the authenticated `/v1` group.
     public func register(on group: RouterGroup<GatewayContext>) {
         group.get("conversations/:id/events") { request, context -> Response in
-            let (_, conversation) = try await chat.visibleConversation(context)
+            let conversation = try await chat.visibleConversation(context).conversation
             let lastEventID = request.headers[Self.lastEventID] ?? request.uri.queryParameters.get("last_event_id")
             // Watch before reading, so nothing published in between is missed.
             let signals = hub.signals(for: conversation.id)

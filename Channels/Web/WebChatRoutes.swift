@@ -79,7 +79,7 @@ public struct WebChatRoutes: Sendable {
                 WebChatPayloads.LinkCode(code: code, expiresIn: LinkCodes.lifetime, command: "/link \(code)"), status: .created)
         }
         group.get("conversations/:id/messages") { request, context -> Response in
-            let (identity, conversation) = try await visibleConversation(context)
+            let (identity, conversation, viewer) = try await visibleConversation(context)
             let query = request.uri.queryParameters
             let limit =
                 try query.get("limit").map { text -> Int in
@@ -94,9 +94,8 @@ public struct WebChatRoutes: Sendable {
             }
             let page = try await dependencies.conversations.messages(
                 conversationID: conversation.id, tenant: identity.tenantID, limit: limit, before: before)
-            let userID = try await dependencies.users.id(of: identity)
             let ratings = try await dependencies.conversations.ratings(
-                of: page.messages.filter { $0.direction == .outbound }.map(\.id), userID: userID, tenant: identity.tenantID
+                of: page.messages.filter { $0.direction == .outbound }.map(\.id), userID: viewer, tenant: identity.tenantID
             )
             let views = page.messages.map { message in
                 WebChatPayloads.MessageView(
@@ -107,7 +106,7 @@ public struct WebChatRoutes: Sendable {
             return try JSONBody.response(WebChatPayloads.MessagePage(messages: views, nextBefore: page.hasOlder ? views.first?.id : nil))
         }
         group.post("conversations/:id/messages") { request, context -> Response in
-            let (identity, conversation) = try await visibleConversation(context)
+            let (identity, conversation, viewer) = try await visibleConversation(context)
             let body = try await JSONBody.decode(WebChatPayloads.NewMessage.self, from: request, limit: maxBodyBytes)
             let text = body.text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !text.isEmpty else { throw APIError.badRequest("text: the message is empty", code: "empty_message") }
@@ -117,22 +116,24 @@ public struct WebChatRoutes: Sendable {
                     message: "the message has \(text.count) characters; the limit is \(Self.maxTextLength)"
                 )
             }
-            let userID = try await dependencies.users.user(of: identity)
+            // A chat token speaks as its person (already looked up); the API key as the `api` user.
+            let userID: UUID
+            if let viewer { userID = viewer } else { userID = try await dependencies.users.user(of: identity) }
             try await checkRateLimits(tenant: identity.tenantID, userID: userID)
             let accepted = try await dependencies.intake.accept([.text(text)], into: conversation, from: userID, tenant: identity.tenantID)
             return try JSONBody.response(WebChatPayloads.Accepted(messageId: accepted.messageID), status: .accepted)
         }
     }
 
-    /// The conversation named in the path, when the caller may see it; 404 otherwise.
-    func visibleConversation(_ context: GatewayContext) async throws -> (TenantIdentity, Conversation) {
+    /// The conversation named in the path, when the caller may see it (404 otherwise), with the
+    /// person the caller is limited to (`nil` for the API key), so routes need not look it up again.
+    func visibleConversation(_ context: GatewayContext) async throws -> (identity: TenantIdentity, conversation: Conversation, viewer: UUID?) {
         let identity = try context.requireIdentity()
+        let viewer = try await dependencies.users.id(of: identity)
         guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
-            let conversation = try await dependencies.conversations.conversation(
-                id, tenant: identity.tenantID, userID: try await dependencies.users.id(of: identity)
-            )
+            let conversation = try await dependencies.conversations.conversation(id, tenant: identity.tenantID, userID: viewer)
         else { throw APIError.notFound("no such conversation") }
-        return (identity, conversation)
+        return (identity, conversation, viewer)
     }
 
     /// The policy's per-tenant and per-person limits; 429 with `Retry-After` when one is reached.
