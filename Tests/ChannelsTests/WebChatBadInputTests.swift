@@ -1,4 +1,5 @@
 import Foundation
+import LeopostChannels
 import LeopostCore
 import LeopostTestSupport
 import Testing
@@ -114,6 +115,77 @@ struct SecretRoutesTests {
             #expect(listed.body == #"{"names":["openai"]}"#)
             #expect(try await chat.call("PUT", "/v1/secrets/bad%20name", json: body, credential: chat.tenant.apiKey).status == 400)
             #expect(try await chat.call("PUT", "/v1/secrets/x", json: #"{"value":""}"#, credential: chat.tenant.apiKey).status == 400)
+        }
+    }
+}
+
+@Suite("Channels, link codes, brand and feedback: bad input")
+struct ConfigurationBadInputTests {
+    @Test func channelConnectionsRefuseChatTokensUnknownKindsAndMissingCredentials() async throws {
+        // No public URL: connections are stored without calling Telegram.
+        try await ChatHarness.with(messaging: MessagingConfiguration()) { chat in
+            let key = chat.tenant.apiKey
+            #expect(try await chat.call("POST", "/v1/channels", json: #"{"kind":"whatsapp","credentials":{}}"#, credential: nil).status == 401)
+            #expect(try await chat.call("GET", "/v1/channels", credential: try chat.token()).status == 403)
+            let unknown = try await chat.call("POST", "/v1/channels", json: #"{"kind":"fax","credentials":{}}"#, credential: key)
+            #expect(unknown.status == 400 && unknown.body.contains("kind: expected one of"))
+            let missing = try await chat.call(
+                "POST", "/v1/channels", json: #"{"kind":"whatsapp","credentials":{"verify_token":"v"}}"#, credential: key)
+            #expect(missing.status == 400 && missing.body.contains("credentials.app_secret: missing"))
+            let badSecret = try await chat.call(
+                "POST", "/v1/channels", json: #"{"kind":"telegram","credentials":{"bot_token":"1:x","secret_token":"has space"}}"#, credential: key
+            )
+            #expect(badSecret.status == 400)
+            #expect(try await chat.call("POST", "/v1/channels", json: #"{"kind": "#, credential: key).status == 400)
+            // Another tenant's key sees none of this tenant's connections.
+            let made = try await chat.call(
+                "POST", "/v1/channels", json: #"{"kind":"telegram","name":"main","credentials":{"bot_token":"1:x"}}"#, credential: key
+            )
+            #expect(made.status == 201)
+            #expect(!made.body.contains("1:x"), "credentials never come back")
+            #expect(
+                try await chat.call(
+                    "POST", "/v1/channels", json: #"{"kind":"telegram","name":"main","credentials":{"bot_token":"1:y"}}"#, credential: key
+                ).status == 409)
+            let rival = try await TenantStore(pool: chat.database.app).createTenant(name: "Rival")
+            #expect(try await chat.call("GET", "/v1/channels", credential: rival.apiKey).body == #"{"channels":[]}"#)
+        }
+    }
+
+    @Test func linkCodesNeedACredentialAndWorkOnlyInTheirTenant() async throws {
+        try await ChatHarness.with { chat in
+            #expect(try await chat.call("POST", "/v1/link-codes", credential: nil).status == 401)
+            let code = try await chat.linkCode()
+            let rival = try await TenantStore(pool: chat.database.app).createTenant(name: "Rival").tenantID
+            let codes = LinkCodes(redis: chat.redis)
+            #expect(try await codes.redeem(code, tenant: rival) == nil)
+            #expect(try await codes.redeem("not-a-code", tenant: chat.tenant.tenantID) == nil)
+            #expect(try await codes.redeem(code.lowercased(), tenant: chat.tenant.tenantID) != nil)
+            #expect(try await codes.redeem(code, tenant: chat.tenant.tenantID) == nil, "a code works once")
+        }
+    }
+
+    @Test func anOverlongBrandFieldAndFeedbackOnAnotherTenantsAnswerAreRefused() async throws {
+        try await ChatHarness.with { chat in
+            let token = try chat.token()
+            let long = String(repeating: "x", count: BrandProfile.fieldLimit + 1)
+            let brand = try await chat.call(
+                "PUT", "/v1/brand", json: #"{"name":"A","voice":"\#(long)","audience":"","industry":"","notes":""}"#, credential: token)
+            #expect(brand.status == 400 && brand.body.contains("voice has 2001 characters"))
+            #expect(try await chat.call("PUT", "/v1/brand", json: #"{"name": 5}"#, credential: token).status == 400)
+            #expect(try await chat.call("PUT", "/v1/brand", json: "{}", credential: nil).status == 401)
+
+            let conversation = try await chat.newConversation(credential: token)
+            let question = try await chat.send("hello", to: conversation, credential: token)
+            let events = try await chat.events(of: conversation, credential: token, lastEventID: "0-0") {
+                $0.contains { $0.event == "message.completed" }
+            }
+            let answer = try #require(ChatHarness.field("message_id", in: events.last!.data))
+            let rival = try await TenantStore(pool: chat.database.app).createTenant(name: "Rival")
+            let stranger = try chat.token("alice", tenant: rival.tenantID)
+            #expect(try await chat.call("POST", "/v1/messages/\(answer)/feedback", json: #"{"rating":"up"}"#, credential: stranger).status == 404)
+            #expect(try await chat.call("POST", "/v1/messages/\(question)/feedback", json: #"{"rating":"up"}"#, credential: token).status == 404)
+            #expect(try await chat.call("POST", "/v1/messages/\(answer)/feedback", json: #"{"rating":"up"}"#, credential: nil).status == 401)
         }
     }
 }
