@@ -9,15 +9,16 @@ struct CircuitBreakerTests {
     @Test func opensAfterTheThresholdHalfOpensAfterTheCooldownAndClosesOnSuccess() async throws {
         let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
         let provider = TestEnvironment.uniqueName("openai")
-        let breaker = CircuitBreaker(redis: redis, configuration: .init(failureThreshold: 3, cooldown: .seconds(1), probeTimeout: .seconds(5)))
+        let breaker = CircuitBreaker(redis: redis, configuration: .init(failureThreshold: 3, cooldown: .seconds(4), probeTimeout: .seconds(20)))
         // Another process sees the same circuit.
-        let other = CircuitBreaker(redis: redis, configuration: .init(failureThreshold: 3, cooldown: .seconds(1), probeTimeout: .seconds(5)))
+        let other = CircuitBreaker(redis: redis, configuration: .init(failureThreshold: 3, cooldown: .seconds(4), probeTimeout: .seconds(20)))
         for _ in 0..<2 { try await breaker.record(provider, success: false) }
         #expect(try await breaker.acquire(provider) == .call)
         try await breaker.record(provider, success: false)
         #expect(try await breaker.state(provider) == "open")
         #expect(try await other.acquire(provider) == .refused)
-        try await Task.sleep(for: .milliseconds(1200))
+        // Cooldowns of seconds, not one: on a loaded machine the checks before the wait must still fall inside it.
+        try await Task.sleep(for: .milliseconds(4200))
         // Exactly one of two racing processes gets to probe.
         async let first = breaker.acquire(provider)
         async let second = other.acquire(provider)
@@ -33,9 +34,9 @@ struct CircuitBreakerTests {
     @Test func aFailedProbeOpensTheCircuitAgain() async throws {
         let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
         let provider = TestEnvironment.uniqueName("anthropic")
-        let breaker = CircuitBreaker(redis: redis, configuration: .init(failureThreshold: 1, cooldown: .seconds(1)))
+        let breaker = CircuitBreaker(redis: redis, configuration: .init(failureThreshold: 1, cooldown: .seconds(4)))
         try await breaker.record(provider, success: false)
-        try await Task.sleep(for: .milliseconds(1200))
+        try await Task.sleep(for: .milliseconds(4200))
         #expect(try await breaker.acquire(provider) == .probe)
         try await breaker.record(provider, success: false)
         #expect(try await breaker.acquire(provider) == .refused)
