@@ -2,17 +2,27 @@
 SWIFT ?= swift
 BUILD_FLAGS ?=
 
-.PHONY: run test e2e build release bench deps clean
+.PHONY: run test e2e build release bench deps clean plugins
+
+# The plain-C example plugin, built beside the Swift plugins (which SwiftPM builds as products).
+CC ?= cc
+C_PLUGIN = Platforms/Plugins/ExampleC/discord_platform.c
+define build_c_plugin
+	$(CC) -std=c99 -O2 -Wall -Wextra -Werror -shared -fPIC -I Platforms/include -o $(1)/libLeopostPlatformDiscord.so $(C_PLUGIN)
+endef
 
 deps:
 	@scripts/install-deps.sh
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
+	$(call build_c_plugin,$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path))
+
+## Leopost and every shipped platform plugin (Swift and C), into the build directory it loads them from.
+plugins: build
 
 ## Build and start Leopost with its embedded redis-server and PostgreSQL (data in ./.leopost/).
-run: deps
-	$(SWIFT) build $(BUILD_FLAGS) --product leopost
+run: build
 	exec $$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/leopost serve
 
 ## Run every test against a throwaway redis-server and PostgreSQL on free loopback ports,
@@ -20,6 +30,7 @@ run: deps
 test: deps
 	@scripts/install-deps.sh chromium chromium-driver
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(call build_c_plugin,$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path))
 	scripts/with-test-servers.sh $(SWIFT) test --skip-build $(BUILD_FLAGS)
 	scripts/with-test-servers.sh scripts/e2e.sh
 
@@ -36,6 +47,7 @@ release: deps
 bench: deps
 	@scripts/install-deps.sh wrk time
 	$(SWIFT) build -c release
+	$(call build_c_plugin,$$($(SWIFT) build -c release --show-bin-path))
 	scripts/with-test-servers.sh scripts/bench.sh
 
 clean:

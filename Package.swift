@@ -15,6 +15,14 @@ let package = Package(
     products: [
         .executable(name: "leopost", targets: ["leopost"]),
         .library(name: "LeopostCore", targets: ["LeopostCore"]),
+        // The plugin kit, for platform plugins written in Swift outside this repository.
+        .library(name: "LeopostPluginKit", targets: ["LeopostPluginKit"]),
+        // The shipped platform plugins: shared libraries Leopost loads at run time, never links.
+        .library(name: "LeopostPlatformMastodon", type: .dynamic, targets: ["MastodonPlatform"]),
+        .library(name: "LeopostPlatformX", type: .dynamic, targets: ["XPlatform"]),
+        .library(name: "LeopostPlatformLinkedIn", type: .dynamic, targets: ["LinkedInPlatform"]),
+        .library(name: "LeopostPlatformMeta", type: .dynamic, targets: ["MetaPlatform"]),
+        .library(name: "LeopostPlatformWebhook", type: .dynamic, targets: ["WebhookPlatform"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -32,11 +40,14 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", path: "Core/CLibraries/CLibPQ"),
         .systemLibrary(name: "CCurl", path: "Core/CLibraries/CCurl"),
         .systemLibrary(name: "COpenSSL", path: "Core/CLibraries/COpenSSL"),
+        // The platform plugin ABI (Platforms/include/leopost_platform.h): the host and every plugin
+        // see the same C types, and nothing else crosses between them.
+        .systemLibrary(name: "CLeopostPlatform", path: "Platforms/include"),
 
         .target(
             name: "LeopostCore",
             dependencies: [
-                "CHiredis", "CLibPQ", "CCurl", "COpenSSL",
+                "CHiredis", "CLibPQ", "CCurl", "COpenSSL", "CLeopostPlatform",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -49,6 +60,43 @@ let package = Package(
             path: "Core",
             exclude: ["CLibraries"],
             resources: [],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LeopostPluginKit",
+            dependencies: ["CLeopostPlatform"],
+            path: "Platforms/PluginKit",
+            swiftSettings: swiftSettings
+        ),
+        // One target per shipped plugin; each is built as its own shared library (see products).
+        .target(
+            name: "MastodonPlatform",
+            dependencies: ["CLeopostPlatform", "LeopostPluginKit"],
+            path: "Platforms/Plugins/Mastodon",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "XPlatform",
+            dependencies: ["CLeopostPlatform", "LeopostPluginKit"],
+            path: "Platforms/Plugins/X",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LinkedInPlatform",
+            dependencies: ["CLeopostPlatform", "LeopostPluginKit"],
+            path: "Platforms/Plugins/LinkedIn",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MetaPlatform",
+            dependencies: ["CLeopostPlatform", "LeopostPluginKit"],
+            path: "Platforms/Plugins/Meta",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WebhookPlatform",
+            dependencies: ["CLeopostPlatform", "LeopostPluginKit"],
+            path: "Platforms/Plugins/Webhook",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -86,6 +134,7 @@ let package = Package(
             dependencies: [
                 "LeopostCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -137,6 +186,19 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/ProvidersTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PlatformsTests",
+            dependencies: [
+                "LeopostCore", "LeopostTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/PlatformsTests",
+            // Plugin sources the tests compile themselves with cc, into libraries they then load.
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

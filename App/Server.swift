@@ -36,12 +36,17 @@ struct Server {
         let redis = RedisClient(url: redisURL, logger: logger)
         let postgres = try Database.serverPool(url: databaseURL, logger: logger)
         let http = HTTPClient(logger: logger)
+        let plugins = PluginRegistry(
+            configuration: .init(
+                directory: configuration.pluginDirectory ?? Self.shippedPluginDirectory, baseURLOverrides: configuration.platformBaseURLs),
+            http: http, logger: logger)
+        plugins.scan()
         let clients = StageCatalog.Clients(
             redis: redis, postgres: postgres, http: http, masterKey: secrets.masterKey, environment: ProcessInfo.processInfo.environment,
-            visibilityTimeout: configuration.stageVisibilityTimeout, logger: logger
+            visibilityTimeout: configuration.stageVisibilityTimeout, plugins: plugins, logger: logger
         )
-        var services: [any Service] = [redis, postgres, http]
-        services += try StageCatalog.workers(stages, clients: clients) as [any Service]
+        var services: [any Service] = [redis, postgres, http, PluginDirectoryWatcher(registry: plugins)]
+        services += try StageCatalog.workers(stages, clients: clients)
         if gateway {
             let metrics = GatewayMetrics()
             let dependencies = Gateway.Dependencies(
@@ -52,6 +57,10 @@ struct Server {
             MessagingModule(
                 redis: redis, postgres: postgres, http: http, masterKey: secrets.masterKey,
                 configuration: MessagingConfiguration(environment: ProcessInfo.processInfo.environment), maxBodyBytes: configuration.maxBodyBytes,
+                logger: logger
+            ).register(on: gateway)
+            PublishingModule(
+                redis: redis, postgres: postgres, masterKey: secrets.masterKey, plugins: plugins, maxBodyBytes: configuration.maxBodyBytes,
                 logger: logger
             ).register(on: gateway)
             let printDemoLink = self.printDemoLink
@@ -73,6 +82,11 @@ struct Server {
             )
         )
         try await group.run()
+    }
+
+    /// Where `swift build` puts the shipped plugins: beside the `leopost` executable.
+    static var shippedPluginDirectory: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
     }
 
     private func announceDemo(postgres: PostgresPool, signer: JWTSigner, port: Int) async {

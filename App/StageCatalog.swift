@@ -2,11 +2,12 @@ import LeopostChannels
 import LeopostCore
 import LeopostProviders
 import Logging
+import ServiceLifecycle
 
 /// The stages this build can run, by the name `leopost worker --stages` uses.
 ///
-/// Each entry makes the stage's worker from the process's shared clients. Stages arrive with the
-/// features that need them: the router and delivery now; publish and scheduler with the platforms.
+/// Each entry makes the stage's service from the process's shared clients: a worker for router,
+/// delivery and publish, and the scheduler that moves due posts into the publish stream.
 struct StageCatalog {
     struct Clients {
         let redis: RedisClient
@@ -18,10 +19,12 @@ struct StageCatalog {
         let environment: [String: String]
         /// After how long a dead worker's job is taken over.
         let visibilityTimeout: Duration
+        /// The loaded platform plugins.
+        let plugins: PluginRegistry
         let logger: Logger
     }
 
-    typealias Factory = @Sendable (Clients) -> StageWorker
+    typealias Factory = @Sendable (Clients) -> any Service
 
     static let all: [String: Factory] = [
         ChatRouter.stage: { clients in
@@ -59,10 +62,25 @@ struct StageCatalog {
                 configuration: .init(visibilityTimeout: clients.visibilityTimeout), logger: clients.logger
             )
         },
+        PublishStage.stage: { clients in
+            let retry = RetryPolicy(maxAttempts: 8, baseDelay: .seconds(1), maxDelay: .seconds(300))
+            let stage = PublishStage(
+                dependencies: .init(
+                    posts: PostStore(pool: clients.postgres), accounts: SocialAccountStore(pool: clients.postgres, masterKey: clients.masterKey),
+                    registry: clients.plugins, events: ConversationEventLog(redis: clients.redis), redis: clients.redis
+                ),
+                maxAttempts: retry.maxAttempts, logger: clients.logger
+            )
+            return StageWorker(
+                stage: PublishStage.stage, redis: clients.redis, handler: stage,
+                configuration: .init(concurrency: 16, visibilityTimeout: clients.visibilityTimeout, retry: retry), logger: clients.logger
+            )
+        },
+        "scheduler": { clients in PostScheduler(redis: clients.redis, logger: clients.logger) },
     ]
 
     /// The workers for `names`, or a failure naming the unknown ones.
-    static func workers(_ names: [String], clients: Clients) throws -> [StageWorker] {
+    static func workers(_ names: [String], clients: Clients) throws -> [any Service] {
         let unknown = names.filter { all[$0] == nil }
         guard unknown.isEmpty else {
             let known = all.keys.sorted()

@@ -28,6 +28,9 @@ public struct LeopostConfiguration: Sendable {
     public var jwtSecret: String?
     /// `LEOPOST_PLUGIN_DIR`: where platform plugins are loaded from.
     public var pluginDirectory: String?
+    /// `LEOPOST_PLATFORM_<NAME>_BASE_URL`: where a platform's API is, instead of its manifest's
+    /// address (a proxy, or a local fake in tests), by plugin name in lower case.
+    public var platformBaseURLs: [String: String]
     /// `LEOPOST_MAX_BODY_BYTES`, default 1 MiB: larger request bodies get 413.
     public var maxBodyBytes: Int
     /// `LEOPOST_LOG_LEVEL`, default `info`.
@@ -76,6 +79,20 @@ public struct LeopostConfiguration: Sendable {
             jwtSecret = secret
         }
         pluginDirectory = value("LEOPOST_PLUGIN_DIR")
+        if let directory = pluginDirectory {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ConfigurationError(variable: "LEOPOST_PLUGIN_DIR", message: "\(directory) is not a directory")
+            }
+        }
+        platformBaseURLs = [:]
+        for (name, url) in environment where name.hasPrefix("LEOPOST_PLATFORM_") && name.hasSuffix("_BASE_URL") {
+            let platform = name.dropFirst("LEOPOST_PLATFORM_".count).dropLast("_BASE_URL".count).lowercased()
+            guard !platform.isEmpty, PluginOrigin(url: url) != nil else {
+                throw ConfigurationError(variable: name, message: "expected LEOPOST_PLATFORM_<NAME>_BASE_URL=http(s)://host[:port]")
+            }
+            platformBaseURLs[platform] = url
+        }
         if let text = value("LEOPOST_MAX_BODY_BYTES") {
             guard let bytes = Int(text), bytes >= 1024, bytes <= 1 << 30 else {
                 throw ConfigurationError(variable: "LEOPOST_MAX_BODY_BYTES", message: "expected a number of bytes from 1024 to 1073741824")

@@ -17,7 +17,15 @@ public enum JSONBody {
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.dateDecodingStrategy = .iso8601
+        // ISO 8601 with or without fractional seconds: browsers' `toISOString()` sends milliseconds,
+        // which Foundation's plain `.iso8601` strategy refuses.
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "expected an ISO 8601 time such as 2026-11-26T09:30:00Z, got \"\(text)\""))
+        }
         return decoder
     }()
 

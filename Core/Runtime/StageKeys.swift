@@ -18,6 +18,11 @@ public struct StageKeys: Sendable, Equatable {
     public var stream: String { "\(tag):stream" }
     /// Sorted set of jobs waiting for a retry, scored by due time (Redis clock, milliseconds).
     public var delayed: String { "\(tag):delayed" }
+    /// Sorted set of jobs waiting for their first run at a chosen time (scheduled posts), by id,
+    /// scored by due time (Redis clock, milliseconds).
+    public var scheduled: String { "\(tag):scheduled" }
+    /// Hash of the scheduled jobs' JSON, by id.
+    public var scheduledJobs: String { "\(tag):scheduled-jobs" }
     /// Stream of jobs that failed for good, each with its reason.
     public var deadLetters: String { "\(tag):dead" }
     /// The consumer group every worker of the stage joins.

@@ -49,4 +49,7 @@ public struct TestEnvironmentError: Error, CustomStringConvertible {
     /// What is missing and how to run the tests.
     public let message: String
     public var description: String { message }
+
+    /// Creates the error.
+    public init(message: String) { self.message = message }
 }

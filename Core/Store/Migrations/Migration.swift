@@ -26,5 +26,6 @@ public struct Migration: Sendable {
         .conversations,
         .tenantSecrets,
         .deliveries,
+        .publishing,
     ]
 }

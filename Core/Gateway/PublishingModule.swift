@@ -1,0 +1,31 @@
+public import Logging
+
+/// The publishing routes of DESIGN §4 — posts, platforms and social accounts — mounted on a
+/// gateway in one call by the composition root.
+public struct PublishingModule: Sendable {
+    private let posts: PostRoutes
+    private let platforms: PlatformRoutes
+    private let accounts: SocialAccountRoutes
+
+    /// Creates the module over the process's shared clients and loaded plugins.
+    public init(
+        redis: RedisClient, postgres: PostgresPool, masterKey: SymmetricKey, plugins: PluginRegistry, maxBodyBytes: Int, logger: Logger,
+        publishStage: String = PublishStage.stage
+    ) {
+        let postStore = PostStore(pool: postgres)
+        let accountStore = SocialAccountStore(pool: postgres, masterKey: masterKey)
+        let publisher = Publisher(
+            posts: postStore, accounts: accountStore, policies: PolicyStore(pool: postgres), registry: plugins,
+            scheduler: PostScheduler(redis: redis, stage: publishStage, logger: logger), redis: redis, stage: publishStage)
+        posts = PostRoutes(publisher: publisher, posts: postStore, conversations: ConversationStore(pool: postgres), maxBodyBytes: maxBodyBytes)
+        platforms = PlatformRoutes(registry: plugins)
+        accounts = SocialAccountRoutes(store: accountStore, registry: plugins, maxBodyBytes: maxBodyBytes)
+    }
+
+    /// Adds the routes to the gateway's authenticated group.
+    public func register(on gateway: Gateway) {
+        posts.register(on: gateway.api)
+        platforms.register(on: gateway.api)
+        accounts.register(on: gateway.api)
+    }
+}

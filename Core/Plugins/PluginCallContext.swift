@@ -1,0 +1,28 @@
+import Foundation
+import Logging
+
+/// What one plugin call may do through the host: the origins it may reach (its manifest's hosts
+/// plus the base URL the host chose for the call), and where its log lines go.
+///
+/// The host's services table carries it as its `context`, so every service call knows which
+/// plugin and which call it serves; nothing about the call lives in a global.
+final class PluginCallContext: Sendable {
+    let plugin: String
+    let allowedOrigins: Set<PluginOrigin>
+    /// `nil` while the library loads: the entry point may not call out.
+    let http: HTTPClient?
+    let logger: Logger
+    /// Applied when the plugin passes 0; a platform that does not answer in this time is treated
+    /// as "sent, no answer".
+    let defaultTimeout: Duration
+
+    init(plugin: String, allowedOrigins: Set<PluginOrigin>, http: HTTPClient?, logger: Logger, defaultTimeout: Duration) {
+        self.plugin = plugin
+        self.allowedOrigins = allowedOrigins
+        self.http = http
+        var logger = logger
+        logger[metadataKey: "leopost.plugin"] = "\(plugin)"
+        self.logger = logger
+        self.defaultTimeout = defaultTimeout
+    }
+}

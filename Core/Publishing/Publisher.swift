@@ -1,0 +1,134 @@
+public import Foundation
+
+/// The publish flow of DESIGN §2 up to the stream: draft (with a preview per platform), confirm
+/// (now, or at `scheduled_at`), cancel. The REST routes and the chat's Confirm button both use it,
+/// so a post behaves the same wherever it was confirmed.
+public struct Publisher: Sendable {
+    private let posts: PostStore
+    private let accounts: SocialAccountStore
+    private let policies: PolicyStore
+    private let registry: PluginRegistry
+    private let scheduler: PostScheduler
+    private let queue: StageQueue
+
+    /// Creates the publisher; `scheduler` and the queue must serve the same stage.
+    public init(
+        posts: PostStore, accounts: SocialAccountStore, policies: PolicyStore, registry: PluginRegistry, scheduler: PostScheduler, redis: RedisClient,
+        stage: String = PublishStage.stage
+    ) {
+        self.posts = posts
+        self.accounts = accounts
+        self.policies = policies
+        self.registry = registry
+        self.scheduler = scheduler
+        self.queue = StageQueue(stage: stage, redis: redis)
+    }
+
+    /// What a draft is made from.
+    public struct Draft: Sendable {
+        /// The text.
+        public var text: String
+        /// Plugin names, in the order given; repeats are ignored.
+        public var platforms: [String]
+        /// Attached media.
+        public var media: [PostMedia]
+        /// When it should go out; `nil` for as soon as it is confirmed.
+        public var scheduledAt: Date?
+        /// The conversation that asked, which hears `post.status` events.
+        public var conversationID: UUID?
+
+        /// Creates a draft request.
+        public init(text: String, platforms: [String], media: [PostMedia] = [], scheduledAt: Date? = nil, conversationID: UUID? = nil) {
+            self.text = text
+            self.platforms = platforms
+            self.media = media
+            self.scheduledAt = scheduledAt
+            self.conversationID = conversationID
+        }
+    }
+
+    /// Makes a draft with a preview per platform.
+    /// - Throws: ``PostError`` naming the problem: empty text, no or unknown platforms, a platform
+    ///   the policy does not allow or the tenant has no account for, a time in the past, or a post
+    ///   that does not fit a platform (with the count and the limit; nothing is ever truncated).
+    public func draft(_ draft: Draft, tenant: TenantID, now: Date = Date()) async throws -> Post {
+        guard !draft.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw PostError(.invalid, "text: must not be empty") }
+        var names: [String] = []
+        for name in draft.platforms where !names.contains(name) { names.append(name) }
+        guard !names.isEmpty else {
+            throw PostError(.invalid, "platforms: name at least one (\(loadedNames))")
+        }
+        if let time = draft.scheduledAt, time < now.addingTimeInterval(-1) {
+            throw PostError(.invalid, "scheduled_at: \(time) is in the past; leave it out to publish on confirmation")
+        }
+        let policy = try await policies.effective(tenant: tenant)
+        let connected = Set(try await accounts.accounts(tenant: tenant).map(\.platform))
+        var targets: [PostTarget] = []
+        let previewer = PostPreviewer(registry: registry)
+        for name in names {
+            guard let plugin = registry.plugin(named: name) else {
+                throw PostError(.unknownPlatform, Self.unknownPlatform(name, loaded: loadedNames))
+            }
+            guard policy.platforms.isEmpty || policy.platforms.contains(name) else {
+                throw PostError(
+                    .unknownPlatform, "platforms: the tenant's policy does not allow \(name) (allowed: \(policy.platforms.joined(separator: ", ")))")
+            }
+            guard connected.contains(name) else {
+                throw PostError(.accountMissing, "platforms: no \(name) account is connected; add one with PUT /v1/social-accounts/\(name)")
+            }
+            let preview = await previewer.preview(text: draft.text, media: draft.media, for: plugin)
+            guard preview.problems.isEmpty else { throw PostError(.tooLong, preview.problems.joined(separator: "; ")) }
+            let id = UUID()
+            targets.append(
+                PostTarget(id: id, platform: name, status: .draft, preview: preview, idempotencyKey: "leopost-\(id.uuidString.lowercased())"))
+        }
+        let post = Post(
+            id: UUID(), conversationID: draft.conversationID, text: draft.text, media: draft.media, status: .draft, scheduledAt: draft.scheduledAt,
+            createdAt: now, targets: targets)
+        try await posts.create(post, tenant: tenant)
+        return post
+    }
+
+    /// Confirms a draft and queues its targets: into the publish stream now, or onto the schedule
+    /// for `scheduled_at`. Repeating it re-queues what is still queued (the stream takes each
+    /// target once), which is how a confirmation that failed half-way is completed.
+    public func confirm(_ id: UUID, tenant: TenantID, now: Date = Date()) async throws -> Post {
+        guard let post = try await posts.confirm(id, tenant: tenant) else {
+            if try await posts.post(id, tenant: tenant) == nil { throw PostError(.notFound, "no such post") }
+            throw PostError(.conflict, "the post was cancelled; draft a new one")
+        }
+        let jobs = post.targets.filter { $0.status == .queued }.map { PublishJob(tenantID: tenant.rawValue, postID: post.id, targetID: $0.id) }
+        if let time = post.scheduledAt, time > now {
+            try await scheduler.schedule(jobs, at: time)
+        } else {
+            for job in jobs {
+                let stageJob = job.stageJob
+                try await queue.enqueue(stageJob.payload, idempotencyKey: stageJob.id, jobID: stageJob.id)
+            }
+        }
+        return post
+    }
+
+    /// Cancels what has not gone out. Targets already published or on their way stay as they are.
+    /// - Throws: ``PostError`` `.notFound`, or `.conflict` when nothing was left to cancel.
+    public func cancel(_ id: UUID, tenant: TenantID) async throws -> Post {
+        guard let before = try await posts.post(id, tenant: tenant) else { throw PostError(.notFound, "no such post") }
+        let cancellable = before.targets.filter { $0.status == .draft || $0.status == .queued }
+        guard !cancellable.isEmpty else {
+            let states = before.targets.map { "\($0.platform) is \($0.status.rawValue)" }.joined(separator: ", ")
+            throw PostError(.conflict, "nothing left to cancel: \(states)")
+        }
+        guard let after = try await posts.cancel(id, tenant: tenant) else { throw PostError(.notFound, "no such post") }
+        try await scheduler.unschedule(after.targets.filter { $0.status == .cancelled }.map(\.id))
+        return after
+    }
+
+    private var loadedNames: String {
+        let names = registry.plugins.map(\.name)
+        return names.isEmpty ? "no platform plugins are loaded" : "loaded: \(names.joined(separator: ", "))"
+    }
+
+    static func unknownPlatform(_ name: String, loaded: String) -> String {
+        "platforms: no plugin named \"\(name)\" is loaded (\(loaded))"
+    }
+}

@@ -1,0 +1,138 @@
+public import Foundation
+
+/// Posts and their per-platform targets in PostgreSQL, under the tenant's row-level isolation.
+///
+/// Every state change is one conditional `UPDATE` (`WHERE status = ...`), so a cancel racing a
+/// publish, or two workers racing for one target, cannot both win: the row's state is the lock.
+public struct PostStore: Sendable {
+    private let pool: PostgresPool
+
+    /// Creates a store over the server's pool.
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    /// Stores a new draft and its targets.
+    public func create(_ post: Post, tenant: TenantID) async throws {
+        let media = String(decoding: try JSONCoding.encoder.encode(post.media), as: UTF8.self)
+        let previews = try post.targets.map { String(decoding: try JSONCoding.encoder.encode($0.preview), as: UTF8.self) }
+        _ = try await pool.withTenantTransaction(tenant.rawValue) { connection in
+            try connection.execute(
+                """
+                INSERT INTO posts (id, tenant_id, conversation_id, text, media, status, scheduled_at)
+                VALUES (\(post.id), \(tenant.rawValue), \(post.conversationID), \(post.text), \(media)::jsonb, \(post.status.rawValue), \(post.scheduledAt))
+                """
+            )
+            for (target, preview) in zip(post.targets, previews) {
+                try connection.execute(
+                    """
+                    INSERT INTO post_targets (id, tenant_id, post_id, platform, status, idempotency_key, preview)
+                    VALUES (\(target.id), \(tenant.rawValue), \(post.id), \(target.platform), \(target.status.rawValue),
+                            \(target.idempotencyKey), \(preview)::jsonb)
+                    """
+                )
+            }
+        }
+    }
+
+    /// The post `id` of `tenant` with its targets; `nil` when the tenant has none such.
+    public func post(_ id: UUID, tenant: TenantID) async throws -> Post? {
+        try await pool.withTenantTransaction(tenant.rawValue) { connection in try Self.post(id, on: connection) }
+    }
+
+    /// Confirms a draft: the post becomes `confirmed` and its draft targets `queued`. A post
+    /// confirmed before is returned as it is (confirming is idempotent); a cancelled one is `nil`.
+    public func confirm(_ id: UUID, tenant: TenantID) async throws -> Post? {
+        try await pool.withTenantTransaction(tenant.rawValue) { connection in
+            guard var post = try Self.post(id, on: connection), post.status != .cancelled else { return nil }
+            if post.status == .draft {
+                _ = try connection.execute("UPDATE posts SET status = 'confirmed', updated_at = now() WHERE id = \(id) AND status = 'draft'")
+                _ = try connection.execute(
+                    "UPDATE post_targets SET status = 'queued', updated_at = now() WHERE post_id = \(id) AND status = 'draft'")
+                post = try Self.post(id, on: connection) ?? post
+            }
+            return post
+        }
+    }
+
+    /// Cancels what has not gone out: draft and queued targets become `cancelled`, and the post
+    /// too when no target is out or on its way. Returns the post afterwards.
+    public func cancel(_ id: UUID, tenant: TenantID) async throws -> Post? {
+        try await pool.withTenantTransaction(tenant.rawValue) { connection in
+            guard try Self.post(id, on: connection) != nil else { return nil }
+            _ = try connection.execute(
+                "UPDATE post_targets SET status = 'cancelled', updated_at = now() WHERE post_id = \(id) AND status IN ('draft', 'queued')")
+            _ = try connection.execute(
+                """
+                UPDATE posts SET status = 'cancelled', updated_at = now() WHERE id = \(id)
+                AND NOT EXISTS (SELECT 1 FROM post_targets WHERE post_id = \(id) AND status <> 'cancelled')
+                """
+            )
+            return try Self.post(id, on: connection)
+        }
+    }
+
+    /// Starts an attempt: the target moves from one of `from` to `publishing`, its attempt count
+    /// grows and `sent_at` is now. `nil` when it is in none of those states (cancelled meanwhile,
+    /// or another worker took it).
+    public func beginAttempt(_ targetID: UUID, from: [PostTarget.Status], tenant: TenantID) async throws -> PostTarget? {
+        let states = "{" + from.map(\.rawValue).joined(separator: ",") + "}"
+        return try await pool.withTenantTransaction(tenant.rawValue) { connection in
+            try connection.query(
+                """
+                UPDATE post_targets SET status = 'publishing', attempts = attempts + 1, sent_at = now(), updated_at = now()
+                WHERE id = \(targetID) AND status = ANY(\(states)::text[]) RETURNING \(unsafe: Self.targetColumns)
+                """
+            ).first.map(Self.target(from:))
+        }
+    }
+
+    /// Records an attempt's outcome. A published target never changes again.
+    @discardableResult
+    public func record(
+        _ targetID: UUID, status: PostTarget.Status, remoteID: String? = nil, remoteURL: String? = nil, error: String? = nil, tenant: TenantID
+    ) async throws -> PostTarget? {
+        try await pool.withTenantTransaction(tenant.rawValue) { connection in
+            try connection.query(
+                """
+                UPDATE post_targets SET status = \(status.rawValue), remote_id = coalesce(\(remoteID), remote_id),
+                    remote_url = coalesce(\(remoteURL), remote_url), last_error = \(error),
+                    published_at = CASE WHEN \(status.rawValue) = 'published' THEN now() ELSE published_at END, updated_at = now()
+                WHERE id = \(targetID) AND status NOT IN ('published', 'cancelled') RETURNING \(unsafe: Self.targetColumns)
+                """
+            ).first.map(Self.target(from:))
+        }
+    }
+
+    static let targetColumns =
+        "id, platform, status, preview::text AS preview, remote_id, remote_url, attempts, last_error, idempotency_key, sent_at, published_at"
+
+    private static func post(_ id: UUID, on connection: PostgresConnection) throws -> Post? {
+        guard
+            let row = try connection.query(
+                "SELECT conversation_id, text, media::text AS media, status, scheduled_at, created_at FROM posts WHERE id = \(id)"
+            ).first
+        else { return nil }
+        let targets = try connection.query("SELECT \(unsafe: targetColumns) FROM post_targets WHERE post_id = \(id) ORDER BY platform")
+            .map(target(from:))
+        return Post(
+            id: id, conversationID: try row.decode(UUID?.self, column: "conversation_id"), text: try row.decode(String.self, column: "text"),
+            media: try JSONCoding.decoder.decode([PostMedia].self, from: Data(try row.decode(String.self, column: "media").utf8)),
+            status: Post.Status(rawValue: try row.decode(String.self, column: "status")) ?? .draft,
+            scheduledAt: try row.decode(Date?.self, column: "scheduled_at"), createdAt: try row.decode(Date.self, column: "created_at"),
+            targets: targets
+        )
+    }
+
+    private static func target(from row: PostgresRow) throws -> PostTarget {
+        PostTarget(
+            id: try row.decode(UUID.self, column: "id"), platform: try row.decode(String.self, column: "platform"),
+            status: PostTarget.Status(rawValue: try row.decode(String.self, column: "status")) ?? .failed,
+            preview: try JSONCoding.decoder.decode(PostPreview.self, from: Data(try row.decode(String.self, column: "preview").utf8)),
+            remoteID: try row.decode(String?.self, column: "remote_id"), remoteURL: try row.decode(String?.self, column: "remote_url"),
+            attempts: try row.decode(Int.self, column: "attempts"), lastError: try row.decode(String?.self, column: "last_error"),
+            idempotencyKey: try row.decode(String.self, column: "idempotency_key"), sentAt: try row.decode(Date?.self, column: "sent_at"),
+            publishedAt: try row.decode(Date?.self, column: "published_at")
+        )
+    }
+}

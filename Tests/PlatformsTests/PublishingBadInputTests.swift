@@ -1,0 +1,115 @@
+import Foundation
+import LeopostCore
+import LeopostTestSupport
+import Testing
+
+/// Every refusal of the publishing API names the problem, and nothing of one tenant is visible
+/// to another.
+@Suite("Publishing bad input")
+struct PublishingBadInputTests {
+    @Test("drafts that cannot go out are refused with the reason")
+    func badDrafts() async throws {
+        try await PublishHarness.with(runWorker: false) { harness in
+            let cases: [(String, Int, String)] = [
+                (#"{"text": "hi", "platforms": []}"#, 400, "platforms: name at least one"),
+                (#"{"text": "   ", "platforms": ["x"]}"#, 400, "text: must not be empty"),
+                (#"{"text": "hi", "platforms": ["myspace"]}"#, 400, #"no plugin named \"myspace\" is loaded"#),
+                (#"{"text": "hi", "platforms": ["x"], "scheduled_at": "2020-01-01T00:00:00Z"}"#, 400, "is in the past"),
+                (#"{"text": "\#(String(repeating: "a", count: 281))", "platforms": ["mastodon", "x"]}"#, 400, "too long for x: 281 of 280"),
+                (#"{"text": "\#(String(repeating: "漢", count: 150))", "platforms": ["x"]}"#, 400, "too long for x: 300 of 280"),
+                (#"{"text": "\#(String(repeating: "é", count: 280))", "platforms": ["x"]}"#, 201, #""length":280"#),
+                (#"{"platforms": ["x"]}"#, 400, "text: missing"),
+                (#"{"text": "hi", "platforms": ["x"], "scheduled_at": "tomorrow"}"#, 400, "scheduled_at: expected an ISO 8601 time"),
+                (#"{"text": 5, "platforms": ["x"]}"#, 400, "text: expected a string"),
+                (#"{"text": "hi", "platforms": ["x"]"#, 400, "not valid JSON"),
+                (#"{"text": "hi", "platforms": ["x"], "conversation_id": "\#(UUID().uuidString)"}"#, 404, "no such conversation"),
+            ]
+            for (json, status, message) in cases {
+                let answer = try await harness.call("POST", "/v1/posts", json: json)
+                #expect(answer.status == status, "\(json): \(answer.body)")
+                #expect(answer.body.contains(message), "\(json): \(answer.body)")
+            }
+            // A text that fits X exactly is fine (URLs count 23, whatever their length).
+            let url = "https://example.com/" + String(repeating: "p", count: 200)
+            let fits = try await harness.call(
+                "POST", "/v1/posts", json: #"{"text": "\#(String(repeating: "a", count: 256)) \#(url)", "platforms": ["x"]}"#)
+            #expect(fits.status == 201, "\(fits.body)")
+            #expect(fits.body.contains(#""length":280"#), "\(fits.body)")
+        }
+    }
+
+    @Test("a platform without an account, or not allowed by the policy, is refused")
+    func accountsAndPolicy() async throws {
+        try await PublishHarness.with(runWorker: false) { harness in
+            let other = try await TenantStore(pool: harness.database.app).createTenant(name: "Other")
+            let noAccount = try await harness.call("POST", "/v1/posts", json: #"{"text": "hi", "platforms": ["x"]}"#, credential: other.apiKey)
+            #expect(noAccount.status == 400)
+            #expect(noAccount.body.contains("no x account is connected; add one with PUT /v1/social-accounts/x"))
+            _ = try await PolicyStore(pool: harness.database.app).apply("platforms: [mastodon]\n", tenant: harness.tenant.tenantID)
+            let disallowed = try await harness.call("POST", "/v1/posts", json: #"{"text": "hi", "platforms": ["x"]}"#)
+            #expect(disallowed.status == 400)
+            #expect(disallowed.body.contains("policy does not allow x"), "\(disallowed.body)")
+        }
+    }
+
+    @Test("another tenant's post is not found; a made-up id is not found")
+    func crossTenant() async throws {
+        try await PublishHarness.with(runWorker: false) { harness in
+            let id = try await harness.draft("Ours.", platforms: ["mastodon"])
+            let other = try await TenantStore(pool: harness.database.app).createTenant(name: "Other")
+            for (method, path) in [("GET", "/v1/posts/\(id)"), ("POST", "/v1/posts/\(id)/publish"), ("DELETE", "/v1/posts/\(id)")] {
+                let answer = try await harness.call(method, path, credential: other.apiKey)
+                #expect(answer.status == 404, "\(method) \(path): \(answer.body)")
+            }
+            #expect(try await harness.call("GET", "/v1/posts/not-a-uuid").status == 404)
+            #expect(try await harness.call("GET", "/v1/posts/\(UUID())").status == 404)
+            #expect(try await harness.call("GET", "/v1/posts/\(id)", credential: "lp_not_a_key").status == 401)
+            #expect(try await harness.post(id)?.status == .draft, "nothing the other tenant did changed it")
+        }
+    }
+
+    @Test("social accounts: API key only, known platforms, base URL only where the platform takes one")
+    func socialAccounts() async throws {
+        try await PublishHarness.with(runWorker: false) { harness in
+            let token = try harness.signer.sign(JWTClaims(sub: "alice", tid: harness.tenant.tenantID.description, lifetime: .seconds(600)))
+            let cases: [(String, String, String?, Int, String)] = [
+                ("myspace", #"{"access_token": "t"}"#, nil, 400, "no plugin named"),
+                ("x", #"{"access_token": ""}"#, nil, 400, "access_token: must have"),
+                ("x", #"{"access_token": "t", "base_url": "https://evil.example"}"#, nil, 400, "leave it out"),
+                ("mastodon", #"{"access_token": "t", "base_url": "ftp://x"}"#, nil, 400, "is not an http(s) URL"),
+                ("webhook", #"{"access_token": "t"}"#, nil, 400, "needs the account's own address"),
+                ("x", #"{"access_token": "t"}"#, token, 403, "needs the tenant's API key"),
+                ("x", #"{"token": "t"}"#, nil, 400, "access_token: missing"),
+            ]
+            for (platform, json, credential, status, message) in cases {
+                let answer = try await harness.call("PUT", "/v1/social-accounts/\(platform)", json: json, credential: credential)
+                #expect(answer.status == status, "\(platform) \(json): \(answer.body)")
+                #expect(answer.body.contains(message), "\(platform) \(json): \(answer.body)")
+            }
+            let stored = try await harness.call("PUT", "/v1/social-accounts/x", json: #"{"access_token": "new-token", "account_id": "42"}"#)
+            #expect(stored.status == 200)
+            #expect(!stored.body.contains("new-token"))
+        }
+    }
+
+    @Test("GET /v1/platforms lists the loaded plugins, and one dropped in while running appears")
+    func platforms() async throws {
+        try await PublishHarness.with(runWorker: false) { harness in
+            let listed = try await harness.call("GET", "/v1/platforms")
+            #expect(listed.status == 200)
+            let names = (PublishHarness.object(listed.body)["platforms"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            #expect(names == ["discord", "linkedin", "mastodon", "meta", "webhook", "x"])
+            #expect(listed.body.contains(#""counting":"weighted""#))
+            let logger = TestEnvironment.logger()
+            try PluginFixtures.fixture("libfixture.so", in: harness.registry.configuration.directory)
+            try await withRunningServices([PluginDirectoryWatcher(registry: harness.registry, interval: .milliseconds(50))], logger: logger) {
+                let deadline = ContinuousClock.now + .seconds(10)
+                while harness.registry.plugin(named: "fixture") == nil && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            let again = try await harness.call("GET", "/v1/platforms")
+            #expect(again.body.contains(#""name":"fixture""#), "\(again.body)")
+        }
+    }
+}
