@@ -49,11 +49,7 @@ extension PluginOutcome {
         }
         // X sends a Unix time; Mastodon an ISO 8601 instant.
         guard let value = headers["x-rate-limit-reset"] ?? headers["x-ratelimit-reset"] else { return nil }
-        // Mastodon writes microseconds, which a plain ISO 8601 parser refuses.
-        let instant =
-            (try? Date(value, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
-            ?? (try? Date(value, strategy: Date.ISO8601FormatStyle()))
-        let reset = Double(value) ?? instant?.timeIntervalSince1970
+        let reset = Double(value) ?? ISO8601Instant.parse(value.trimmingCharacters(in: .whitespaces))?.timeIntervalSince1970
         guard let reset else { return nil }
         return UInt32(max(1, min(reset - now.timeIntervalSince1970, 86_400)).rounded(.up))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LeopostPluginKit
 
 /// The fields of Mastodon's Status entity the plugin reads (`POST /api/v1/statuses`,
 /// `GET /api/v1/statuses/:id`, `GET /api/v1/accounts/:id/statuses`). Everything else in the

@@ -75,13 +75,13 @@ struct MetaPlatform: PlatformPlugin {
             let response = graph.get("\(pageID)/feed", query: [("fields", "id,message,created_time"), ("limit", "10")])
             guard response.transport == .answered, response.status == 200 else { return MetaOutcome.failure(response, publishing: false) }
             guard let posts = response.json(GraphList<GraphPagePost>.self)?.data else { return Self.unreadable(response) }
-            let match = posts.first { $0.message == text && ($0.createdTime.flatMap(MetaGraphTime.seconds) ?? .min) >= sentAfter }
+            let match = posts.first { $0.message == text && ($0.createdTime.flatMap(Self.seconds) ?? .min) >= sentAfter }
             return .ok(match.map { StatusAnswer.published(remoteID: $0.id) } ?? StatusAnswer.notFound)
         case .instagram(let userID):
             let response = graph.get("\(userID)/media", query: [("fields", "id,caption,timestamp"), ("limit", "10")])
             guard response.transport == .answered, response.status == 200 else { return MetaOutcome.failure(response, publishing: false) }
             guard let media = response.json(GraphList<GraphMedia>.self)?.data else { return Self.unreadable(response) }
-            let match = media.first { $0.caption == text && ($0.timestamp.flatMap(MetaGraphTime.seconds) ?? .min) >= sentAfter }
+            let match = media.first { $0.caption == text && ($0.timestamp.flatMap(Self.seconds) ?? .min) >= sentAfter }
             return .ok(match.map { StatusAnswer.published(remoteID: $0.id) } ?? StatusAnswer.notFound)
         }
     }
@@ -110,5 +110,10 @@ struct MetaPlatform: PlatformPlugin {
     /// A 200 whose body is not the list asked for: ask again later.
     private static func unreadable(_ response: PluginHost.Response) -> PluginOutcome {
         .retryAfter(seconds: 30, message: "Meta's list of posts could not be read: \(response.bodySnippet)")
+    }
+
+    /// Whole seconds since 1970 of a Graph timestamp (the Graph API writes whole seconds).
+    private static func seconds(_ text: String) -> Int64? {
+        ISO8601Instant.parse(text).map { Int64($0.timeIntervalSince1970.rounded(.down)) }
     }
 }

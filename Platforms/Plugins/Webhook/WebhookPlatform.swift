@@ -52,7 +52,7 @@ struct WebhookPlatform: PlatformPlugin {
         let delivery = Delivery(
             id: request.idempotencyKey, type: "post.published", text: request.text,
             media: request.media.map { Delivery.Media(kind: $0.kind, url: $0.url) },
-            createdAt: ISO8601DateFormatter().string(from: now)
+            createdAt: now.formatted(Date.ISO8601FormatStyle())
         )
         let body: Data
         do { body = try Self.encoder.encode(delivery) } catch {

@@ -1,15 +1,16 @@
-import Foundation
+public import Foundation
 
-/// Reads the ISO 8601 instants Mastodon writes: `created_at` with milliseconds
-/// ("2019-12-05T11:34:47.196Z") and `X-RateLimit-Reset` with microseconds
-/// ("2020-09-08T13:25:00.019685Z", Ruby's `iso8601(6)`).
+/// Reads the ISO 8601 instants platforms write, for every plugin: Mastodon's `created_at` with
+/// milliseconds and its `X-RateLimit-Reset` with microseconds ("2020-09-08T13:25:00.019685Z"),
+/// X's "2022-10-13T18:39:14.000Z", the Graph API's "2026-11-26T04:21:05+0000".
 ///
 /// Hand-written because `ISO8601DateFormatter` refuses fractional seconds unless told to expect
-/// them, and then not every length on every platform; a wrong parse here would turn a rate-limit
-/// reset into the default wait or hide a post from `check_status`.
-enum ISO8601Instant {
-    /// The instant, or `nil` when `text` is not `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM)`.
-    static func parse(_ text: String) -> Date? {
+/// them, and then not every length; a wrong parse here would turn a rate-limit reset into the
+/// default wait or hide a post from `check_status`.
+public enum ISO8601Instant {
+    /// The instant, or `nil` when `text` is not `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM|±HHMM]`
+    /// (no offset means UTC, as the Graph API sometimes writes).
+    public static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         func digits(_ start: Int, _ count: Int) -> Int? {
             guard start + count <= bytes.count else { return nil }
@@ -47,7 +48,7 @@ enum ISO8601Instant {
             guard let minutes = digits(index + 3 + colon, 2) else { return nil }
             offset = sign * (hours * 3600 + minutes * 60)
             index += 5 + colon
-        } else {
+        } else if index != bytes.count {
             return nil
         }
         guard index == bytes.count else { return nil }
