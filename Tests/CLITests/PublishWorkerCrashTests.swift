@@ -50,7 +50,8 @@ struct PublishWorkerCrashTests {
                 try await posts.create(post, tenant: tenant)
 
                 let plugins = try TestEnvironment.temporaryDirectory()
-                let built = URL(fileURLWithPath: LeopostProcess.executable).deletingLastPathComponent().appendingPathComponent("libLeopostPlatformX.so")
+                let built = URL(fileURLWithPath: LeopostProcess.executable).deletingLastPathComponent().appendingPathComponent(
+                    "libLeopostPlatformX.so")
                 try FileManager.default.copyItem(atPath: built.path, toPath: "\(plugins)/libLeopostPlatformX.so")
 
                 var environment = ProcessInfo.processInfo.environment
