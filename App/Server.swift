@@ -54,14 +54,15 @@ struct Server {
             let gateway = Gateway(dependencies: dependencies, maxBodyBytes: configuration.maxBodyBytes)
             let hub = ConversationEventHub(url: redisURL, logger: logger)
             WebChatModule(redis: redis, postgres: postgres, hub: hub, maxBodyBytes: configuration.maxBodyBytes).register(on: gateway)
+            let publishing = PublishingModule(
+                redis: redis, postgres: postgres, masterKey: secrets.masterKey, plugins: plugins, maxBodyBytes: configuration.maxBodyBytes,
+                logger: logger
+            )
+            publishing.register(on: gateway)
             MessagingModule(
                 redis: redis, postgres: postgres, http: http, masterKey: secrets.masterKey,
                 configuration: MessagingConfiguration(environment: ProcessInfo.processInfo.environment), maxBodyBytes: configuration.maxBodyBytes,
-                logger: logger
-            ).register(on: gateway)
-            PublishingModule(
-                redis: redis, postgres: postgres, masterKey: secrets.masterKey, plugins: plugins, maxBodyBytes: configuration.maxBodyBytes,
-                logger: logger
+                logger: logger, publisher: publishing.publisher
             ).register(on: gateway)
             let printDemoLink = self.printDemoLink
             let application = gateway.application(address: configuration.httpAddress, logger: logger) { port in

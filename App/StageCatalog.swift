@@ -67,7 +67,10 @@ struct StageCatalog {
             let stage = PublishStage(
                 dependencies: .init(
                     posts: PostStore(pool: clients.postgres), accounts: SocialAccountStore(pool: clients.postgres, masterKey: clients.masterKey),
-                    registry: clients.plugins, events: ConversationEventLog(redis: clients.redis), redis: clients.redis
+                    registry: clients.plugins, events: ConversationEventLog(redis: clients.redis), redis: clients.redis,
+                    notices: PostNotices(
+                        conversations: ConversationStore(pool: clients.postgres),
+                        delivery: StageQueue(stage: DeliveryStage.stage, redis: clients.redis))
                 ),
                 maxAttempts: retry.maxAttempts, logger: clients.logger
             )

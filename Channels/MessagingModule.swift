@@ -10,11 +10,14 @@ public struct MessagingModule: Sendable {
 
     /// Creates the module over the process's clients.
     /// - Parameters:
+    ///   - publisher: confirms and cancels posts when a person presses a preview's buttons; without
+    ///     it the buttons answer that publishing is not available.
     ///   - routerStage, deliveryStage: the stages messages and Leopost's own replies go to; other
     ///     names only to keep tests sharing one Redis apart.
     public init(
         redis: RedisClient, postgres: PostgresPool, http: HTTPClient, masterKey: SymmetricKey, configuration: MessagingConfiguration,
-        maxBodyBytes: Int, logger: Logger, routerStage: String = ChatRouter.stage, deliveryStage: String = DeliveryStage.stage
+        maxBodyBytes: Int, logger: Logger, publisher: Publisher? = nil, routerStage: String = ChatRouter.stage,
+        deliveryStage: String = DeliveryStage.stage
     ) {
         let connections = ChannelConnectionStore(pool: postgres, masterKey: masterKey)
         let conversations = ConversationStore(pool: postgres)
@@ -24,7 +27,7 @@ public struct MessagingModule: Sendable {
         )
         let inbox = ChannelInbox(
             conversations: conversations, identities: identities, codes: LinkCodes(redis: redis), intake: intake,
-            delivery: StageQueue(stage: deliveryStage, redis: redis), logger: logger
+            delivery: StageQueue(stage: deliveryStage, redis: redis), publisher: publisher, logger: logger
         )
         let cache = ChannelConnectionCache(store: connections)
         telegram = TelegramWebhookRoute(connections: cache, inbox: inbox, http: http, configuration: configuration, maxBodyBytes: maxBodyBytes)

@@ -20,11 +20,14 @@ public struct TelegramBotAPI: Sendable {
         self.token = token
     }
 
-    /// `sendMessage` with HTML; returns the sent message's id.
-    public func sendMessage(chatID: String, html: String) async throws -> Int64 {
-        let result = try await call(
-            "sendMessage", ["chat_id": chatID, "text": html, "parse_mode": "HTML", "link_preview_options": ["is_disabled": true]]
-        )
+    /// `sendMessage` with HTML, and optionally inline buttons (text and `callback_data`, one row);
+    /// returns the sent message's id.
+    public func sendMessage(chatID: String, html: String, buttons: [(text: String, data: String)] = []) async throws -> Int64 {
+        var parameters: [String: Any] = ["chat_id": chatID, "text": html, "parse_mode": "HTML", "link_preview_options": ["is_disabled": true]]
+        if !buttons.isEmpty {
+            parameters["reply_markup"] = ["inline_keyboard": [buttons.map { ["text": $0.text, "callback_data": $0.data] }]]
+        }
+        let result = try await call("sendMessage", parameters)
         return ((result as? [String: Any])?["message_id"] as? NSNumber)?.int64Value ?? 0
     }
 

@@ -25,14 +25,30 @@ public struct TelegramChannel: ChannelAdapter {
     }
 
     public func format(_ message: OutboundMessage) -> [String] {
-        TelegramFormatter().pieces(message.parts.plainText)
+        if let preview = message.parts.postPreview { return TelegramFormatter().pieces(Self.previewText(preview)) }
+        return TelegramFormatter().pieces(message.parts.plainText)
     }
 
+    /// Sends the pieces; the last piece of a post preview carries the Confirm and Cancel buttons.
+    /// (The delivery stage sends one piece per call, so "last" is judged against the whole message.)
     public func send(_ pieces: [String], for message: OutboundMessage, idempotencyKey: String) async throws -> DeliveryReceipt {
         let api = try await bot(for: message)
+        let buttons = message.parts.postPreview.map(Self.buttons(for:)) ?? []
+        let last = buttons.isEmpty ? nil : format(message).last
         var ids: [String] = []
-        for piece in pieces { ids.append(String(try await api.sendMessage(chatID: message.recipient, html: piece))) }
+        for piece in pieces {
+            ids.append(String(try await api.sendMessage(chatID: message.recipient, html: piece, buttons: piece == last ? buttons : [])))
+        }
         return DeliveryReceipt(externalIDs: ids)
+    }
+
+    /// What a post preview says in the chat, before the buttons.
+    static func previewText(_ preview: PostPreviewPart) -> String {
+        "Draft for \(preview.platform):\n\n\(preview.text)\n\nPublish it?"
+    }
+
+    static func buttons(for preview: PostPreviewPart) -> [(text: String, data: String)] {
+        [("Confirm", PostDecision.confirm.buttonData(for: preview.postID)), ("Cancel", PostDecision.cancel.buttonData(for: preview.postID))]
     }
 
     /// The bot of the message's connection.

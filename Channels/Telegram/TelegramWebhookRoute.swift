@@ -53,8 +53,16 @@ public struct TelegramWebhookRoute: Sendable {
     private func handle(_ update: TelegramUpdate, connection: ChannelConnection, logger: Logger) async throws {
         let api = TelegramBotAPI(http: http, baseURL: configuration.telegramAPIBaseURL, token: connection.credentials["bot_token"] ?? "")
         if let query = update.callbackQuery {
-            // Buttons arrive with post previews (the plugins issue); until then a press is acknowledged and explained.
-            try? await api.answerCallbackQuery(query.id, text: "This button is not active yet.")
+            // The Confirm and Cancel buttons under a post preview; the answer shows as a notice in the app.
+            guard let data = query.data, let (decision, post) = PostDecision.parse(data), let chat = query.message?.chat.id else {
+                try? await api.answerCallbackQuery(query.id, text: "This button is no longer active.")
+                return
+            }
+            let press = InboundMessage(
+                channel: TelegramChannel.kind, connectionID: connection.id, senderID: String(query.from.id), threadID: String(chat),
+                externalID: "\(connection.id):\(update.updateID)", parts: [])
+            let answer = try await inbox.decide(decision, post: post, from: press, through: connection)
+            try? await api.answerCallbackQuery(query.id, text: answer)
             return
         }
         let edited = update.message == nil

@@ -28,6 +28,17 @@ public struct WhatsAppChannel: ChannelAdapter {
             let token = connection.credentials["access_token"], let phoneNumberID = connection.settings["phone_number_id"]
         else { throw ChannelError(code: .rejected, message: "the WhatsApp connection of this conversation no longer exists") }
         let api = WhatsAppCloudAPI(http: http, baseURL: baseURL, accessToken: token)
+        if let preview = message.parts.postPreview {
+            // An interactive message's body holds 1,024 characters: the preview is cut there, with the
+            // whole post in the web chat; the buttons carry the decision.
+            let body = "Draft for \(preview.platform):\n\n\(preview.text)"
+            let buttons = [
+                (id: PostDecision.confirm.buttonData(for: preview.postID), title: "Confirm"),
+                (id: PostDecision.cancel.buttonData(for: preview.postID), title: "Cancel"),
+            ]
+            let text = body.count > 1_024 ? String(body.prefix(1_021)) + "…" : body
+            return DeliveryReceipt(externalIDs: [try await api.sendButtons(text, buttons: buttons, to: message.recipient, from: phoneNumberID)])
+        }
         var ids: [String] = []
         for piece in pieces { ids.append(try await api.sendText(piece, to: message.recipient, from: phoneNumberID)) }
         return DeliveryReceipt(externalIDs: ids)

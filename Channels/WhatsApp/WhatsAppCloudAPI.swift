@@ -22,10 +22,27 @@ public struct WhatsAppCloudAPI: Sendable {
 
     /// Sends `body` as a text message to `to` from `phoneNumberID`; returns the message's `wamid`.
     public func sendText(_ body: String, to: String, from phoneNumberID: String) async throws -> String {
-        let payload: [String: Any] = [
-            "messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "text",
-            "text": ["preview_url": false, "body": body],
-        ]
+        try await send(
+            [
+                "messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "text",
+                "text": ["preview_url": false, "body": body],
+            ],
+            from: phoneNumberID)
+    }
+
+    /// Sends `body` with up to three reply buttons (id and title, titles at most 20 characters),
+    /// an interactive message; returns its `wamid`. A press comes back as a `button_reply` with the id.
+    public func sendButtons(_ body: String, buttons: [(id: String, title: String)], to: String, from phoneNumberID: String) async throws -> String {
+        let action = ["buttons": buttons.prefix(3).map { ["type": "reply", "reply": ["id": $0.id, "title": String($0.title.prefix(20))]] }]
+        return try await send(
+            [
+                "messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "interactive",
+                "interactive": ["type": "button", "body": ["text": String(body.prefix(1024))], "action": action] as [String: Any],
+            ],
+            from: phoneNumberID)
+    }
+
+    private func send(_ payload: [String: Any], from phoneNumberID: String) async throws -> String {
         let response: HTTPClientResponse
         do {
             response = try await http.execute(

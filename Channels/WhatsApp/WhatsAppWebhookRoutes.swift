@@ -111,6 +111,14 @@ public struct WhatsAppWebhookRoutes: Sendable {
                 parts.append(.media(MediaReference(kind: message.type, reference: media.id, mimeType: media.mimeType, caption: media.caption)))
             }
         case "interactive":
+            if let reply = message.interactive?.buttonReply, let (decision, post) = PostDecision.parse(reply.id) {
+                let press = InboundMessage(
+                    channel: WhatsAppChannel.kind, connectionID: connection.id, senderID: message.from, threadID: message.from,
+                    externalID: message.id, parts: [])
+                let answer = try await inbox.decide(decision, post: post, from: press, through: connection)
+                try await inbox.reply(answer, to: press, through: connection)
+                return
+            }
             if let reply = message.interactive?.buttonReply ?? message.interactive?.listReply { parts.append(.text(reply.title)) }
         case "button": message.button.map { parts.append(.text($0.text)) }
         case "reaction":

@@ -26,13 +26,15 @@ public struct ChannelInbox: Sendable {
     private let codes: LinkCodes
     private let intake: ConversationIntake
     private let delivery: StageQueue
+    private let publisher: Publisher?
     private let logger: Logger
 
     /// Creates the inbox.
     public init(
         conversations: ConversationStore, identities: IdentityStore, codes: LinkCodes, intake: ConversationIntake, delivery: StageQueue,
-        logger: Logger
+        publisher: Publisher? = nil, logger: Logger
     ) {
+        self.publisher = publisher
         self.conversations = conversations
         self.identities = identities
         self.codes = codes
@@ -70,6 +72,37 @@ public struct ChannelInbox: Sendable {
         )
         let accepted = try await intake.accept(message.parts, into: conversation, from: userID, tenant: tenant, externalID: message.externalID)
         return .accepted(messageID: accepted.messageID, isNew: accepted.isNew)
+    }
+
+    /// Applies a Confirm or Cancel press under a post preview, from `message`'s sender in its
+    /// thread, and returns what to tell the person. Only a linked sender decides, and only on a
+    /// post of this thread's conversation.
+    public func decide(_ decision: PostDecision, post: UUID, from message: InboundMessage, through connection: ChannelConnection) async throws
+        -> String
+    {
+        let tenant = connection.tenantID
+        guard let publisher else { return "Publishing is not available here." }
+        guard let userID = try await identities.user(channel: message.channel, externalID: message.senderID, tenant: tenant) else {
+            return Self.notLinkedText
+        }
+        let conversation = try await conversations.thread(
+            message.threadID ?? message.senderID, channel: message.channel, connectionID: connection.id, userID: userID, tenant: tenant
+        )
+        do {
+            let result = try await publisher.decide(decision, post: post, conversation: conversation.id, tenant: tenant)
+            let platforms = result.targets.map(\.platform).joined(separator: ", ")
+            switch decision {
+            case .confirm:
+                if let time = result.scheduledAt, time > Date() {
+                    return "Scheduled for \(time.formatted(Date.ISO8601FormatStyle())) on \(platforms)."
+                }
+                return "Publishing to \(platforms). I'll tell you when it is out."
+            case .cancel:
+                return "Cancelled. Nothing more will go out."
+            }
+        } catch let error as PostError {
+            return error.message
+        }
     }
 
     /// Sends Leopost's own `text` back to the sender through the delivery stage.

@@ -7,17 +7,26 @@ public struct PublishingModule: Sendable {
     private let platforms: PlatformRoutes
     private let accounts: SocialAccountRoutes
 
+    /// The publisher the routes use, for the messaging channels' Confirm and Cancel buttons.
+    public let publisher: Publisher
+
     /// Creates the module over the process's shared clients and loaded plugins.
+    /// - Parameters:
+    ///   - publishStage, deliveryStage: where confirmed posts and chat-app previews go; other names
+    ///     only to keep tests sharing one Redis apart.
     public init(
         redis: RedisClient, postgres: PostgresPool, masterKey: SymmetricKey, plugins: PluginRegistry, maxBodyBytes: Int, logger: Logger,
-        publishStage: String = PublishStage.stage
+        publishStage: String = PublishStage.stage, deliveryStage: String = DeliveryStage.stage
     ) {
         let postStore = PostStore(pool: postgres)
         let accountStore = SocialAccountStore(pool: postgres, masterKey: masterKey)
-        let publisher = Publisher(
+        let conversations = ConversationStore(pool: postgres)
+        let previews = PostPreviews(
+            conversations: conversations, events: ConversationEventLog(redis: redis), delivery: StageQueue(stage: deliveryStage, redis: redis))
+        publisher = Publisher(
             posts: postStore, accounts: accountStore, policies: PolicyStore(pool: postgres), registry: plugins,
-            scheduler: PostScheduler(redis: redis, stage: publishStage, logger: logger), redis: redis, stage: publishStage)
-        posts = PostRoutes(publisher: publisher, posts: postStore, conversations: ConversationStore(pool: postgres), maxBodyBytes: maxBodyBytes)
+            scheduler: PostScheduler(redis: redis, stage: publishStage, logger: logger), redis: redis, stage: publishStage, previews: previews)
+        posts = PostRoutes(publisher: publisher, posts: postStore, conversations: conversations, maxBodyBytes: maxBodyBytes)
         platforms = PlatformRoutes(registry: plugins)
         accounts = SocialAccountRoutes(store: accountStore, registry: plugins, maxBodyBytes: maxBodyBytes)
     }

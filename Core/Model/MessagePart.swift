@@ -90,3 +90,14 @@ extension Array where Element == MessagePart {
         }.joined(separator: "\n\n")
     }
 }
+
+extension [MessagePart] {
+    /// The post preview among the parts, if any: a message carrying one is shown with
+    /// Confirm/Cancel buttons by channels that have them.
+    public var postPreview: PostPreviewPart? {
+        for part in self {
+            if case .postPreview(let preview) = part { return preview }
+        }
+        return nil
+    }
+}

@@ -148,14 +148,19 @@ struct PublishAttempt {
         }
     }
 
-    /// Tells the conversation that asked for the post; an event that cannot be sent is logged,
-    /// never a reason to repeat the publish.
+    /// Tells the conversation that asked for the post (and, for a final state, the chat app it is
+    /// in); a notice that cannot be sent is logged, never a reason to repeat the publish.
     private func announce(_ status: PostTarget.Status, error: String?) async {
         guard let conversation = post.conversationID else { return }
         let event = PostStatusEvent(
             postID: post.id, targetID: target.id, platform: target.platform, status: status, url: target.remoteURL, error: error)
-        do { _ = try await stage.dependencies.events.publish(.postStatus, event, conversation: conversation) } catch {
-            stage.logger.warning("post.status event not sent", metadata: ["leopost.error": "\(error)"])
+        do {
+            _ = try await stage.dependencies.events.publish(.postStatus, event, conversation: conversation)
+            if status.isFinal || (status == .unconfirmed && isLast) {
+                try await stage.dependencies.notices?.notify(post, target: target, tenant: tenant)
+            }
+        } catch {
+            stage.logger.warning("post.status not sent", metadata: ["leopost.error": "\(error)"])
         }
     }
 

@@ -31,9 +31,15 @@ public struct PublishStage: StageHandler {
         public var events: ConversationEventLog
         /// Shared Redis, for the platforms' rate limits.
         public var redis: RedisClient
+        /// Tells a chat-app conversation what became of its post; `nil` for none.
+        public var notices: PostNotices?
 
         /// Bundles the dependencies.
-        public init(posts: PostStore, accounts: SocialAccountStore, registry: PluginRegistry, events: ConversationEventLog, redis: RedisClient) {
+        public init(
+            posts: PostStore, accounts: SocialAccountStore, registry: PluginRegistry, events: ConversationEventLog, redis: RedisClient,
+            notices: PostNotices? = nil
+        ) {
+            self.notices = notices
             self.posts = posts
             self.accounts = accounts
             self.registry = registry

@@ -10,12 +10,15 @@ public struct Publisher: Sendable {
     private let registry: PluginRegistry
     private let scheduler: PostScheduler
     private let queue: StageQueue
+    private let previews: PostPreviews?
 
-    /// Creates the publisher; `scheduler` and the queue must serve the same stage.
+    /// Creates the publisher; `scheduler` and the queue must serve the same stage. With `previews`,
+    /// a draft made for a conversation is shown there (with Confirm/Cancel buttons in chat apps).
     public init(
         posts: PostStore, accounts: SocialAccountStore, policies: PolicyStore, registry: PluginRegistry, scheduler: PostScheduler, redis: RedisClient,
-        stage: String = PublishStage.stage
+        stage: String = PublishStage.stage, previews: PostPreviews? = nil
     ) {
+        self.previews = previews
         self.posts = posts
         self.accounts = accounts
         self.policies = policies
@@ -86,6 +89,7 @@ public struct Publisher: Sendable {
             id: UUID(), conversationID: draft.conversationID, text: draft.text, media: draft.media, status: .draft, scheduledAt: draft.scheduledAt,
             createdAt: now, targets: targets)
         try await posts.create(post, tenant: tenant)
+        try await previews?.announce(post, tenant: tenant)
         return post
     }
 
@@ -121,6 +125,18 @@ public struct Publisher: Sendable {
         guard let after = try await posts.cancel(id, tenant: tenant) else { throw PostError(.notFound, "no such post") }
         try await scheduler.unschedule(after.targets.filter { $0.status == .cancelled }.map(\.id))
         return after
+    }
+
+    /// Applies a person's button press to a post shown in `conversation`. The button's data comes
+    /// from the person's app, so the post must belong to that conversation; anything else is not found.
+    public func decide(_ decision: PostDecision, post id: UUID, conversation: UUID, tenant: TenantID) async throws -> Post {
+        guard let post = try await posts.post(id, tenant: tenant), post.conversationID == conversation else {
+            throw PostError(.notFound, "That post is not from this chat.")
+        }
+        switch decision {
+        case .confirm: return try await confirm(id, tenant: tenant)
+        case .cancel: return try await cancel(id, tenant: tenant)
+        }
     }
 
     private var loadedNames: String {

@@ -12,6 +12,8 @@ final class FakeWhatsApp: Sendable {
         let to: String
         let body: String
         let wamid: String
+        /// An interactive message's reply buttons: title → id.
+        var buttons: [String: String] = [:]
     }
 
     let accessToken: String
@@ -44,14 +46,42 @@ final class FakeWhatsApp: Sendable {
                 (try? JSONSerialization.jsonObject(with: Data(String(buffer: try await request.body.collect(upTo: 1 << 20)).utf8))) as? [String: Any]
                 ?? [:]
             guard object["messaging_product"] as? String == "whatsapp", let to = object["to"] as? String,
-                let body = (object["text"] as? [String: Any])?["body"] as? String, body.unicodeScalars.count <= 4096
+                let (body, buttons) = Self.content(of: object)
             else { return Self.error(400, code: 100, details: "Invalid parameter") }
             let wamid = "wamid.fake\(self.counter.withLock { $0 += 1; return $0 })"
-            self.recorded.withLock { $0.append(Sent(phoneNumberID: context.parameters.get("phone") ?? "", to: to, body: body, wamid: wamid)) }
+            self.recorded.withLock {
+                $0.append(Sent(phoneNumberID: context.parameters.get("phone") ?? "", to: to, body: body, wamid: wamid, buttons: buttons))
+            }
             return Self.json(
                 200, #"{"messaging_product":"whatsapp","contacts":[{"input":"\#(to)","wa_id":"\#(to)"}],"messages":[{"id":"\#(wamid)"}]}"#)
         }
         return router
+    }
+
+    /// A text message's body (≤ 4,096 characters), or an interactive button message's body
+    /// (≤ 1,024) and its 1 to 3 reply buttons (id ≤ 256, title ≤ 20 characters), as the Cloud API
+    /// requires; `nil` for anything else.
+    static func content(of object: [String: Any]) -> (String, [String: String])? {
+        switch object["type"] as? String ?? "text" {
+        case "text":
+            guard let body = (object["text"] as? [String: Any])?["body"] as? String, body.unicodeScalars.count <= 4096 else { return nil }
+            return (body, [:])
+        case "interactive":
+            guard let interactive = object["interactive"] as? [String: Any], interactive["type"] as? String == "button",
+                let body = (interactive["body"] as? [String: Any])?["text"] as? String, body.count <= 1024,
+                let list = (interactive["action"] as? [String: Any])?["buttons"] as? [[String: Any]], (1...3).contains(list.count)
+            else { return nil }
+            var buttons: [String: String] = [:]
+            for button in list {
+                guard button["type"] as? String == "reply", let reply = button["reply"] as? [String: Any], let id = reply["id"] as? String,
+                    let title = reply["title"] as? String, id.count <= 256, (1...20).contains(title.count)
+                else { return nil }
+                buttons[title] = id
+            }
+            return (body, buttons)
+        default:
+            return nil
+        }
     }
 
     static func error(_ status: Int, code: Int, details: String) -> Response {

@@ -9,6 +9,8 @@ struct WhatsAppSetup: Sendable {
     let chat: ChatHarness
     let fake: FakeWhatsApp
     let path: String
+    /// Where the fake Cloud API is, for tests that drive the adapter directly.
+    let fakeBaseURL: String
 
     static let appSecret = "app-secret-for-tests"
     static let verifyToken = "verify-me"
@@ -34,7 +36,10 @@ struct WhatsAppSetup: Sendable {
                 guard created.status == 201, let webhook = ChatHarness.field("webhook_url", in: created.body) else {
                     throw HarnessError("could not connect WhatsApp: \(created)")
                 }
-                try await body(WhatsAppSetup(chat: chat, fake: fake, path: String(webhook.dropFirst("https://leopost.example".count))))
+                try await body(
+                    WhatsAppSetup(
+                        chat: chat, fake: fake, path: String(webhook.dropFirst("https://leopost.example".count)),
+                        fakeBaseURL: "http://127.0.0.1:\(fakePort)/v21.0"))
             }
         }
     }
@@ -119,7 +124,9 @@ struct WhatsAppChannelTests {
             let deliveries = DeliveryStore(pool: whatsapp.chat.database.app)
             let tenant = whatsapp.chat.tenant.tenantID
             // The delivery stage records the piece right after WhatsApp accepted it.
-            try await eventually("the delivery record") { try await deliveries.message(forExternalID: wamid, channel: "whatsapp", tenant: tenant) != nil }
+            try await eventually("the delivery record") {
+                try await deliveries.message(forExternalID: wamid, channel: "whatsapp", tenant: tenant) != nil
+            }
             let answer = try #require(try await deliveries.message(forExternalID: wamid, channel: "whatsapp", tenant: tenant))
 
             func status(_ state: String, errors: String = "") -> String {
@@ -161,6 +168,38 @@ struct ChannelConnectionCacheTests {
             #expect(try await cache.connection(made.id, tenant: rival) == nil)
             #expect(try await cache.connection(UUID(), tenant: acme) == nil)
             #expect(try await cache.connection(made.id, tenant: acme)?.id == made.id)
+        }
+    }
+}
+
+@Suite("WhatsApp: post previews as reply buttons")
+struct WhatsAppPreviewTests {
+    @Test func aPreviewIsSentWithConfirmAndCancelButtonsAndAPressIsAnswered() async throws {
+        try await WhatsAppSetup.with { whatsApp in
+            let chat = whatsApp.chat
+            let masterKey = try SymmetricKey(bytes: Array(repeating: 3, count: 32))
+            let connection = try #require(
+                try await ChannelConnectionStore(pool: chat.database.app, masterKey: masterKey).connections(tenant: chat.tenant.tenantID).first)
+            let adapter = WhatsAppChannel(
+                connections: ChannelConnectionStore(pool: chat.database.app, masterKey: masterKey), http: chat.http, baseURL: whatsApp.fakeBaseURL)
+            let post = UUID()
+            let preview = OutboundMessage(
+                tenantID: chat.tenant.tenantID, conversationID: nil, messageID: UUID(), channel: "whatsapp", connectionID: connection.id,
+                recipient: WhatsAppSetup.customer,
+                parts: [.postPreview(PostPreviewPart(postID: post, platform: "mastodon, x", text: String(repeating: "Tulips! ", count: 200)))])
+            _ = try await adapter.send(adapter.format(preview), for: preview, idempotencyKey: "preview")
+            let sent = try #require(whatsApp.fake.sent.last)
+            #expect(sent.buttons == ["Confirm": PostDecision.confirm.buttonData(for: post), "Cancel": PostDecision.cancel.buttonData(for: post)])
+            #expect(sent.body.hasPrefix("Draft for mastodon, x:"))
+            #expect(sent.body.count <= 1024, "a long draft is cut to fit the interactive body")
+
+            // A press comes back as a button_reply; this deployment has no publisher, and says so.
+            try await whatsApp.link()
+            let press =
+                #"{"from":"\#(WhatsAppSetup.customer)","id":"wamid.press","timestamp":"1749416390","type":"interactive","interactive":{"type":"button_reply","button_reply":{"id":"\#(PostDecision.confirm.buttonData(for: post))","title":"Confirm"}}}"#
+            #expect(try await whatsApp.post(WhatsAppSetup.envelope(messages: [press])) == 200)
+            try await eventually("the answer to the press") { whatsApp.fake.sent.contains { $0.body == "Publishing is not available here." } }
+            #expect(try await chat.storedMessages("inbound") == 0, "a button press is not a chat message")
         }
     }
 }

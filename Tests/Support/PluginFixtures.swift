@@ -1,23 +1,22 @@
-import Foundation
-import LeopostTestSupport
+public import Foundation
 
 /// Plugin libraries for tests: the shipped Swift plugins as `swift build` left them, the plain-C
 /// example and the loader's fixtures compiled here with `cc`, each copied into a temporary
 /// directory that a test loads as its `LEOPOST_PLUGIN_DIR`.
-enum PluginFixtures {
+public enum PluginFixtures {
     /// The repository's root.
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Where `swift build` put the shipped plugins: beside the test bundle.
-    static var buildDirectory: URL {
+    public static var buildDirectory: URL {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
     /// The shipped Swift plugins, by product name.
-    static let swiftPlugins = ["Mastodon", "X", "LinkedIn", "Meta", "Webhook"]
+    public static let swiftPlugins = ["Mastodon", "X", "LinkedIn", "Meta", "Webhook"]
 
     /// A new directory holding the named shipped plugins (and the C example when `discord`).
-    static func directory(swift plugins: [String] = swiftPlugins, discord: Bool = true) throws -> String {
+    public static func directory(swift plugins: [String] = swiftPlugins, discord: Bool = true) throws -> String {
         let directory = try TestEnvironment.temporaryDirectory()
         for name in plugins {
             let file = "libLeopostPlatform\(name).so"
@@ -36,7 +35,7 @@ enum PluginFixtures {
 
     /// Compiles the loader fixture with `flags` into `directory/name`; returns the library's path.
     @discardableResult
-    static func fixture(_ name: String, in directory: String, flags: [String] = []) throws -> String {
+    public static func fixture(_ name: String, in directory: String, flags: [String] = []) throws -> String {
         let path = "\(directory)/\(name)"
         try compile(root.appendingPathComponent("Tests/PlatformsTests/Fixtures/fixture_plugin.c").path, to: path, flags: flags)
         return path
@@ -44,7 +43,7 @@ enum PluginFixtures {
 
     /// `cc -shared -fPIC` against the ABI header, into a temporary name then renamed into place,
     /// so a watcher never sees a half-written library.
-    static func compile(_ source: String, to path: String, flags: [String] = []) throws {
+    public static func compile(_ source: String, to path: String, flags: [String] = []) throws {
         let partial = path + ".partial"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

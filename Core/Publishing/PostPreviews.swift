@@ -1,0 +1,63 @@
+public import Foundation
+
+/// Shows a new draft to the conversation that asked for it: a `post.preview` event for the web
+/// chat, and, for a conversation in a chat app, a message with the preview and Confirm/Cancel
+/// buttons through the delivery stage (once per post, whatever retries happen).
+public struct PostPreviews: Sendable {
+    private let conversations: ConversationStore
+    private let events: ConversationEventLog
+    private let delivery: StageQueue
+
+    /// Creates the announcer.
+    public init(conversations: ConversationStore, events: ConversationEventLog, delivery: StageQueue) {
+        self.conversations = conversations
+        self.events = events
+        self.delivery = delivery
+    }
+
+    /// The data of a `post.preview` event.
+    public struct Event: Sendable, Codable, Equatable {
+        /// The draft.
+        public var postID: UUID
+        /// Its text.
+        public var text: String
+        /// When it would go out; `nil` for on confirmation.
+        public var scheduledAt: Date?
+        /// Each platform's measure of it.
+        public var targets: [Target]
+
+        /// One platform's preview.
+        public struct Target: Sendable, Codable, Equatable {
+            /// The platform.
+            public var platform: String
+            /// Its length as the platform counts it.
+            public var length: Int
+            /// The platform's limit.
+            public var limit: Int
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case postID = "post_id"
+            case text
+            case scheduledAt = "scheduled_at"
+            case targets
+        }
+    }
+
+    /// Announces `post` to its conversation, if it has one.
+    public func announce(_ post: Post, tenant: TenantID) async throws {
+        guard let id = post.conversationID, let conversation = try await conversations.conversation(id, tenant: tenant, userID: nil) else { return }
+        let event = Event(
+            postID: post.id, text: post.text, scheduledAt: post.scheduledAt,
+            targets: post.targets.map { Event.Target(platform: $0.platform, length: $0.preview.length, limit: $0.preview.limit) })
+        _ = try await events.publish(.postPreview, event, conversation: id)
+        guard let connectionID = conversation.connectionID, let thread = conversation.externalThread else { return }
+        let outbound = OutboundMessage(
+            tenantID: tenant, conversationID: id, messageID: UUID(), channel: conversation.channel, connectionID: connectionID, recipient: thread,
+            parts: [.postPreview(PostPreviewPart(postID: post.id, platform: post.targets.map(\.platform).joined(separator: ", "), text: post.text))]
+        )
+        let payload = String(decoding: try JSONCoding.encoder.encode(outbound), as: UTF8.self)
+        try await delivery.enqueue(
+            payload, orderingKey: "\(conversation.channel):\(connectionID):\(thread)", idempotencyKey: "preview:\(post.id.uuidString.lowercased())")
+    }
+}
