@@ -41,7 +41,7 @@ mkdir -p "$work/pg"
   || { cat "$work/pg/initdb.log" >&2; exit 1; }
 pg_port=$(free_port)
 "${as_pg[@]}" "$pg_bin/postgres" -D "$work/pg/data" -p "$pg_port" -k "$work/pg" -c listen_addresses=127.0.0.1 \
-  -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 >"$work/pg/postgres.log" 2>&1 &
+  -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=600 >"$work/pg/postgres.log" 2>&1 &
 pg_pid=$!
 
 for _ in $(seq 1 100); do

@@ -11,10 +11,13 @@ public struct PostPreviewer: Sendable {
         self.registry = registry
     }
 
-    /// The preview of `text` and `media` for `plugin`.
+    /// The preview of `text` and `media` for `plugin`. A plugin with its own `validate` measures
+    /// the text itself (it knows its platform's counting best, such as X's link and emoji rules);
+    /// otherwise the manifest's counting rule does.
     public func preview(text: String, media: [PostMedia], for plugin: LoadedPlugin) async -> PostPreview {
         let manifest = plugin.manifest
-        let length = PostLength.measure(text, rules: manifest.text)
+        let checked = plugin.hasValidate ? await validate(text: text, media: media, plugin: plugin) : nil
+        let length = checked?.length ?? PostLength.measure(text, rules: manifest.text)
         var problems: [String] = []
         if length > manifest.text.limit {
             problems.append(
@@ -29,25 +32,26 @@ public struct PostPreviewer: Sendable {
         if manifest.mediaRequired == true && media.isEmpty {
             problems.append("\(plugin.name) needs an image or a video")
         }
-        if problems.isEmpty, plugin.hasValidate, let extra = await validate(text: text, media: media, plugin: plugin) {
-            problems.append(contentsOf: extra)
-        }
+        // The plugin's own problems, when the manifest's checks found none (its length problem
+        // would repeat the one above).
+        if problems.isEmpty, let checked { problems = checked.problems.map { "\(plugin.name): \($0)" } }
         return PostPreview(length: length, limit: manifest.text.limit, counting: manifest.text.counting.rawValue, problems: problems)
     }
 
     private struct ValidateAnswer: Decodable {
-        let problems: [String]?
+        var length: Int?
+        var problems: [String]
     }
 
-    private func validate(text: String, media: [PostMedia], plugin: LoadedPlugin) async -> [String]? {
+    private func validate(text: String, media: [PostMedia], plugin: LoadedPlugin) async -> ValidateAnswer? {
         struct Request: Encodable {
             let text: String
             let media: [PostMedia]
         }
         guard let json = try? JSONCoding.encoder.encode(Request(text: text, media: media)) else { return nil }
         let result = await registry.call(plugin, .validate, request: String(decoding: json, as: UTF8.self), baseURL: nil)
-        guard result.code == .ok else { return ["\(plugin.name) could not check the post: \(result.message)"] }
-        return (try? JSONCoding.decoder.decode(ValidateAnswer.self, from: Data(result.json.utf8)))?.problems
+        guard result.code == .ok else { return ValidateAnswer(length: nil, problems: ["could not check the post: \(result.message)"]) }
+        return try? JSONCoding.decoder.decode(ValidateAnswer.self, from: Data(result.json.utf8))
     }
 
     private static func unit(_ counting: PluginManifest.Counting) -> String {
