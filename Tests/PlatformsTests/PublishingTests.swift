@@ -33,6 +33,26 @@ struct PublishingTests {
         }
     }
 
+    @Test("an Instagram post goes out as a media container, then media_publish")
+    func instagram() async throws {
+        try await PublishHarness.with { harness in
+            let meta = harness.meta
+            try await SocialAccountStore(pool: harness.database.app, masterKey: PublishHarness.masterKey).put(
+                PublishHarness.account(
+                    "meta", token: meta.token, accountID: meta.pageID, settings: ["target": "instagram", "instagram_user_id": meta.instagramUserID]),
+                tenant: harness.tenant.tenantID)
+            let json = #"{"text": "Tulips, up close.", "platforms": ["meta"], "media": [{"kind": "image", "url": "https://cdn.example.com/tulips.jpg"}]}"#
+            let created = try await harness.call("POST", "/v1/posts", json: json)
+            #expect(created.status == 201, "\(created.body)")
+            let id = try #require((PublishHarness.object(created.body)["id"] as? String).flatMap(UUID.init(uuidString:)))
+            #expect(try await harness.call("POST", "/v1/posts/\(id)/publish").status == 202)
+            let post = try await harness.settled(id)
+            #expect(post.targets.first?.status == .published, "\(post.targets)")
+            #expect(meta.ledger.posts.map(\.text) == ["Tulips, up close."])
+            #expect(meta.ledger.posts.first?.author == meta.instagramUserID)
+        }
+    }
+
     @Test("a platform answering 429 with a delay, then 201: published once, after the delay")
     func rateLimitedThenPublished() async throws {
         try await PublishHarness.with { harness in

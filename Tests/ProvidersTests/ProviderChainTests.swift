@@ -111,7 +111,7 @@ struct ProviderChainFirstTokenTests {
                     ],
                     retry: RetryPolicy(maxAttempts: 1)
                 )
-                // The fake stalls for 2 s after its headers; the 300 ms first-token limit moves on before that.
+                // The fake stalls for 8 s after its headers; the 300 ms first-token limit moves on long before that.
                 let answer = try await chain.start(ChatRequest(model: "", messages: [.init(role: .user, content: "hi")]))
                 #expect(answer.attempts.map(\.failure) == [.timeout, nil])
                 #expect(answer.attempts.map(\.entry) == ["openai-slow", "offline"])

@@ -39,13 +39,14 @@ public enum FakeOpenAI {
                 // 20 small deltas, as fast as possible: what a provider streams, minus the model's thinking.
                 return stream((0..<20).map { chunk(content: "tok\($0) ") } + [chunk(finish: "stop"), usageChunk], done: true)
             case "slow-first-token":
-                // Headers and the role chunk at once, then nothing for 2 s: the HTTP client's
-                // first-byte limit is met, only a first-token limit can catch it.
+                // Headers and the role chunk at once, then nothing for 8 s: the HTTP client's
+                // first-byte limit is met, only a first-token limit can catch it (with time to
+                // spare on a machine loaded by the whole test suite).
                 return Response(
                     status: .ok, headers: [.contentType: "text/event-stream"],
                     body: ResponseBody { writer in
                         try await writer.write(ByteBuffer(string: chunk(role: "assistant", content: "")))
-                        try await Task.sleep(for: .seconds(2))
+                        try await Task.sleep(for: .seconds(8))
                         try await writer.write(ByteBuffer(string: chunk(content: "late") + "data: [DONE]\n\n"))
                         try await writer.finish(nil)
                     }

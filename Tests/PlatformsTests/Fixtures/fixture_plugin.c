@@ -55,7 +55,7 @@ static void publish(void *context, const lp_host_api *host, const char *request,
         lp_http_response response;
         memset(&response, 0, sizeof response);
         response.struct_size = sizeof response;
-        int32_t transport = host->http(host->context, "GET", text + 5, NULL, NULL, 0, 2000, &response);
+        int32_t transport = host->http(host->context, "GET", text + 5, NULL, NULL, 0, 0, &response);
         char answer[128];
         snprintf(answer, sizeof answer, "{\"remote_id\": \"%d:%d\"}", (int)transport, (int)response.status);
         host->free_response(host->context, &response);
