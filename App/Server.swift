@@ -85,9 +85,10 @@ struct Server {
         try await group.run()
     }
 
-    /// Where `swift build` puts the shipped plugins: beside the `leopost` executable.
+    /// Where `swift build` puts the shipped plugins: beside the `leopost` executable (found through
+    /// /proc, so it is right however the command was started: a symlink, a bare name on PATH).
     static var shippedPluginDirectory: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path
     }
 
     private func announceDemo(postgres: PostgresPool, signer: JWTSigner, port: Int) async {
