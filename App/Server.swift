@@ -59,11 +59,12 @@ struct Server {
                 logger: logger
             )
             publishing.register(on: gateway)
-            MessagingModule(
+            let messaging = MessagingModule(
                 redis: redis, postgres: postgres, http: http, masterKey: secrets.masterKey,
                 configuration: MessagingConfiguration(environment: ProcessInfo.processInfo.environment), maxBodyBytes: configuration.maxBodyBytes,
                 logger: logger, publisher: publishing.publisher
-            ).register(on: gateway)
+            )
+            messaging.register(on: gateway)
             let printDemoLink = self.printDemoLink
             let application = gateway.application(address: configuration.httpAddress, logger: logger) { port in
                 await announce(port: port)
@@ -71,7 +72,7 @@ struct Server {
             }
             // After the application, so it stops first: its end finishes the open event streams,
             // which lets the application's graceful shutdown complete.
-            services += [application, hub] as [any Service]
+            services += [application, hub, messaging.telegramPoller] as [any Service]
         } else if publishEndpoints {
             await announce(port: nil)
         }

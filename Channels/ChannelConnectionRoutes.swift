@@ -8,7 +8,8 @@ public import LeopostCore
 ///
 /// Telegram: `{"kind": "telegram", "name": "...", "credentials": {"bot_token": "..."}}`. Leopost
 /// makes a `secret_token` (unless one is given) and, when `LEOPOST_PUBLIC_URL` is set, calls
-/// `setWebhook` with it; a token Telegram refuses is refused here (400) and nothing is stored.
+/// `setWebhook` with it; without a public address it deletes any webhook and the bot is long-polled
+/// (`getUpdates`) instead. A token Telegram refuses is refused here (400) and nothing is stored.
 /// WhatsApp: `{"kind": "whatsapp", "name": "...", "credentials": {"verify_token", "app_secret",
 /// "access_token"}, "settings": {"phone_number_id": "..."}}`; enter the returned URL and the verify
 /// token in Meta's app dashboard.
@@ -16,10 +17,14 @@ public struct ChannelConnectionRoutes: Sendable {
     private let connections: ChannelConnectionStore
     private let http: HTTPClient
     private let configuration: MessagingConfiguration
+    private let poller: TelegramPoller?
     private let maxBodyBytes: Int
 
-    /// Creates the routes.
-    public init(connections: ChannelConnectionStore, http: HTTPClient, configuration: MessagingConfiguration, maxBodyBytes: Int) {
+    /// Creates the routes; `poller` takes Telegram connections made without a public address.
+    public init(
+        connections: ChannelConnectionStore, http: HTTPClient, configuration: MessagingConfiguration, poller: TelegramPoller? = nil, maxBodyBytes: Int
+    ) {
+        self.poller = poller
         self.connections = connections
         self.http = http
         self.configuration = configuration
@@ -39,6 +44,8 @@ public struct ChannelConnectionRoutes: Sendable {
         let name: String
         let webhookURL: String
         let webhookRegistered: Bool?
+        /// Telegram without a public address: Leopost fetches the bot's updates itself.
+        var polling: Bool? = nil
     }
 
     static let required: [String: (credentials: [String], settings: [String])] = [
@@ -67,7 +74,8 @@ public struct ChannelConnectionRoutes: Sendable {
             if body.kind == TelegramChannel.kind {
                 // Telegram's rule for the secret: 1-256 of A-Z a-z 0-9 _ -. Made here unless the tenant brings one.
                 if let given = credentials["secret_token"] {
-                    guard (1...256).contains(given.count), given.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
+                    guard (1...256).contains(given.count), given.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
+                    else {
                         throw APIError.badRequest("credentials.secret_token: 1 to 256 of A-Z, a-z, 0-9, _ and -")
                     }
                 } else {
@@ -88,9 +96,12 @@ public struct ChannelConnectionRoutes: Sendable {
             } catch let error as StoreError where error.code == .conflict {
                 throw APIError(status: .conflict, code: "conflict", message: error.message)
             }
+            let polled = registered == false
+            if polled { try await poller?.register(stored) }
             return try JSONBody.response(
                 ConnectionView(
-                    id: stored.id, kind: stored.channel, name: stored.name, webhookURL: webhookURL(for: stored), webhookRegistered: registered),
+                    id: stored.id, kind: stored.channel, name: stored.name, webhookURL: webhookURL(for: stored),
+                    webhookRegistered: polled ? nil : registered, polling: polled ? true : nil),
                 status: .created
             )
         }
@@ -101,11 +112,16 @@ public struct ChannelConnectionRoutes: Sendable {
         "\(configuration.publicBaseURL ?? "")/hooks/\(connection.channel)/\(connection.handle)"
     }
 
-    /// Tells Telegram where to send updates, with the secret it must send back; `nil` when nothing was to register.
+    /// Tells Telegram where to send updates, with the secret it must send back: `true`. Without a
+    /// public address, removes any webhook so the bot can be long-polled: `false`. `nil` for other channels.
     private func registerWebhook(_ connection: ChannelConnection) async throws -> Bool? {
-        guard connection.channel == TelegramChannel.kind, configuration.publicBaseURL != nil else { return nil }
+        guard connection.channel == TelegramChannel.kind else { return nil }
         let api = TelegramBotAPI(http: http, baseURL: configuration.telegramAPIBaseURL, token: connection.credentials["bot_token"] ?? "")
         do {
+            guard configuration.publicBaseURL != nil else {
+                try await api.deleteWebhook()
+                return false
+            }
             try await api.setWebhook(url: webhookURL(for: connection), secretToken: connection.credentials["secret_token"] ?? "")
         } catch let error as ChannelError {
             throw APIError(status: error.code == .unavailable ? .badGateway : .badRequest, code: "telegram_refused", message: error.message)

@@ -7,6 +7,9 @@ public struct MessagingModule: Sendable {
     private let telegram: TelegramWebhookRoute
     private let whatsApp: WhatsAppWebhookRoutes
     private let connectionRoutes: ChannelConnectionRoutes
+    /// Long polling for Telegram connections made without a public address; run it as a service
+    /// of the gateway process.
+    public let telegramPoller: TelegramPoller
 
     /// Creates the module over the process's clients.
     /// - Parameters:
@@ -17,7 +20,7 @@ public struct MessagingModule: Sendable {
     public init(
         redis: RedisClient, postgres: PostgresPool, http: HTTPClient, masterKey: SymmetricKey, configuration: MessagingConfiguration,
         maxBodyBytes: Int, logger: Logger, publisher: Publisher? = nil, routerStage: String = ChatRouter.stage,
-        deliveryStage: String = DeliveryStage.stage
+        deliveryStage: String = DeliveryStage.stage, polling: TelegramPoller.Configuration = .init()
     ) {
         let connections = ChannelConnectionStore(pool: postgres, masterKey: masterKey)
         let conversations = ConversationStore(pool: postgres)
@@ -30,12 +33,16 @@ public struct MessagingModule: Sendable {
             delivery: StageQueue(stage: deliveryStage, redis: redis), publisher: publisher, logger: logger
         )
         let cache = ChannelConnectionCache(store: connections)
-        telegram = TelegramWebhookRoute(connections: cache, inbox: inbox, http: http, configuration: configuration, maxBodyBytes: maxBodyBytes)
+        let updates = TelegramUpdateHandler(inbox: inbox, http: http, configuration: configuration)
+        telegram = TelegramWebhookRoute(connections: cache, handler: updates, maxBodyBytes: maxBodyBytes)
+        telegramPoller = TelegramPoller(
+            redis: redis, connections: cache, handler: updates, configuration: configuration, timing: polling, logger: logger)
         whatsApp = WhatsAppWebhookRoutes(
             connections: cache, inbox: inbox, deliveries: DeliveryStore(pool: postgres), feedback: FeedbackStore(pool: postgres),
             identities: identities, maxBodyBytes: maxBodyBytes
         )
-        connectionRoutes = ChannelConnectionRoutes(connections: connections, http: http, configuration: configuration, maxBodyBytes: maxBodyBytes)
+        connectionRoutes = ChannelConnectionRoutes(
+            connections: connections, http: http, configuration: configuration, poller: telegramPoller, maxBodyBytes: maxBodyBytes)
     }
 
     /// Adds the webhooks and the connection routes to `gateway`.

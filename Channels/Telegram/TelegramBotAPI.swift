@@ -50,16 +50,45 @@ public struct TelegramBotAPI: Sendable {
         )
     }
 
-    /// Calls `method` with a JSON body and returns its `result`.
-    func call(_ method: String, _ parameters: [String: Any]) async throws -> Any {
+    /// `deleteWebhook`: Telegram answers `getUpdates` only for a bot without a webhook. Also how a
+    /// token is checked when no webhook is set (a wrong one answers 401).
+    public func deleteWebhook() async throws {
+        _ = try await call("deleteWebhook", ["drop_pending_updates": false])
+    }
+
+    /// `getUpdates` long polling: waits up to `timeout` for updates after `offset` (the last handled
+    /// `update_id` + 1, which also confirms the earlier ones to Telegram). Updates that are not
+    /// objects Leopost reads are skipped, with their ids, so one odd update cannot stall the bot.
+    func getUpdates(offset: Int64, timeout: Duration) async throws -> (updates: [TelegramUpdate], lastID: Int64?) {
+        let seconds = Int(timeout.components.seconds)
+        let result = try await call(
+            "getUpdates", ["offset": offset, "timeout": seconds, "allowed_updates": ["message", "edited_message", "callback_query"]],
+            waiting: timeout + .seconds(15))
+        var updates: [TelegramUpdate] = []
+        var lastID: Int64?
+        for item in result as? [Any] ?? [] {
+            if let id = ((item as? [String: Any])?["update_id"] as? NSNumber)?.int64Value { lastID = max(lastID ?? id, id) }
+            guard let data = try? JSONSerialization.data(withJSONObject: item),
+                let update = try? JSONDecoder().decode(TelegramUpdate.self, from: data)
+            else { continue }
+            updates.append(update)
+        }
+        return (updates, lastID)
+    }
+
+    /// Calls `method` with a JSON body and returns its `result`; `waiting` overrides the client's
+    /// first-byte limit (a long poll answers only when it has updates or its time is up).
+    func call(_ method: String, _ parameters: [String: Any], waiting: Duration? = nil) async throws -> Any {
         let body = try JSONSerialization.data(withJSONObject: parameters)
         let response: HTTPClientResponse
         do {
-            response = try await http.execute(
-                HTTPClientRequest(
-                    method: "POST", url: "\(baseURL)/bot\(token)/\(method)", headers: ["Content-Type": "application/json"], body: Array(body)
-                )
-            )
+            var request = HTTPClientRequest(
+                method: "POST", url: "\(baseURL)/bot\(token)/\(method)", headers: ["Content-Type": "application/json"], body: Array(body))
+            if let waiting {
+                request.firstByteTimeout = waiting
+                request.totalTimeout = waiting
+            }
+            response = try await http.execute(request)
         } catch let error as HTTPClientError {
             throw ChannelError(code: .unavailable, message: "Telegram \(method): \(error.shortDescription)")
         }

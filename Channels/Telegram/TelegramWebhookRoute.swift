@@ -15,18 +15,13 @@ import NIOCore
 /// once.
 public struct TelegramWebhookRoute: Sendable {
     private let connections: ChannelConnectionCache
-    private let inbox: ChannelInbox
-    private let http: HTTPClient
-    private let configuration: MessagingConfiguration
+    private let handler: TelegramUpdateHandler
     private let maxBodyBytes: Int
 
     /// Creates the route.
-    public init(connections: ChannelConnectionCache, inbox: ChannelInbox, http: HTTPClient, configuration: MessagingConfiguration, maxBodyBytes: Int)
-    {
+    public init(connections: ChannelConnectionCache, handler: TelegramUpdateHandler, maxBodyBytes: Int) {
         self.connections = connections
-        self.inbox = inbox
-        self.http = http
-        self.configuration = configuration
+        self.handler = handler
         self.maxBodyBytes = maxBodyBytes
     }
 
@@ -43,52 +38,10 @@ public struct TelegramWebhookRoute: Sendable {
                 context.logger.notice("telegram webhook: not an update; ignored", metadata: ["leopost.connection.id": "\(connection.id)"])
                 return MessagingWebhooks.ok
             }
-            try await MessagingWebhooks.unavailableWhenStoresAre { try await handle(update, connection: connection, logger: context.logger) }
+            try await MessagingWebhooks.unavailableWhenStoresAre { try await handler.handle(update, connection: connection, logger: context.logger) }
             return MessagingWebhooks.ok
         }
     }
 
     static let secretHeader = HTTPField.Name("X-Telegram-Bot-Api-Secret-Token")!
-
-    private func handle(_ update: TelegramUpdate, connection: ChannelConnection, logger: Logger) async throws {
-        let api = TelegramBotAPI(http: http, baseURL: configuration.telegramAPIBaseURL, token: connection.credentials["bot_token"] ?? "")
-        if let query = update.callbackQuery {
-            // The Confirm and Cancel buttons under a post preview; the answer shows as a notice in the app.
-            guard let data = query.data, let (decision, post) = PostDecision.parse(data), let chat = query.message?.chat.id else {
-                try? await api.answerCallbackQuery(query.id, text: "This button is no longer active.")
-                return
-            }
-            let press = InboundMessage(
-                channel: TelegramChannel.kind, connectionID: connection.id, senderID: String(query.from.id), threadID: String(chat),
-                externalID: "\(connection.id):\(update.updateID)", parts: [])
-            let answer = try await inbox.decide(decision, post: post, from: press, through: connection)
-            try? await api.answerCallbackQuery(query.id, text: answer)
-            return
-        }
-        let edited = update.message == nil
-        guard let message = update.message ?? update.editedMessage, let sender = message.from else {
-            logger.info("telegram webhook: an update of another kind; ignored", metadata: ["leopost.telegram.update": "\(update.updateID)"])
-            return
-        }
-        var parts: [MessagePart] = []
-        if let text = message.text { parts.append(.text(edited ? "(edited) \(text)" : text)) }
-        if let photo = message.photo?.max(by: { ($0.width ?? 0) < ($1.width ?? 0) }) {
-            parts.append(.media(MediaReference(kind: "image", reference: photo.fileID, mimeType: nil, caption: message.caption)))
-        }
-        if let document = message.document {
-            parts.append(.media(MediaReference(kind: "document", reference: document.fileID, mimeType: document.mimeType, caption: message.caption)))
-        }
-        guard !parts.isEmpty else {
-            logger.info(
-                "telegram webhook: a message with nothing Leopost reads; ignored", metadata: ["leopost.telegram.update": "\(update.updateID)"])
-            return
-        }
-        let inbound = InboundMessage(
-            channel: TelegramChannel.kind, connectionID: connection.id, senderID: String(sender.id), threadID: String(message.chat.id),
-            externalID: "\(connection.id):\(update.updateID)", parts: parts
-        )
-        if case .accepted(_, isNew: true) = try await inbox.receive(inbound, through: connection) {
-            try? await api.sendTyping(chatID: String(message.chat.id))
-        }
-    }
 }

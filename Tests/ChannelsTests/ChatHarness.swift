@@ -83,6 +83,7 @@ struct ChatHarness: Sendable {
                 // Each gateway is a process of its own in production: its own hub, its own port.
                 var hubs: [ConversationEventHub] = []
                 var routers: [Router<GatewayContext>] = []
+                var pollers: [TelegramPoller] = []
                 for _ in 0..<gateways {
                     let hub = ConversationEventHub(url: redisURL, configuration: .init(heartbeatInterval: heartbeat), logger: logger)
                     let gateway = Gateway(
@@ -94,15 +95,21 @@ struct ChatHarness: Sendable {
                     )
                     WebChatModule(redis: redis, postgres: database.app, hub: hub, maxBodyBytes: 64 * 1024, routerStage: stage).register(on: gateway)
                     if let messaging {
-                        MessagingModule(
+                        let module = MessagingModule(
                             redis: redis, postgres: database.app, http: http, masterKey: masterKey, configuration: messaging, maxBodyBytes: 64 * 1024,
-                            logger: logger, routerStage: stage, deliveryStage: deliveryStage
-                        ).register(on: gateway)
+                            logger: logger, routerStage: stage, deliveryStage: deliveryStage,
+                            polling: .init(
+                                pollTimeout: .seconds(1), rescanInterval: .milliseconds(100), lockLifetime: .seconds(5),
+                                keyTag: TestEnvironment.uniqueName("telegram"))
+                        )
+                        module.register(on: gateway)
+                        pollers.append(module.telegramPoller)
                     }
                     hubs.append(hub)
                     routers.append(gateway.router)
                 }
                 services += hubs as [any Service]
+                services += pollers as [any Service]
                 // The hubs stop first: that ends the open event streams, so the servers' graceful shutdown need not wait for them.
                 try await withTestHTTPServers(routers) { ports in
                     try await withRunningServices(services, logger: logger) {

@@ -19,6 +19,8 @@ final class FakeTelegram: Sendable {
     private let recorded = Mutex<[Call]>([])
     private let queuedFailures = Mutex<[String: [(status: Int, body: String)]]>([:])
     private let nextMessageID = Mutex<Int64>(1000)
+    /// Updates waiting for `getUpdates`, and whether a webhook is set (Telegram then refuses `getUpdates`).
+    private let pending = Mutex<(updates: [(id: Int64, json: String)], webhookSet: Bool)>(([], false))
 
     init(token: String = "123456:TEST-token") {
         self.token = token
@@ -37,6 +39,36 @@ final class FakeTelegram: Sendable {
         let body =
             #"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after \#(retryAfter)","parameters":{"retry_after":\#(retryAfter)}}"#
         queuedFailures.withLock { $0[method, default: []].append((429, body)) }
+    }
+
+    /// Queues an update (its JSON, with its `update_id`) for `getUpdates`.
+    func queueUpdate(_ json: String) {
+        let id = ((try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any])?["update_id"] as? Int64 ?? 0
+        pending.withLock { $0.updates.append((id, json)) }
+    }
+
+    /// `getUpdates`: drops the updates the offset confirms, then answers what is left, waiting up to
+    /// `timeout` seconds for one to arrive; 409 while a webhook is set, as Telegram does.
+    private func getUpdates(_ object: [String: Any]) async throws -> Response {
+        let offset = (object["offset"] as? NSNumber)?.int64Value ?? 0
+        let timeout = (object["timeout"] as? NSNumber)?.doubleValue ?? 0
+        let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
+        while true {
+            let (webhook, ready) = pending.withLock { state in
+                state.updates.removeAll { $0.id < offset }
+                return (state.webhookSet, state.updates.map(\.json))
+            }
+            if webhook {
+                return Self.answer(
+                    409,
+                    #"{"ok":false,"error_code":409,"description":"Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"}"#
+                )
+            }
+            if !ready.isEmpty || ContinuousClock.now >= deadline {
+                return Self.answer(200, #"{"ok":true,"result":[\#(ready.joined(separator: ","))]}"#)
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     func router() -> Router<BasicRequestContext> {
@@ -74,7 +106,13 @@ final class FakeTelegram: Sendable {
                 return Self.answer(
                     200, #"{"ok":true,"result":{"message_id":\#(id),"chat":{"id":\#(chat),"type":"private"},"date":1709660800,"text":"sent"}}"#)
             case "setWebhook":
+                self.pending.withLock { $0.webhookSet = true }
                 return Self.answer(200, #"{"ok":true,"result":true,"description":"Webhook was set"}"#)
+            case "deleteWebhook":
+                self.pending.withLock { $0.webhookSet = false }
+                return Self.answer(200, #"{"ok":true,"result":true,"description":"Webhook was deleted"}"#)
+            case "getUpdates":
+                return try await self.getUpdates(object)
             case "sendChatAction", "answerCallbackQuery", "editMessageText":
                 return Self.answer(200, #"{"ok":true,"result":true}"#)
             default:

@@ -88,3 +88,55 @@ struct TelegramChannelTests {
         }
     }
 }
+
+@Suite("Telegram without a public address: long polling")
+struct TelegramPollingTests {
+    static let chat = "\(TelegramUpdates.chatID)"
+
+    @Test func updatesAreFetchedWithGetUpdatesAndAnsweredOnce() async throws {
+        let fake = FakeTelegram()
+        try await withTestHTTPServer(router: fake.router()) { fakePort in
+            let messaging = MessagingConfiguration(
+                publicBaseURL: nil, telegramAPIBaseURL: "http://127.0.0.1:\(fakePort)", whatsAppAPIBaseURL: "http://127.0.0.1:9/v21.0")
+            try await ChatHarness.with(messaging: messaging) { chat in
+                let created = try await chat.call(
+                    "POST", "/v1/channels", json: #"{"kind":"telegram","name":"laptop","credentials":{"bot_token":"\#(fake.token)"}}"#,
+                    credential: chat.tenant.apiKey)
+                #expect(created.status == 201, "\(created.body)")
+                #expect(ChatHarness.object(created.body)["polling"] as? Bool == true)
+                #expect(fake.calls.contains { $0.method == "deleteWebhook" })
+                #expect(!fake.calls.contains { $0.method == "setWebhook" })
+
+                let code = try await chat.linkCode()
+                fake.queueUpdate(TelegramUpdates.text("/link \(code)", updateID: 500))
+                try await eventually("the linked reply") { fake.sentTexts(to: Self.chat).contains { $0.hasPrefix("Linked!") } }
+                fake.queueUpdate(TelegramUpdates.text("Draft a post about daffodils", updateID: 501))
+                try await eventually("the answer") { fake.sentTexts(to: Self.chat).contains { $0.contains("daffodils") } }
+                // Telegram sends an update again (an offset that did not move): answered once.
+                fake.queueUpdate(TelegramUpdates.text("Draft a post about daffodils", updateID: 501))
+                try await Task.sleep(for: .milliseconds(1500))
+                #expect(fake.sentTexts(to: Self.chat).filter { $0.contains("daffodils") }.count == 1)
+                #expect(try await chat.storedMessages("inbound") == 1)
+                // The offset confirms what was handled.
+                let offsets = fake.calls.filter { $0.method == "getUpdates" }.compactMap { ($0.object["offset"] as? NSNumber)?.int64Value }
+                #expect(offsets.contains(502))
+            }
+        }
+    }
+
+    @Test func aBotTokenTelegramRefusesIsNotStored() async throws {
+        let fake = FakeTelegram()
+        try await withTestHTTPServer(router: fake.router()) { fakePort in
+            let messaging = MessagingConfiguration(
+                publicBaseURL: nil, telegramAPIBaseURL: "http://127.0.0.1:\(fakePort)", whatsAppAPIBaseURL: "http://127.0.0.1:9/v21.0")
+            try await ChatHarness.with(messaging: messaging) { chat in
+                let refused = try await chat.call(
+                    "POST", "/v1/channels", json: #"{"kind":"telegram","name":"laptop","credentials":{"bot_token":"999:wrong"}}"#,
+                    credential: chat.tenant.apiKey)
+                #expect(refused.status == 400, "\(refused.body)")
+                let listed = try await chat.call("GET", "/v1/channels", credential: chat.tenant.apiKey)
+                #expect(!listed.body.contains("laptop"))
+            }
+        }
+    }
+}
