@@ -122,33 +122,37 @@ struct SecretRoutesTests {
 @Suite("Channels, link codes, brand and feedback: bad input")
 struct ConfigurationBadInputTests {
     @Test func channelConnectionsRefuseChatTokensUnknownKindsAndMissingCredentials() async throws {
-        // No public URL: connections are stored without calling Telegram.
-        try await ChatHarness.with(messaging: MessagingConfiguration()) { chat in
-            let key = chat.tenant.apiKey
-            #expect(try await chat.call("POST", "/v1/channels", json: #"{"kind":"whatsapp","credentials":{}}"#, credential: nil).status == 401)
-            #expect(try await chat.call("GET", "/v1/channels", credential: try chat.token()).status == 403)
-            let unknown = try await chat.call("POST", "/v1/channels", json: #"{"kind":"fax","credentials":{}}"#, credential: key)
-            #expect(unknown.status == 400 && unknown.body.contains("kind: expected one of"))
-            let missing = try await chat.call(
-                "POST", "/v1/channels", json: #"{"kind":"whatsapp","credentials":{"verify_token":"v"}}"#, credential: key)
-            #expect(missing.status == 400 && missing.body.contains("credentials.app_secret: missing"))
-            let badSecret = try await chat.call(
-                "POST", "/v1/channels", json: #"{"kind":"telegram","credentials":{"bot_token":"1:x","secret_token":"has space"}}"#, credential: key
-            )
-            #expect(badSecret.status == 400)
-            #expect(try await chat.call("POST", "/v1/channels", json: #"{"kind": "#, credential: key).status == 400)
-            // Another tenant's key sees none of this tenant's connections.
-            let made = try await chat.call(
-                "POST", "/v1/channels", json: #"{"kind":"telegram","name":"main","credentials":{"bot_token":"1:x"}}"#, credential: key
-            )
-            #expect(made.status == 201)
-            #expect(!made.body.contains("1:x"), "credentials never come back")
-            #expect(
-                try await chat.call(
-                    "POST", "/v1/channels", json: #"{"kind":"telegram","name":"main","credentials":{"bot_token":"1:y"}}"#, credential: key
-                ).status == 409)
-            let rival = try await TenantStore(pool: chat.database.app).createTenant(name: "Rival")
-            #expect(try await chat.call("GET", "/v1/channels", credential: rival.apiKey).body == #"{"channels":[]}"#)
+        // No public URL: Telegram connections are long-polled; Leopost only deletes any webhook.
+        let telegram = FakeTelegram(token: "1:x")
+        try await withTestHTTPServer(router: telegram.router()) { telegramPort in
+            try await ChatHarness.with(messaging: MessagingConfiguration(telegramAPIBaseURL: "http://127.0.0.1:\(telegramPort)")) { chat in
+                let key = chat.tenant.apiKey
+                #expect(try await chat.call("POST", "/v1/channels", json: #"{"kind":"whatsapp","credentials":{}}"#, credential: nil).status == 401)
+                #expect(try await chat.call("GET", "/v1/channels", credential: try chat.token()).status == 403)
+                let unknown = try await chat.call("POST", "/v1/channels", json: #"{"kind":"fax","credentials":{}}"#, credential: key)
+                #expect(unknown.status == 400 && unknown.body.contains("kind: expected one of"))
+                let missing = try await chat.call(
+                    "POST", "/v1/channels", json: #"{"kind":"whatsapp","credentials":{"verify_token":"v"}}"#, credential: key)
+                #expect(missing.status == 400 && missing.body.contains("credentials.app_secret: missing"))
+                let badSecret = try await chat.call(
+                    "POST", "/v1/channels", json: #"{"kind":"telegram","credentials":{"bot_token":"1:x","secret_token":"has space"}}"#,
+                    credential: key
+                )
+                #expect(badSecret.status == 400)
+                #expect(try await chat.call("POST", "/v1/channels", json: #"{"kind": "#, credential: key).status == 400)
+                // Another tenant's key sees none of this tenant's connections.
+                let made = try await chat.call(
+                    "POST", "/v1/channels", json: #"{"kind":"telegram","name":"main","credentials":{"bot_token":"1:x"}}"#, credential: key
+                )
+                #expect(made.status == 201)
+                #expect(!made.body.contains("1:x"), "credentials never come back")
+                #expect(
+                    try await chat.call(
+                        "POST", "/v1/channels", json: #"{"kind":"telegram","name":"main","credentials":{"bot_token":"1:x"}}"#, credential: key
+                    ).status == 409)
+                let rival = try await TenantStore(pool: chat.database.app).createTenant(name: "Rival")
+                #expect(try await chat.call("GET", "/v1/channels", credential: rival.apiKey).body == #"{"channels":[]}"#)
+            }
         }
     }
 
