@@ -162,16 +162,12 @@ struct HTTPClientFailureTests {
     }
 
     private func threadCount() -> Int {
-        var count = 0
-        guard let directory = opendir("/proc/self/task") else { return 0 }
-        defer { closedir(directory) }
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard !name.hasPrefix("."),
-                let comm = try? String(contentsOfFile: "/proc/self/task/\(name)/comm", encoding: .utf8)
-            else { continue }
-            if comm.trimmingCharacters(in: .whitespacesAndNewlines) == "lp-http-leak" { count += 1 }
-        }
-        return count
+        // FileManager, not readdir: copying a `dirent` out of readdir's buffer reads a full
+        // 256-byte name past a short record, which can touch an unmapped page.
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.filter { task in
+            let comm = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
+            return comm?.trimmingCharacters(in: .whitespacesAndNewlines) == "lp-http-leak"
+        }.count
     }
 }
