@@ -68,6 +68,7 @@ struct StageCatalog {
                 dependencies: .init(
                     posts: PostStore(pool: clients.postgres), accounts: SocialAccountStore(pool: clients.postgres, masterKey: clients.masterKey),
                     registry: clients.plugins, events: ConversationEventLog(redis: clients.redis), redis: clients.redis,
+                    scheduler: PostScheduler(redis: clients.redis, logger: clients.logger),
                     notices: PostNotices(
                         conversations: ConversationStore(pool: clients.postgres),
                         delivery: StageQueue(stage: DeliveryStage.stage, redis: clients.redis))

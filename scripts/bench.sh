@@ -20,6 +20,7 @@ database="bench_$(date +%s)_$$"
 psql -q "$LEOPOST_TEST_DATABASE_URL" -c "CREATE DATABASE $database"
 work=$(mktemp -d /tmp/leopost-bench.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+telegram_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 gateway_pid=""
 stop_gateway() {
   [ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null && wait "$gateway_pid" 2>/dev/null || true
@@ -30,8 +31,9 @@ trap stop_gateway EXIT
 (
   export LEOPOST_REDIS_URL="$LEOPOST_TEST_REDIS_URL" LEOPOST_DATABASE_URL="${LEOPOST_TEST_DATABASE_URL%/*}/$database"
   export LEOPOST_DATA_DIR="$work" LEOPOST_HTTP_ADDR="127.0.0.1:$port" LEOPOST_LOG_LEVEL=error
-  # The typing action after each accepted update goes to a closed local port: refused at once.
-  export TELEGRAM_API_BASE_URL="http://127.0.0.1:9"
+  # Telegram is a one-call stub (scripts/bench/telegram_stub.py) for connecting the bot; the typing
+  # action after each accepted update then finds its port closed: refused at once.
+  export TELEGRAM_API_BASE_URL="http://127.0.0.1:$telegram_port"
   export LEOPOST_MASTER_KEY="$(openssl rand -hex 32)" LEOPOST_JWT_SECRET="$(openssl rand -hex 32)"
   printf 'LEOPOST_MASTER_KEY=%s\nLEOPOST_JWT_SECRET=%s\n' "$LEOPOST_MASTER_KEY" "$LEOPOST_JWT_SECRET" >"$work/secrets.env"
   exec "$bin/leopost" gateway >"$work/gateway.log" 2>&1
@@ -47,6 +49,8 @@ echo "== Telegram webhooks accepted by that gateway (secret checked, update_id d
 api_key=$("$bin/leopost" tenant create BenchHooks --json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["tenant_id"], d["api_key"])')
 hook_tenant=${api_key%% *}; api_key=${api_key##* }
 hook_secret=$(openssl rand -hex 24)
+coproc TELEGRAM_STUB { exec python3 scripts/bench/telegram_stub.py "$telegram_port"; }
+read -r _ <&"${TELEGRAM_STUB[0]}"
 hook_path=$(curl -fs -X POST -H "Authorization: Bearer $api_key" -H "Content-Type: application/json" \
   -d "{\"kind\":\"telegram\",\"name\":\"bench\",\"credentials\":{\"bot_token\":\"1:bench\",\"secret_token\":\"$hook_secret\"}}" \
   "http://127.0.0.1:$port/v1/channels" | python3 -c 'import json, sys; print(json.load(sys.stdin)["webhook_url"])')

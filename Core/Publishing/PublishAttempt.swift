@@ -37,7 +37,10 @@ struct PublishAttempt {
             if !mustPublish { return }
         }
         if let wait = try await stage.limits.wait(plugin, account: accountKey) {
-            throw PublishRetry(retryAfter: wait, description: "\(plugin.name) rate limit for this account; waiting \(wait)")
+            // Nothing was sent: the job waits on the schedule for the limit's time and keeps its attempts.
+            let job = PublishJob(tenantID: tenant.rawValue, postID: post.id, targetID: target.id)
+            try await stage.dependencies.scheduler.schedule([job], at: Date().addingTimeInterval(Double(wait.milliseconds) / 1000))
+            return
         }
         guard let started = try await posts.beginAttempt(target.id, from: [target.status], tenant: tenant) else { return }
         target = started

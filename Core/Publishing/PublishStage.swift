@@ -10,7 +10,8 @@ public import Logging
 ///   the platform (`check_status`), and posts again only when the platform has no such post, or
 ///   when the manifest says a repeated publish with the same key cannot duplicate it.
 /// - Only what is safe to repeat is retried: a rate limit (after the platform's delay, held for
-///   the whole account), or an answer that says nothing was posted. A call sent without an answer
+///   the whole account), or an answer that says nothing was posted. A job held back by the
+///   manifest's limits before any call waits on the schedule and keeps its attempts. A call sent without an answer
 ///   becomes `unconfirmed` and is reconciled on the next attempt.
 /// - A refusal no retry can fix (bad content, expired token, lost account) fails the target with
 ///   the reason, and an expired or lost account is marked so a person reconnects it.
@@ -33,13 +34,17 @@ public struct PublishStage: StageHandler {
         public var redis: RedisClient
         /// Tells a chat-app conversation what became of its post; `nil` for none.
         public var notices: PostNotices?
+        /// The stage's schedule: a job held back by the platform's limits waits there, without
+        /// spending one of its attempts (no call was made).
+        public var scheduler: PostScheduler
 
         /// Bundles the dependencies.
         public init(
             posts: PostStore, accounts: SocialAccountStore, registry: PluginRegistry, events: ConversationEventLog, redis: RedisClient,
-            notices: PostNotices? = nil
+            scheduler: PostScheduler, notices: PostNotices? = nil
         ) {
             self.notices = notices
+            self.scheduler = scheduler
             self.posts = posts
             self.accounts = accounts
             self.registry = registry

@@ -62,7 +62,8 @@ enum PublishBenchmark {
                         handler: PublishStage(
                             dependencies: .init(
                                 posts: store, accounts: SocialAccountStore(pool: database.app, masterKey: masterKey), registry: registry,
-                                events: ConversationEventLog(redis: redis), redis: redis),
+                                events: ConversationEventLog(redis: redis), redis: redis,
+                                scheduler: PostScheduler(redis: redis, stage: stage, logger: logger)),
                             maxAttempts: retry.maxAttempts, logger: logger),
                         configuration: .init(concurrency: 32, retry: retry), logger: logger)
                     let scheduler = PostScheduler(redis: redis, stage: stage, interval: .milliseconds(20), logger: logger)

@@ -123,6 +123,7 @@ struct PostPreviewButtonsTests {
                                     dependencies: .init(
                                         posts: PostStore(pool: database.app), accounts: SocialAccountStore(pool: database.app, masterKey: masterKey),
                                         registry: registry, events: ConversationEventLog(redis: redis), redis: redis,
+                                        scheduler: PostScheduler(redis: redis, stage: publishStage, logger: logger),
                                         notices: PostNotices(
                                             conversations: ConversationStore(pool: database.app),
                                             delivery: StageQueue(stage: deliveryStage, redis: redis))),

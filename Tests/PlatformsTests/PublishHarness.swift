@@ -102,7 +102,7 @@ struct PublishHarness: Sendable {
         let handler = PublishStage(
             dependencies: .init(
                 posts: PostStore(pool: database.app), accounts: SocialAccountStore(pool: database.app, masterKey: masterKey), registry: registry,
-                events: ConversationEventLog(redis: redis), redis: redis),
+                events: ConversationEventLog(redis: redis), redis: redis, scheduler: PostScheduler(redis: redis, stage: stage, logger: logger)),
             maxAttempts: retry.maxAttempts, logger: logger)
         return StageWorker(
             stage: stage, redis: redis, handler: handler,

@@ -41,7 +41,8 @@ struct PublishingTests {
                 PublishHarness.account(
                     "meta", token: meta.token, accountID: meta.pageID, settings: ["target": "instagram", "instagram_user_id": meta.instagramUserID]),
                 tenant: harness.tenant.tenantID)
-            let json = #"{"text": "Tulips, up close.", "platforms": ["meta"], "media": [{"kind": "image", "url": "https://cdn.example.com/tulips.jpg"}]}"#
+            let json =
+                #"{"text": "Tulips, up close.", "platforms": ["meta"], "media": [{"kind": "image", "url": "https://cdn.example.com/tulips.jpg"}]}"#
             let created = try await harness.call("POST", "/v1/posts", json: json)
             #expect(created.status == 201, "\(created.body)")
             let id = try #require((PublishHarness.object(created.body)["id"] as? String).flatMap(UUID.init(uuidString:)))
@@ -50,6 +51,22 @@ struct PublishingTests {
             #expect(post.targets.first?.status == .published, "\(post.targets)")
             #expect(meta.ledger.posts.map(\.text) == ["Tulips, up close."])
             #expect(meta.ledger.posts.first?.author == meta.instagramUserID)
+        }
+    }
+
+    @Test("posts beyond the manifest's rate limit wait their turn on the schedule and keep their attempts")
+    func ownRateLimit() async throws {
+        try await PublishHarness.with(retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(100))) { harness in
+            // Discord's manifest allows 5 posts per 2 s per account: 12 posts need about 3 s, and
+            // with 2 attempts each they would fail if waiting for the limit spent attempts.
+            var ids: [UUID] = []
+            for index in 0..<12 { ids.append(try await harness.publish("Post \(index) for Discord.", platforms: ["discord"])) }
+            for id in ids {
+                let post = try await harness.settled(id, timeout: .seconds(30))
+                #expect(post.targets.first?.status == .published, "\(post.targets)")
+                #expect(post.targets.first?.attempts == 1)
+            }
+            #expect(harness.discord.ledger.posts.count == 12)
         }
     }
 
