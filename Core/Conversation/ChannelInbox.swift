@@ -58,29 +58,20 @@ public struct ChannelInbox: Sendable {
             try await reply(Self.linkedText, to: message, through: connection)
             return .linked(userID: userID)
         }
+        guard let userID = try await identities.user(channel: message.channel, externalID: message.senderID, tenant: tenant) else {
+            logger.info("message from a sender who is not linked", metadata: ["leopost.channel": "\(message.channel)"])
+            try await reply(Self.notLinkedText, to: message, through: connection)
+            return .refused
+        }
         if command == "/start" {
-            guard try await identities.user(channel: message.channel, externalID: message.senderID, tenant: tenant) != nil else {
-                return try await refuse(message, through: connection)
-            }
             try await reply(Self.welcomeText, to: message, through: connection)
             return .answered
         }
-        // The common case, one transaction: the sender, the thread's conversation, the message.
-        guard
-            let stored = try await conversations.appendFromThread(
-                sender: message.senderID, thread: message.threadID ?? message.senderID, channel: message.channel, connectionID: connection.id,
-                parts: message.parts, externalID: message.externalID, tenant: tenant)
-        else { return try await refuse(message, through: connection) }
-        let accepted = try await intake.announce(
-            stored.messageID, inserted: stored.inserted, parts: message.parts, in: stored.conversation, from: stored.userID, tenant: tenant)
+        let conversation = try await conversations.thread(
+            message.threadID ?? message.senderID, channel: message.channel, connectionID: connection.id, userID: userID, tenant: tenant
+        )
+        let accepted = try await intake.accept(message.parts, into: conversation, from: userID, tenant: tenant, externalID: message.externalID)
         return .accepted(messageID: accepted.messageID, isNew: accepted.isNew)
-    }
-
-    /// A sender who is not linked gets the link flow's explanation; nothing of theirs is kept.
-    private func refuse(_ message: InboundMessage, through connection: ChannelConnection) async throws -> Outcome {
-        logger.info("message from a sender who is not linked", metadata: ["leopost.channel": "\(message.channel)"])
-        try await reply(Self.notLinkedText, to: message, through: connection)
-        return .refused
     }
 
     /// Applies a Confirm or Cancel press under a post preview, from `message`'s sender in its

@@ -34,28 +34,19 @@ public struct ConversationIntake: Sendable {
         let stored = try await conversations.appendInbound(
             tenant: tenant, conversationID: conversation.id, channel: conversation.channel, parts: parts, externalID: externalID
         )
-        return try await announce(stored.id, inserted: stored.inserted, parts: parts, in: conversation, from: userID, tenant: tenant)
-    }
-
-    /// The steps after a message is stored: `message.received` (once) and the router's job (its
-    /// idempotency key keeps a redelivery from queueing it twice). For callers that stored the
-    /// message themselves, in a transaction of their own.
-    public func announce(
-        _ messageID: UUID, inserted: Bool, parts: [MessagePart], in conversation: Conversation, from userID: UUID, tenant: TenantID
-    ) async throws -> Accepted {
-        if inserted {
+        if stored.inserted {
             try await events.publish(
-                .messageReceived, AnswerEvents.Received(messageID: messageID, text: parts.plainText), conversation: conversation.id
+                .messageReceived, AnswerEvents.Received(messageID: stored.id, text: parts.plainText), conversation: conversation.id
             )
         }
         let request = AnswerRequest(
-            tenantID: tenant, userID: userID, conversationID: conversation.id, messageID: messageID, channel: conversation.channel
+            tenantID: tenant, userID: userID, conversationID: conversation.id, messageID: stored.id, channel: conversation.channel
         )
         let payload = String(decoding: try JSONCoding.encoder.encode(request), as: UTF8.self)
         try await router.enqueue(
-            payload, orderingKey: conversation.id.uuidString.lowercased(), idempotencyKey: "message:\(messageID)",
-            jobID: messageID.uuidString.lowercased()
+            payload, orderingKey: conversation.id.uuidString.lowercased(), idempotencyKey: "message:\(stored.id)",
+            jobID: stored.id.uuidString.lowercased()
         )
-        return Accepted(messageID: messageID, isNew: inserted)
+        return Accepted(messageID: stored.id, isNew: stored.inserted)
     }
 }

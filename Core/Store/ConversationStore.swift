@@ -5,7 +5,7 @@ public import Foundation
 /// A person sees their own conversations; `userID: nil` (an API key) sees the tenant's. Another
 /// person's or another tenant's conversation is simply not found, so callers answer 404.
 public struct ConversationStore: Sendable {
-    let pool: PostgresPool
+    private let pool: PostgresPool
 
     /// Creates a store over the server's pool.
     public init(pool: PostgresPool) {
@@ -36,39 +36,32 @@ public struct ConversationStore: Sendable {
         _ externalThread: String, channel: String, connectionID: UUID?, userID: UUID, tenant: TenantID
     ) async throws -> Conversation {
         try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try Self.thread(externalThread, channel: channel, connectionID: connectionID, userID: userID, tenant: tenant, on: connection)
-        }
-    }
-
-    /// `thread(...)` inside a transaction the caller holds.
-    static func thread(
-        _ externalThread: String, channel: String, connectionID: UUID?, userID: UUID, tenant: TenantID, on connection: PostgresConnection
-    ) throws -> Conversation {
-        let found = try connection.query(
-            """
-            SELECT \(unsafe: conversationColumns) FROM conversations
-            WHERE channel = \(channel) AND connection_id IS NOT DISTINCT FROM \(connectionID) AND external_thread = \(externalThread)
-            """
-        )
-        if let row = found.first { return try conversation(from: row) }
-        // Two first messages of a thread at once: one insert wins, the other finds its row.
-        let inserted = try connection.query(
-            """
-            INSERT INTO conversations (id, tenant_id, user_id, channel, connection_id, external_thread)
-            VALUES (\(UUID()), \(tenant.rawValue), \(userID), \(channel), \(connectionID), \(externalThread))
-            ON CONFLICT (tenant_id, channel, connection_id, external_thread) WHERE external_thread IS NOT NULL DO NOTHING
-            RETURNING \(unsafe: conversationColumns)
-            """
-        )
-        let row =
-            try inserted.first
-            ?? connection.query(
+            let found = try connection.query(
                 """
-                SELECT \(unsafe: conversationColumns) FROM conversations
+                SELECT \(unsafe: Self.conversationColumns) FROM conversations
                 WHERE channel = \(channel) AND connection_id IS NOT DISTINCT FROM \(connectionID) AND external_thread = \(externalThread)
                 """
-            )[0]
-        return try conversation(from: row)
+            )
+            if let row = found.first { return try Self.conversation(from: row) }
+            // Two first messages of a thread at once: one insert wins, the other finds its row.
+            let inserted = try connection.query(
+                """
+                INSERT INTO conversations (id, tenant_id, user_id, channel, connection_id, external_thread)
+                VALUES (\(UUID()), \(tenant.rawValue), \(userID), \(channel), \(connectionID), \(externalThread))
+                ON CONFLICT (tenant_id, channel, connection_id, external_thread) WHERE external_thread IS NOT NULL DO NOTHING
+                RETURNING \(unsafe: Self.conversationColumns)
+                """
+            )
+            let row =
+                try inserted.first
+                ?? connection.query(
+                    """
+                    SELECT \(unsafe: Self.conversationColumns) FROM conversations
+                    WHERE channel = \(channel) AND connection_id IS NOT DISTINCT FROM \(connectionID) AND external_thread = \(externalThread)
+                    """
+                )[0]
+            return try Self.conversation(from: row)
+        }
     }
 
     /// The conversation `id` when `userID` may see it (`nil` user: any of the tenant's).
@@ -100,42 +93,33 @@ public struct ConversationStore: Sendable {
     public func appendInbound(
         tenant: TenantID, conversationID: UUID, channel: String, parts: [MessagePart], externalID: String? = nil
     ) async throws -> (id: UUID, inserted: Bool) {
+        let id = UUID()
         let json = try Self.json(parts)
         return try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try Self.appendInbound(
-                tenant: tenant, conversationID: conversationID, channel: channel, parts: parts, json: json, externalID: externalID, on: connection)
-        }
-    }
-
-    /// `appendInbound(...)` inside a transaction the caller holds; `json` is `parts` encoded.
-    static func appendInbound(
-        tenant: TenantID, conversationID: UUID, channel: String, parts: [MessagePart], json: String, externalID: String?,
-        on connection: PostgresConnection
-    ) throws -> (id: UUID, inserted: Bool) {
-        let id = UUID()
-        let inserted = try connection.query(
-            """
-            INSERT INTO messages (id, tenant_id, conversation_id, direction, channel, parts, external_id, status)
-            VALUES (\(id), \(tenant.rawValue), \(conversationID), 'inbound', \(channel), \(json)::jsonb, \(externalID), 'received')
-            ON CONFLICT (tenant_id, channel, external_id) WHERE external_id IS NOT NULL DO NOTHING
-            RETURNING id
-            """
-        )
-        if inserted.count == 1 {
-            // A conversation without a title is named after its first message.
-            let title = String(parts.plainText.prefix(60))
-            try connection.execute(
+            let inserted = try connection.query(
                 """
-                UPDATE conversations SET updated_at = now(), title = CASE WHEN title = '' THEN \(title) ELSE title END
-                WHERE id = \(conversationID)
+                INSERT INTO messages (id, tenant_id, conversation_id, direction, channel, parts, external_id, status)
+                VALUES (\(id), \(tenant.rawValue), \(conversationID), 'inbound', \(channel), \(json)::jsonb, \(externalID), 'received')
+                ON CONFLICT (tenant_id, channel, external_id) WHERE external_id IS NOT NULL DO NOTHING
+                RETURNING id
                 """
             )
-            return (id, true)
+            if inserted.count == 1 {
+                // A conversation without a title is named after its first message.
+                let title = String(parts.plainText.prefix(60))
+                try connection.execute(
+                    """
+                    UPDATE conversations SET updated_at = now(), title = CASE WHEN title = '' THEN \(title) ELSE title END
+                    WHERE id = \(conversationID)
+                    """
+                )
+                return (id, true)
+            }
+            let existing = try connection.query(
+                "SELECT id FROM messages WHERE channel = \(channel) AND external_id = \(externalID)"
+            )[0].decode(UUID.self, column: "id")
+            return (existing, false)
         }
-        let existing = try connection.query(
-            "SELECT id FROM messages WHERE channel = \(channel) AND external_id = \(externalID)"
-        )[0].decode(UUID.self, column: "id")
-        return (existing, false)
     }
 
     /// Writes the answer to message `answer.replyTo`: created on first call, replaced after (a
