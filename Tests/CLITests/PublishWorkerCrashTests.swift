@@ -15,17 +15,6 @@ import Testing
 struct PublishWorkerCrashTests {
     let logger = TestEnvironment.logger()
 
-    func startWorker(_ environment: [String: String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: LeopostProcess.executable)
-        process.arguments = ["worker", "--stages", "publish"]
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
     @Test func theNextWorkerReconcilesInsteadOfPostingAgain() async throws {
         let x = FakeX()
         // The first request is posted, then its answer held until after the worker is killed.
@@ -54,18 +43,11 @@ struct PublishWorkerCrashTests {
                     "libLeopostPlatformX.so")
                 try FileManager.default.copyItem(atPath: built.path, toPath: "\(plugins)/libLeopostPlatformX.so")
 
-                var environment = ProcessInfo.processInfo.environment
-                environment["LEOPOST_REDIS_URL"] = try TestEnvironment.redisURL().urlString
-                environment["LEOPOST_DATABASE_URL"] = database.url
-                environment["LEOPOST_MASTER_KEY"] = String(repeating: "ab", count: 32)
-                environment["LEOPOST_JWT_SECRET"] = String(repeating: "s", count: 40)
-                environment["LEOPOST_STAGE_VISIBILITY_TIMEOUT"] = "2"
-                environment["LEOPOST_DATA_DIR"] = try TestEnvironment.temporaryDirectory()
-                environment["LEOPOST_LOG_LEVEL"] = "error"
+                var environment = try LeopostProcess.workerEnvironment(databaseURL: database.url)
                 environment["LEOPOST_PLUGIN_DIR"] = plugins
                 environment["LEOPOST_PLATFORM_X_BASE_URL"] = "http://127.0.0.1:\(port)"
 
-                let first = try startWorker(environment)
+                let first = try LeopostProcess.startWorker(stages: "publish", environment: environment)
                 let job = PublishJob(tenantID: tenant.rawValue, postID: post.id, targetID: target.id)
                 let payload = String(decoding: try JSONEncoder().encode(job), as: UTF8.self)
                 try await StageQueue(stage: PublishStage.stage, redis: redis).enqueue(payload, jobID: "publish:\(target.id)")
@@ -75,7 +57,7 @@ struct PublishWorkerCrashTests {
                 first.waitUntilExit()
                 #expect(try await posts.post(post.id, tenant: tenant)?.targets.first?.status == .publishing)
 
-                let second = try startWorker(environment)
+                let second = try LeopostProcess.startWorker(stages: "publish", environment: environment)
                 defer {
                     second.terminate()
                     second.waitUntilExit()
@@ -89,14 +71,6 @@ struct PublishWorkerCrashTests {
                 #expect(x.ledger.attempts == 1, "the second worker asked X instead of posting again")
                 await redis.close()
             }
-        }
-    }
-
-    func waitFor(seconds: Int, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw WaitTimedOut(seconds: seconds) }
-            try await Task.sleep(for: .milliseconds(50))
         }
     }
 }

@@ -14,6 +14,32 @@ struct LeopostProcess {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
+    /// Starts `leopost worker --stages <stages>` in the background, its output discarded.
+    static func startWorker(stages: String, environment: [String: String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["worker", "--stages", stages]
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// The environment of a worker process on the test servers and `databaseURL`: fixed secrets (so
+    /// the test can seal what the worker opens), a 2 s visibility timeout, a data directory of its own.
+    static func workerEnvironment(databaseURL: String) throws -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["LEOPOST_REDIS_URL"] = try TestEnvironment.redisURL().urlString
+        environment["LEOPOST_DATABASE_URL"] = databaseURL
+        environment["LEOPOST_MASTER_KEY"] = String(repeating: "ab", count: 32)
+        environment["LEOPOST_JWT_SECRET"] = String(repeating: "s", count: 40)
+        environment["LEOPOST_STAGE_VISIBILITY_TIMEOUT"] = "2"
+        environment["LEOPOST_DATA_DIR"] = try TestEnvironment.temporaryDirectory()
+        environment["LEOPOST_LOG_LEVEL"] = "error"
+        return environment
+    }
+
     /// Runs a command to completion and returns its exit status and output.
     static func run(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
         let process = Process()
@@ -28,6 +54,20 @@ struct LeopostProcess {
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
+}
+
+/// Waits until `condition` holds, up to `seconds`.
+func waitFor(seconds: Int, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw WaitTimedOut(seconds: seconds) }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
+
+struct WaitTimedOut: Error, CustomStringConvertible {
+    let seconds: Int
+    var description: String { "gave up waiting after \(seconds) s" }
 }
 
 /// Polls `url` until it answers 200 or `timeout` passes.

@@ -11,17 +11,6 @@ import Testing
 struct WorkerCrashTests {
     let logger = TestEnvironment.logger()
 
-    func startWorker(_ environment: [String: String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: LeopostProcess.executable)
-        process.arguments = ["worker", "--stages", "router"]
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
     @Test func anotherWorkerAnswersAndTheClientSeesOneFinalAnswer() async throws {
         try await withTestHTTPServer(router: FakeOpenAI.router()) { fakePort in
             try await TestDatabase.with(logger: logger) { database in
@@ -39,17 +28,10 @@ struct WorkerCrashTests {
                 let conversation = try await conversations.create(tenant: tenant, userID: user, channel: "web")
                 let log = ConversationEventLog(redis: redis)
 
-                var environment = ProcessInfo.processInfo.environment
-                environment["LEOPOST_REDIS_URL"] = try TestEnvironment.redisURL().urlString
-                environment["LEOPOST_DATABASE_URL"] = database.url
-                environment["LEOPOST_MASTER_KEY"] = String(repeating: "ab", count: 32)
-                environment["LEOPOST_JWT_SECRET"] = String(repeating: "s", count: 40)
-                environment["LEOPOST_STAGE_VISIBILITY_TIMEOUT"] = "2"
-                environment["LEOPOST_DATA_DIR"] = try TestEnvironment.temporaryDirectory()
-                environment["LEOPOST_LOG_LEVEL"] = "error"
+                var environment = try LeopostProcess.workerEnvironment(databaseURL: database.url)
                 environment["OPENAI_API_KEY"] = "sk-test"
 
-                let first = try startWorker(environment)
+                let first = try LeopostProcess.startWorker(stages: "router", environment: environment)
                 let intake = ConversationIntake(conversations: conversations, router: StageQueue(stage: ChatRouter.stage, redis: redis), events: log)
                 _ = try await intake.accept([.text("tell me a story")], into: conversation, from: user, tenant: tenant)
 
@@ -60,7 +42,7 @@ struct WorkerCrashTests {
                 kill(first.processIdentifier, SIGKILL)
                 first.waitUntilExit()
 
-                let second = try startWorker(environment)
+                let second = try LeopostProcess.startWorker(stages: "router", environment: environment)
                 defer {
                     second.terminate()
                     second.waitUntilExit()
@@ -86,17 +68,4 @@ struct WorkerCrashTests {
             }
         }
     }
-
-    func waitFor(seconds: Int, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw WaitTimedOut(seconds: seconds) }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
-}
-
-struct WaitTimedOut: Error, CustomStringConvertible {
-    let seconds: Int
-    var description: String { "gave up waiting after \(seconds) s" }
 }
