@@ -55,7 +55,7 @@ struct StageCatalog {
             )
             let delivery = DeliveryStage(
                 adapters: adapters, deliveries: DeliveryStore(pool: clients.postgres), conversations: ConversationStore(pool: clients.postgres),
-                logger: clients.logger
+                drafts: DeliveryDrafts(redis: clients.redis), logger: clients.logger
             )
             return StageWorker(
                 stage: DeliveryStage.stage, redis: clients.redis, handler: delivery,

@@ -31,6 +31,18 @@ public struct TelegramBotAPI: Sendable {
         return ((result as? [String: Any])?["message_id"] as? NSNumber)?.int64Value ?? 0
     }
 
+    /// `editMessageText` with HTML. Telegram's "message is not modified" (the same text again) is
+    /// success: the message shows what it should.
+    public func editMessageText(chatID: String, messageID: Int64, html: String) async throws {
+        do {
+            _ = try await call(
+                "editMessageText",
+                ["chat_id": chatID, "message_id": messageID, "text": html, "parse_mode": "HTML", "link_preview_options": ["is_disabled": true]])
+        } catch let error as ChannelError where error.message.contains("message is not modified") {
+            return
+        }
+    }
+
     /// `sendChatAction` `typing`: the person sees the bot typing while the answer is produced.
     public func sendTyping(chatID: String) async throws {
         _ = try await call("sendChatAction", ["chat_id": chatID, "action": "typing"])

@@ -42,6 +42,12 @@ public struct TelegramChannel: ChannelAdapter {
         return DeliveryReceipt(externalIDs: ids)
     }
 
+    /// Replaces a sent piece's text (`editMessageText`), for the answer shown while it grows.
+    public func edit(_ piece: String, externalID: String, for message: OutboundMessage) async throws {
+        guard let id = Int64(externalID) else { throw ChannelError(code: .rejected, message: "not a Telegram message id: \(externalID)") }
+        try await bot(for: message).editMessageText(chatID: message.recipient, messageID: id, html: piece)
+    }
+
     /// What a post preview says in the chat, before the buttons.
     static func previewText(_ preview: PostPreviewPart) -> String {
         "Draft for \(preview.platform):\n\n\(preview.text)\n\nPublish it?"

@@ -14,9 +14,18 @@ public protocol ChannelAdapter: Sendable {
     /// channels whose API can use one.
     /// - Throws: `ChannelError`, so the delivery stage can wait, retry or give up.
     func send(_ pieces: [String], for message: OutboundMessage, idempotencyKey: String) async throws -> DeliveryReceipt
+    /// Replaces the text of a piece sent before (`externalID` from its receipt), on channels that
+    /// can edit (`capabilities.canEditSentMessage`). Replacing a text with the same text succeeds.
+    /// - Throws: `ChannelError`.
+    func edit(_ piece: String, externalID: String, for message: OutboundMessage) async throws
 }
 
 extension ChannelAdapter {
+    /// Channels that cannot edit refuse, so the delivery stage sends a new message instead.
+    public func edit(_ piece: String, externalID: String, for message: OutboundMessage) async throws {
+        throw ChannelError(code: .rejected, message: "the \(kind) channel cannot edit a sent message")
+    }
+
     /// Plain text split at the channel's limit on paragraph, line, sentence or word boundaries.
     public func format(_ message: OutboundMessage) -> [String] {
         TextSplitter(limit: capabilities.maxMessageLength).split(message.parts.plainText)

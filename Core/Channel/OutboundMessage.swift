@@ -17,12 +17,16 @@ public struct OutboundMessage: Sendable, Equatable, Codable {
     public var recipient: String
     /// What to send.
     public var parts: [MessagePart]
+    /// The answer so far, shown while it is produced on channels that can edit a sent message
+    /// (one message, edited as the text grows); `nil` or false for the answer itself.
+    public var partial: Bool?
 
     /// Creates an outbound message.
     public init(
         tenantID: TenantID, conversationID: UUID?, messageID: UUID, channel: String, connectionID: UUID?, recipient: String,
-        parts: [MessagePart]
+        parts: [MessagePart], partial: Bool? = nil
     ) {
+        self.partial = partial
         self.tenantID = tenantID
         self.conversationID = conversationID
         self.messageID = messageID

@@ -15,9 +15,10 @@ extension ChatRouter {
         var interruption: (any Error)?
     }
 
-    /// Text received but not yet published.
+    /// Text received but not yet published, and all the text so far.
     private final class PendingText: Sendable {
         let text = Mutex("")
+        let all = Mutex("")
 
         func take() -> String {
             text.withLock { text in
@@ -37,6 +38,7 @@ extension ChatRouter {
         -> Relayed
     {
         let pending = PendingText()
+        let partial = configuration.partialChannels.contains(run.request.channel) ? PartialDelivery(router: self, run: run) : nil
         let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let log = dependencies.events
         @Sendable func flush() async throws {
@@ -51,7 +53,10 @@ extension ChatRouter {
         let publishing = await withTaskGroup(of: (any Error)?.self) { group in
             group.addTask {
                 do {
-                    for await _ in wakeups { try await flush() }
+                    for await _ in wakeups {
+                        try await flush()
+                        await partial?.offer(pending.all.withLock { $0 })
+                    }
                     try await flush()
                     return nil
                 } catch {
@@ -65,6 +70,7 @@ extension ChatRouter {
                     if result.firstToken == nil { result.firstToken = .now - started }
                     result.text += piece
                     pending.text.withLock { $0 += piece }
+                    pending.all.withLock { $0 += piece }
                     wake.yield()
                 }
             } catch let error as ProviderError {

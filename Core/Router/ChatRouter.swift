@@ -64,12 +64,22 @@ public struct ChatRouter: StageHandler {
         public var task: String
         /// Channels that show the event stream themselves; the others get the answer through the delivery stage.
         public var streamingChannels: Set<String>
+        /// Channels that show the answer so far while it is produced, as one message edited as it
+        /// grows (Telegram's `editMessageText`), at most every `partialInterval`.
+        public var partialChannels: Set<String>
+        /// How often a partial answer is shown at most; chat apps limit edits per chat.
+        public var partialInterval: Duration
 
         /// Creates a configuration.
-        public init(historyTurns: Int = 20, task: String = "chat", streamingChannels: Set<String> = ["web"]) {
+        public init(
+            historyTurns: Int = 20, task: String = "chat", streamingChannels: Set<String> = ["web"], partialChannels: Set<String> = ["telegram"],
+            partialInterval: Duration = .seconds(1)
+        ) {
             self.historyTurns = historyTurns
             self.task = task
             self.streamingChannels = streamingChannels
+            self.partialChannels = partialChannels
+            self.partialInterval = partialInterval
         }
     }
 

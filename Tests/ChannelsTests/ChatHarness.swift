@@ -67,7 +67,8 @@ struct ChatHarness: Sendable {
                 if let messaging {
                     let delivery = DeliveryStage(
                         adapters: MessagingModule.adapters(postgres: database.app, http: http, masterKey: masterKey, configuration: messaging),
-                        deliveries: DeliveryStore(pool: database.app), conversations: ConversationStore(pool: database.app), logger: logger
+                        deliveries: DeliveryStore(pool: database.app), conversations: ConversationStore(pool: database.app),
+                        drafts: DeliveryDrafts(redis: redis), logger: logger
                     )
                     let retry = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(50), maxDelay: .milliseconds(500))
                     services.append(

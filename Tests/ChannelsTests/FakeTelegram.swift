@@ -19,6 +19,10 @@ final class FakeTelegram: Sendable {
     private let recorded = Mutex<[Call]>([])
     private let queuedFailures = Mutex<[String: [(status: Int, body: String)]]>([:])
     private let nextMessageID = Mutex<Int64>(1000)
+    /// The current text of every message sent, by id, as edits leave it.
+    let texts = Mutex<[Int64: String]>([:])
+    /// The messages sent, in order: chat and id.
+    private let sent = Mutex<[(chat: String, id: Int64)]>([])
     /// Updates waiting for `getUpdates`, and whether a webhook is set (Telegram then refuses `getUpdates`).
     private let pending = Mutex<(updates: [(id: Int64, json: String)], webhookSet: Bool)>(([], false))
 
@@ -29,9 +33,10 @@ final class FakeTelegram: Sendable {
     /// Every call so far, in order.
     var calls: [Call] { recorded.withLock { $0 } }
 
-    /// The texts sent with `sendMessage` to `chatID`, in order.
+    /// The messages sent to `chatID`, in order, each with its text as edits left it: what the person sees.
     func sentTexts(to chatID: String) -> [String] {
-        calls.filter { $0.method == "sendMessage" && "\($0.object["chat_id"] ?? "")" == chatID }.compactMap { $0.object["text"] as? String }
+        let ids = sent.withLock { $0.filter { $0.chat == chatID }.map(\.id) }
+        return texts.withLock { texts in ids.compactMap { texts[$0] } }
     }
 
     /// The next call of `method` answers 429 with `retry_after`.
@@ -102,6 +107,8 @@ final class FakeTelegram: Sendable {
                 let id = self.nextMessageID.withLock {
                     $0 += 1; return $0
                 }
+                self.texts.withLock { $0[id] = text }
+                self.sent.withLock { $0.append(("\(object["chat_id"] ?? "")", id)) }
                 let chat = object["chat_id"] ?? 0
                 return Self.answer(
                     200, #"{"ok":true,"result":{"message_id":\#(id),"chat":{"id":\#(chat),"type":"private"},"date":1709660800,"text":"sent"}}"#)
@@ -113,7 +120,21 @@ final class FakeTelegram: Sendable {
                 return Self.answer(200, #"{"ok":true,"result":true,"description":"Webhook was deleted"}"#)
             case "getUpdates":
                 return try await self.getUpdates(object)
-            case "sendChatAction", "answerCallbackQuery", "editMessageText":
+            case "editMessageText":
+                // Telegram refuses an edit that changes nothing, and one of a message it never sent.
+                guard let id = (object["message_id"] as? NSNumber)?.int64Value, let text = object["text"] as? String,
+                    let current = self.texts.withLock({ $0[id] })
+                else { return Self.answer(400, #"{"ok":false,"error_code":400,"description":"Bad Request: message to edit not found"}"#) }
+                guard current != text else {
+                    return Self.answer(
+                        400,
+                        #"{"ok":false,"error_code":400,"description":"Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"}"#
+                    )
+                }
+                self.texts.withLock { $0[id] = text }
+                return Self.answer(
+                    200, #"{"ok":true,"result":{"message_id":\#(id),"chat":{"id":0,"type":"private"},"date":1709660800,"text":"edited"}}"#)
+            case "sendChatAction", "answerCallbackQuery":
                 return Self.answer(200, #"{"ok":true,"result":true}"#)
             default:
                 return Self.answer(404, #"{"ok":false,"error_code":404,"description":"Not Found"}"#)

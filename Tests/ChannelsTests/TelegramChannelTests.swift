@@ -140,3 +140,25 @@ struct TelegramPollingTests {
         }
     }
 }
+
+@Suite("Telegram: the answer shown while it is produced")
+struct TelegramPartialAnswerTests {
+    static let chat = "\(TelegramUpdates.chatID)"
+
+    @Test func oneMessageGrowsThenHoldsTheWholeAnswer() async throws {
+        let provider = ScriptedProvider(pieces: ["Tulips ", "are ", "back ", "this ", "spring."], pause: .milliseconds(500))
+        let chains: ChatRouter.ChainFactory = { _, _, _ in ProviderChain(entries: [.init(name: "paced", provider: provider, model: "m")]) }
+        try await TelegramSetup.with(chains: chains) { telegram in
+            try await telegram.link(updateID: 1)
+            let before = telegram.fake.sentTexts(to: Self.chat).count
+            #expect(try await telegram.post(TelegramUpdates.text("news?", updateID: 2)) == 200)
+            try await eventually("the whole answer") { telegram.fake.sentTexts(to: Self.chat).last == "Tulips are back this spring." }
+            // One message for the answer: sent with the first words, edited as the rest came.
+            #expect(telegram.fake.sentTexts(to: Self.chat).count - before == 1)
+            let edits = telegram.fake.calls.filter { $0.method == "editMessageText" }
+            #expect(!edits.isEmpty)
+            let first = try #require(telegram.fake.calls.last { $0.method == "sendMessage" }?.object["text"] as? String)
+            #expect(first != "Tulips are back this spring.", "the first words showed before the answer was complete")
+        }
+    }
+}
