@@ -1,7 +1,9 @@
 public import LeopostCore
 
 /// WhatsApp as a channel: plain text (WhatsApp renders its own `*bold*` and `_italic_`) in pieces
-/// of at most 4,096 characters, sent through the connection's business phone number.
+/// of at most 4,096 characters, sent through the connection's business phone number. Outside the
+/// 24-hour customer-service window, a piece goes out as the connection's approved template
+/// (`settings.template_name`, `template_language`; its body's one parameter is the piece).
 public struct WhatsAppChannel: ChannelAdapter {
     /// The channel's name on conversations and messages.
     public static let kind = "whatsapp"
@@ -40,7 +42,17 @@ public struct WhatsAppChannel: ChannelAdapter {
             return DeliveryReceipt(externalIDs: [try await api.sendButtons(text, buttons: buttons, to: message.recipient, from: phoneNumberID)])
         }
         var ids: [String] = []
-        for piece in pieces { ids.append(try await api.sendText(piece, to: message.recipient, from: phoneNumberID)) }
+        for piece in pieces {
+            do {
+                ids.append(try await api.sendText(piece, to: message.recipient, from: phoneNumberID))
+            } catch let error as ChannelError where WhatsAppCloudAPI.isWindowClosed(error) {
+                // Outside the 24-hour window only an approved template goes out: the connection's,
+                // with the piece as its parameter; without one, the refusal is recorded as it is.
+                guard let template = connection.settings["template_name"], !template.isEmpty else { throw error }
+                let language = connection.settings["template_language"] ?? "en_US"
+                ids.append(try await api.sendTemplate(template, language: language, text: piece, to: message.recipient, from: phoneNumberID))
+            }
+        }
         return DeliveryReceipt(externalIDs: ids)
     }
 }

@@ -30,6 +30,27 @@ public struct WhatsAppCloudAPI: Sendable {
             from: phoneNumberID)
     }
 
+    /// Sends an approved template `name` in `language` (`en_US`) whose body has one parameter,
+    /// `text` (at most 1,024 characters): the one kind of message WhatsApp delivers outside the
+    /// 24-hour window. Returns its `wamid`.
+    public func sendTemplate(_ name: String, language: String, text: String, to: String, from phoneNumberID: String) async throws -> String {
+        let parameter = text.count > 1_024 ? String(text.prefix(1_021)) + "…" : text
+        return try await send(
+            [
+                "messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "template",
+                "template": [
+                    "name": name, "language": ["code": language],
+                    "components": [["type": "body", "parameters": [["type": "text", "text": parameter]]]],
+                ] as [String: Any],
+            ],
+            from: phoneNumberID)
+    }
+
+    /// Whether `error` is WhatsApp's 131047: the 24-hour window is closed.
+    public static func isWindowClosed(_ error: ChannelError) -> Bool {
+        error.message == windowExplanation
+    }
+
     /// Sends `body` with up to three reply buttons (id and title, titles at most 20 characters),
     /// an interactive message; returns its `wamid`. A press comes back as a `button_reply` with the id.
     public func sendButtons(_ body: String, buttons: [(id: String, title: String)], to: String, from phoneNumberID: String) async throws -> String {

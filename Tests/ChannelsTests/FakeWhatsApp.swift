@@ -79,6 +79,15 @@ final class FakeWhatsApp: Sendable {
                 buttons[title] = id
             }
             return (body, buttons)
+        case "template":
+            // The approved templates of this fake: "answer_ready" (en_US), whose body has one parameter.
+            guard let template = object["template"] as? [String: Any], template["name"] as? String == "answer_ready",
+                (template["language"] as? [String: Any])?["code"] as? String == "en_US",
+                let components = template["components"] as? [[String: Any]], let body = components.first(where: { $0["type"] as? String == "body" }),
+                let parameters = body["parameters"] as? [[String: Any]], parameters.count == 1, let text = parameters[0]["text"] as? String,
+                text.count <= 1024
+            else { return nil }
+            return (text, ["template": "answer_ready"])
         default:
             return nil
         }

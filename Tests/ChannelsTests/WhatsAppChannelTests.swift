@@ -203,3 +203,45 @@ struct WhatsAppPreviewTests {
         }
     }
 }
+
+@Suite("WhatsApp: the 24-hour window")
+struct WhatsAppWindowTests {
+    @Test func outsideTheWindowTheConnectionsTemplateCarriesTheAnswerOrTheRefusalIsExplained() async throws {
+        try await WhatsAppSetup.with { whatsApp in
+            let chat = whatsApp.chat
+            let store = ChannelConnectionStore(pool: chat.database.app, masterKey: try SymmetricKey(bytes: Array(repeating: 3, count: 32)))
+            let credentials = ["verify_token": "v", "app_secret": "s", "access_token": whatsApp.fake.accessToken]
+            let withTemplate = try await store.create(
+                channel: "whatsapp", name: "templated", credentials: credentials,
+                settings: ["phone_number_id": WhatsAppSetup.phoneNumberID, "template_name": "answer_ready", "template_language": "en_US"],
+                tenant: chat.tenant.tenantID)
+            let without = try await store.create(
+                channel: "whatsapp", name: "plain", credentials: credentials, settings: ["phone_number_id": WhatsAppSetup.phoneNumberID],
+                tenant: chat.tenant.tenantID)
+            let adapter = WhatsAppChannel(connections: store, http: chat.http, baseURL: whatsApp.fakeBaseURL)
+            func answer(through connection: ChannelConnection) -> OutboundMessage {
+                OutboundMessage(
+                    tenantID: chat.tenant.tenantID, conversationID: nil, messageID: UUID(), channel: "whatsapp", connectionID: connection.id,
+                    recipient: WhatsAppSetup.customer, parts: [.text("Your tulip post is ready.")])
+            }
+
+            whatsApp.fake.failNext(code: 131047, details: "Message failed to send because more than 24 hours have passed")
+            let message = answer(through: withTemplate)
+            let receipt = try await adapter.send(adapter.format(message), for: message, idempotencyKey: "window-1")
+            let sent = try #require(whatsApp.fake.sent.last)
+            #expect(sent.buttons["template"] == "answer_ready")
+            #expect(sent.body == "Your tulip post is ready.")
+            #expect(receipt.externalIDs == [sent.wamid])
+
+            whatsApp.fake.failNext(code: 131047, details: "Message failed to send because more than 24 hours have passed")
+            let plain = answer(through: without)
+            do {
+                _ = try await adapter.send(adapter.format(plain), for: plain, idempotencyKey: "window-2")
+                Issue.record("sent outside the window without a template")
+            } catch let error as ChannelError {
+                #expect(!error.isRetryable)
+                #expect(error.message.contains("24 hours"))
+            }
+        }
+    }
+}
