@@ -92,6 +92,39 @@ struct PublishingBadInputTests {
         }
     }
 
+    @Test("every publishing route refuses a missing credential, an oversized body and malformed JSON; accounts stay in their tenant")
+    func credentialsSizesAndTenants() async throws {
+        try await PublishHarness.with(runWorker: false) { harness in
+            let id = try await harness.draft("Ours.", platforms: ["mastodon"])
+            let routes: [(String, String, String?)] = [
+                ("GET", "/v1/platforms", nil), ("GET", "/v1/social-accounts", nil), ("PUT", "/v1/social-accounts/x", #"{"access_token": "t"}"#),
+                ("POST", "/v1/posts", #"{"text": "hi", "platforms": ["x"]}"#), ("GET", "/v1/posts/\(id)", nil),
+                ("POST", "/v1/posts/\(id)/publish", nil),
+                ("DELETE", "/v1/posts/\(id)", nil),
+            ]
+            for (method, path, json) in routes {
+                var headers: [(String, String)] = []
+                if json != nil { headers.append(("Content-Type", "application/json")) }
+                let response = try await harness.http.execute(
+                    HTTPClientRequest(
+                        method: method, url: "http://127.0.0.1:\(harness.port)\(path)", headers: HTTPClientHeaders(headers),
+                        body: json.map { Array($0.utf8) }))
+                #expect(response.status == 401, "\(method) \(path) without a credential")
+            }
+            let huge = String(repeating: "a", count: 70 * 1024)
+            #expect(try await harness.call("POST", "/v1/posts", json: #"{"text": "\#(huge)", "platforms": ["x"]}"#).status == 413)
+            #expect(try await harness.call("PUT", "/v1/social-accounts/x", json: #"{"access_token": "\#(huge)"}"#).status == 413)
+            let malformed = try await harness.call("PUT", "/v1/social-accounts/x", json: #"{"access_token": "#)
+            #expect(malformed.status == 400)
+            #expect(malformed.body.contains("not valid JSON"), "\(malformed.body)")
+            let rival = try await TenantStore(pool: harness.database.app).createTenant(name: "Rival")
+            let listed = try await harness.call("GET", "/v1/social-accounts", credential: rival.apiKey)
+            #expect(listed.status == 200)
+            #expect(listed.body == #"{"accounts":[]}"#, "\(listed.body)")
+            #expect(try await harness.post(id)?.status == .draft)
+        }
+    }
+
     @Test("GET /v1/platforms lists the loaded plugins, and one dropped in while running appears")
     func platforms() async throws {
         try await PublishHarness.with(runWorker: false) { harness in
