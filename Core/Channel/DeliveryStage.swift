@@ -49,7 +49,7 @@ public struct DeliveryStage: StageHandler {
         let pieces = adapter.format(message)
         let sent = try await deliveries.sentPieces(of: message.messageID, tenant: message.tenantID)
         // The message that showed the answer while it was produced becomes its first piece.
-        let draft = sent.contains(0) ? nil : try await drafts?.externalID(of: message.messageID)
+        let draft = sent.contains(0) || !adapter.capabilities.canEditSentMessage ? nil : try await drafts?.externalID(of: message.messageID)
         for (index, piece) in pieces.enumerated() where !sent.contains(index) {
             let externalID: String
             do {

@@ -48,8 +48,7 @@ public struct SocialAccountRoutes: Sendable {
             let identity = try context.requireAPIKey(for: "storing a social account")
             let name = context.parameters.get("platform") ?? ""
             guard let plugin = registry.plugin(named: name) else {
-                let loaded = registry.plugins.map(\.name).joined(separator: ", ")
-                throw APIError.badRequest("no plugin named \"\(name)\" is loaded (loaded: \(loaded))", code: "unknown_platform")
+                throw APIError.badRequest("no plugin named \"\(name)\" is loaded (\(registry.loadedDescription))", code: "unknown_platform")
             }
             let body = try await JSONBody.decode(Body.self, from: request, limit: maxBodyBytes)
             guard !body.accessToken.isEmpty, body.accessToken.utf8.count <= 8_192 else {

@@ -86,6 +86,12 @@ public final class PluginRegistry: Sendable {
         state.withLock { $0.byName[name] }
     }
 
+    /// "loaded: mastodon, x", for messages that refuse an unknown platform name.
+    public var loadedDescription: String {
+        let names = plugins.map(\.name)
+        return names.isEmpty ? "no platform plugins are loaded" : "loaded: \(names.joined(separator: ", "))"
+    }
+
     /// Libraries currently refused (until they change), each with its reason.
     public var refusals: [PluginLoadError] {
         state.withLock { $0.refused.values.sorted { $0.file < $1.file } }

@@ -17,7 +17,7 @@ public struct PostNotices: Sendable {
     /// Sends the notice of `target`'s final state to the post's conversation, if it is in a chat app.
     func notify(_ post: Post, target: PostTarget, tenant: TenantID) async throws {
         guard let id = post.conversationID, let conversation = try await conversations.conversation(id, tenant: tenant, userID: nil),
-            let connectionID = conversation.connectionID, let thread = conversation.externalThread
+            conversation.connectionID != nil, conversation.externalThread != nil
         else { return }
         let text: String
         switch target.status {
@@ -26,12 +26,8 @@ public struct PostNotices: Sendable {
         case .unconfirmed: text = "I could not confirm whether the post reached \(target.platform); please check there before posting it again."
         default: return
         }
-        let outbound = OutboundMessage(
-            tenantID: tenant, conversationID: id, messageID: UUID(), channel: conversation.channel, connectionID: connectionID, recipient: thread,
-            parts: [.text(text)])
-        let payload = String(decoding: try JSONCoding.encoder.encode(outbound), as: UTF8.self)
-        try await delivery.enqueue(
-            payload, orderingKey: "\(conversation.channel):\(connectionID):\(thread)",
+        try await delivery.deliver(
+            [.text(text)], messageID: UUID(), to: conversation, tenant: tenant,
             idempotencyKey: "post-status:\(target.id.uuidString.lowercased()):\(target.status.rawValue)")
     }
 }

@@ -51,13 +51,10 @@ public struct PostPreviews: Sendable {
             postID: post.id, text: post.text, scheduledAt: post.scheduledAt,
             targets: post.targets.map { Event.Target(platform: $0.platform, length: $0.preview.length, limit: $0.preview.limit) })
         _ = try await events.publish(.postPreview, event, conversation: id)
-        guard let connectionID = conversation.connectionID, let thread = conversation.externalThread else { return }
-        let outbound = OutboundMessage(
-            tenantID: tenant, conversationID: id, messageID: UUID(), channel: conversation.channel, connectionID: connectionID, recipient: thread,
-            parts: [.postPreview(PostPreviewPart(postID: post.id, platform: post.targets.map(\.platform).joined(separator: ", "), text: post.text))]
+        guard conversation.connectionID != nil, conversation.externalThread != nil else { return }
+        let preview = PostPreviewPart(postID: post.id, platform: post.targets.map(\.platform).joined(separator: ", "), text: post.text)
+        try await delivery.deliver(
+            [.postPreview(preview)], messageID: UUID(), to: conversation, tenant: tenant, idempotencyKey: "preview:\(post.id.uuidString.lowercased())"
         )
-        let payload = String(decoding: try JSONCoding.encoder.encode(outbound), as: UTF8.self)
-        try await delivery.enqueue(
-            payload, orderingKey: "\(conversation.channel):\(connectionID):\(thread)", idempotencyKey: "preview:\(post.id.uuidString.lowercased())")
     }
 }

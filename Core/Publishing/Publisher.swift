@@ -59,7 +59,7 @@ public struct Publisher: Sendable {
         var names: [String] = []
         for name in draft.platforms where !names.contains(name) { names.append(name) }
         guard !names.isEmpty else {
-            throw PostError(.invalid, "platforms: name at least one (\(loadedNames))")
+            throw PostError(.invalid, "platforms: name at least one (\(registry.loadedDescription))")
         }
         if let time = draft.scheduledAt, time < now.addingTimeInterval(-1) {
             throw PostError(.invalid, "scheduled_at: \(time) is in the past; leave it out to publish on confirmation")
@@ -70,7 +70,7 @@ public struct Publisher: Sendable {
         let previewer = PostPreviewer(registry: registry)
         for name in names {
             guard let plugin = registry.plugin(named: name) else {
-                throw PostError(.unknownPlatform, Self.unknownPlatform(name, loaded: loadedNames))
+                throw PostError(.unknownPlatform, "platforms: no plugin named \"\(name)\" is loaded (\(registry.loadedDescription))")
             }
             guard policy.platforms.isEmpty || policy.platforms.contains(name) else {
                 throw PostError(
@@ -139,12 +139,4 @@ public struct Publisher: Sendable {
         }
     }
 
-    private var loadedNames: String {
-        let names = registry.plugins.map(\.name)
-        return names.isEmpty ? "no platform plugins are loaded" : "loaded: \(names.joined(separator: ", "))"
-    }
-
-    static func unknownPlatform(_ name: String, loaded: String) -> String {
-        "platforms: no plugin named \"\(name)\" is loaded (\(loaded))"
-    }
 }

@@ -36,12 +36,9 @@ extension ChatRouter {
             guard let number, let delivery = router.dependencies.delivery, !text.isEmpty else { return }
             do {
                 guard let thread = try await conversation() else { return }
-                let outbound = OutboundMessage(
-                    tenantID: run.tenant, conversationID: thread.id, messageID: run.answerID, channel: run.request.channel,
-                    connectionID: thread.connectionID, recipient: thread.externalThread ?? "", parts: [.text(text)], partial: true)
-                let payload = String(decoding: try JSONCoding.encoder.encode(outbound), as: UTF8.self)
-                try await delivery.enqueue(
-                    payload, orderingKey: thread.id.uuidString.lowercased(), idempotencyKey: "partial:\(run.answerID):\(run.attempt):\(number)")
+                try await delivery.deliver(
+                    [.text(text)], messageID: run.answerID, to: thread, tenant: run.tenant,
+                    idempotencyKey: "partial:\(run.answerID):\(run.attempt):\(number)", partial: true)
             } catch {
                 router.logger.info("partial answer not queued", metadata: ["leopost.message.id": "\(run.answerID)", "leopost.error": "\(error)"])
             }

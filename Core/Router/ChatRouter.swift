@@ -235,12 +235,7 @@ public struct ChatRouter: StageHandler {
             logger.error("no delivery stage for a channel that does not stream", metadata: ["leopost.channel": "\(request.channel)"])
             return
         }
-        let outbound = OutboundMessage(
-            tenantID: request.tenantID, conversationID: conversation, messageID: answer.id, channel: request.channel,
-            connectionID: thread.connectionID, recipient: thread.externalThread ?? "", parts: answer.parts
-        )
-        let payload = String(decoding: try JSONCoding.encoder.encode(outbound), as: UTF8.self)
-        try await delivery.enqueue(payload, orderingKey: conversation.uuidString.lowercased(), idempotencyKey: "answer:\(answer.id)")
+        try await delivery.deliver(answer.parts, messageID: answer.id, to: thread, tenant: request.tenantID, idempotencyKey: "answer:\(answer.id)")
     }
 
     static func budgetMessage(_ refusal: BudgetExceeded) -> String {
