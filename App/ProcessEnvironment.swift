@@ -24,14 +24,29 @@ struct ProcessEnvironment {
         return ProcessEnvironment(configuration: configuration, logger: Logger(label: "leopost"))
     }
 
-    /// Redis and PostgreSQL URLs from the environment, else from a running `leopost serve`.
-    func endpoints() throws -> (redis: RedisURL, database: String) {
+    /// The PostgreSQL URL from the environment, else from a running `leopost serve`: all that the
+    /// one-shot commands (`migrate`, `tenant`, `token`, `policy`, ...) need.
+    func databaseURL() throws -> String {
         let running = RunningEndpoints.read(dataDirectory: configuration.dataDirectory)
         guard let database = configuration.databaseURL ?? running?.databaseURL else {
             throw CommandFailure(
                 "LEOPOST_DATABASE_URL is not set and no `leopost serve` is running with data in \(configuration.dataDirectory); start one (make run) or set the URL"
             )
         }
+        return database
+    }
+
+    /// What the operator lets policies name (`LEOPOST_POLICY_ENV_ALLOW`, `LEOPOST_EGRESS_ALLOW`).
+    var policyRules: PolicyParser.Rules {
+        PolicyParser.Rules(
+            environment: ProcessInfo.processInfo.environment, egress: EgressGuard(allowances: configuration.egressAllowances))
+    }
+
+    /// Redis and PostgreSQL URLs from the environment, else from a running `leopost serve`: what the
+    /// long-running commands (`gateway`, `worker`) need.
+    func endpoints() throws -> (redis: RedisURL, database: String) {
+        let database = try databaseURL()
+        let running = RunningEndpoints.read(dataDirectory: configuration.dataDirectory)
         guard let redisText = configuration.redisURL?.description ?? running?.redisURL else {
             throw CommandFailure("LEOPOST_REDIS_URL is not set and no `leopost serve` is running with data in \(configuration.dataDirectory)")
         }

@@ -35,7 +35,9 @@ struct Server {
 
         let redis = RedisClient(url: redisURL, logger: logger)
         let postgres = try Database.serverPool(url: databaseURL, logger: logger)
-        let http = HTTPClient(logger: logger)
+        let egress = try egressGuard()
+        let http = HTTPClient(configuration: .init(egress: egress), logger: logger)
+        let policyRules = PolicyParser.Rules(environment: ProcessInfo.processInfo.environment, egress: egress)
         let plugins = PluginRegistry(
             configuration: .init(
                 directory: configuration.pluginDirectory ?? Self.shippedPluginDirectory, baseURLOverrides: configuration.platformBaseURLs),
@@ -43,20 +45,22 @@ struct Server {
         plugins.scan()
         let clients = StageCatalog.Clients(
             redis: redis, postgres: postgres, http: http, masterKey: secrets.masterKey, environment: ProcessInfo.processInfo.environment,
-            visibilityTimeout: configuration.stageVisibilityTimeout, plugins: plugins, logger: logger
+            visibilityTimeout: configuration.stageVisibilityTimeout, plugins: plugins, policyRules: policyRules, logger: logger
         )
         var services: [any Service] = [redis, postgres, http, PluginDirectoryWatcher(registry: plugins)]
         services += try StageCatalog.workers(stages, clients: clients)
         if gateway {
             let metrics = GatewayMetrics()
             let dependencies = Gateway.Dependencies(
-                redis: redis, postgres: postgres, signer: secrets.signer, metrics: metrics, masterKey: secrets.masterKey)
+                redis: redis, postgres: postgres, signer: secrets.signer, metrics: metrics, masterKey: secrets.masterKey,
+                policyRules: policyRules)
             let gateway = Gateway(dependencies: dependencies, maxBodyBytes: configuration.maxBodyBytes)
             let hub = ConversationEventHub(url: redisURL, logger: logger)
-            WebChatModule(redis: redis, postgres: postgres, hub: hub, maxBodyBytes: configuration.maxBodyBytes).register(on: gateway)
+            WebChatModule(redis: redis, postgres: postgres, hub: hub, maxBodyBytes: configuration.maxBodyBytes, policyRules: policyRules)
+                .register(on: gateway)
             let publishing = PublishingModule(
                 redis: redis, postgres: postgres, masterKey: secrets.masterKey, plugins: plugins, maxBodyBytes: configuration.maxBodyBytes,
-                logger: logger
+                logger: logger, policyRules: policyRules
             )
             publishing.register(on: gateway)
             let messaging = MessagingModule(
@@ -84,6 +88,15 @@ struct Server {
             )
         )
         try await group.run()
+    }
+
+    /// The egress guard of tenants' requests: the operator's `LEOPOST_EGRESS_ALLOW`, with the ports
+    /// of this deployment's own Redis, PostgreSQL and gateway kept shut even inside an allowed block.
+    private func egressGuard() throws -> EgressGuard {
+        let configuration = environment.configuration
+        var ports: Set<Int> = [redisURL.port, configuration.httpAddress.port]
+        if let database = try? PostgresConfiguration(url: databaseURL) { ports.insert(database.port) }
+        return EgressGuard(allowances: configuration.egressAllowances, protectedPorts: ports)
     }
 
     /// Where `swift build` puts the shipped plugins: beside the `leopost` executable (found through

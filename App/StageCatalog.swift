@@ -21,6 +21,8 @@ struct StageCatalog {
         let visibilityTimeout: Duration
         /// The loaded platform plugins.
         let plugins: PluginRegistry
+        /// What the operator lets the tenants' policies name.
+        let policyRules: PolicyParser.Rules
         let logger: Logger
     }
 
@@ -32,14 +34,14 @@ struct StageCatalog {
             let router = ChatRouter(
                 dependencies: .init(
                     conversations: ConversationStore(pool: clients.postgres), brands: BrandStore(pool: clients.postgres),
-                    feedback: FeedbackStore(pool: clients.postgres), policies: PolicyStore(pool: clients.postgres),
+                    feedback: FeedbackStore(pool: clients.postgres), policies: PolicyStore(pool: clients.postgres, rules: clients.policyRules),
                     usage: UsageStore(pool: clients.postgres), events: ConversationEventLog(redis: clients.redis),
                     ledger: BudgetLedger(redis: clients.redis), delivery: StageQueue(stage: DeliveryStage.stage, redis: clients.redis)
                 ),
                 chains: { task, policy, tenant in
                     let secrets = try await SecretStore(pool: clients.postgres, masterKey: clients.masterKey).values(
                         policy.secretNames, tenant: tenant)
-                    return builder.chain(for: task, policy: policy, secrets: secrets).chain
+                    return builder.chain(for: task, policy: policy, secrets: secrets, tenant: tenant.description).chain
                 },
                 logger: clients.logger
             )

@@ -7,7 +7,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = try ProcessEnvironment.load()
-        let applied = try await Database.migrate(url: try environment.endpoints().database, logger: environment.logger)
+        let applied = try await Database.migrate(url: try environment.databaseURL(), logger: environment.logger)
         print(applied.isEmpty ? "database is up to date" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
     }
 }

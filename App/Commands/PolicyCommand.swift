@@ -20,7 +20,7 @@ struct PolicyCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                _ = try PolicyParser.parse(try PolicyCommand.read(file))
+                _ = try PolicyParser.parse(try PolicyCommand.read(file), rules: try ProcessEnvironment.load().policyRules)
                 print("\(file): valid")
             } catch let error as PolicyValidationError {
                 throw CommandFailure(error.issues.map { "\(file): \($0)" }.joined(separator: "\n"))
@@ -43,9 +43,9 @@ struct PolicyCommand: AsyncParsableCommand {
             let document = try PolicyCommand.read(file)
             let tenantID = TenantID(tenant)!
             do {
-                try await Database.withServerPool(url: try environment.endpoints().database, logger: environment.logger) { pool in
+                try await Database.withServerPool(url: try environment.databaseURL(), logger: environment.logger) { pool in
                     guard try await TenantStore(pool: pool).exists(tenantID) else { throw CommandFailure("no tenant \(tenantID)") }
-                    try await PolicyStore(pool: pool).apply(document, tenant: tenantID)
+                    try await PolicyStore(pool: pool, rules: environment.policyRules).apply(document, tenant: tenantID)
                 }
             } catch let error as PolicyValidationError {
                 throw CommandFailure(error.issues.map { "\(file): \($0)" }.joined(separator: "\n"))
@@ -66,9 +66,9 @@ struct PolicyCommand: AsyncParsableCommand {
         func run() async throws {
             let environment = try ProcessEnvironment.load()
             let tenantID = TenantID(tenant)!
-            let policy = try await Database.withServerPool(url: try environment.endpoints().database, logger: environment.logger) { pool in
+            let policy = try await Database.withServerPool(url: try environment.databaseURL(), logger: environment.logger) { pool in
                 guard try await TenantStore(pool: pool).exists(tenantID) else { throw CommandFailure("no tenant \(tenantID)") }
-                return try await PolicyStore(pool: pool).effective(tenant: tenantID)
+                return try await PolicyStore(pool: pool, rules: environment.policyRules).effective(tenant: tenantID)
             }
             print(PolicyRenderer.yaml(policy), terminator: "")
         }

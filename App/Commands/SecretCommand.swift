@@ -26,7 +26,7 @@ struct SecretCommand: AsyncParsableCommand {
             guard !value.isEmpty else { throw CommandFailure("no value on standard input (try: printf %s \"$KEY\" | leopost secret set ...)") }
             let secrets = try LeopostSecrets.load(environment.configuration, create: false)
             let tenantID = TenantID(tenant)!
-            try await Database.withServerPool(url: try environment.endpoints().database, logger: environment.logger) { pool in
+            try await Database.withServerPool(url: try environment.databaseURL(), logger: environment.logger) { pool in
                 guard try await TenantStore(pool: pool).exists(tenantID) else { throw CommandFailure("no tenant \(tenantID)") }
                 try await SecretStore(pool: pool, masterKey: secrets.masterKey).store(value, name: name, tenant: tenantID)
             }
@@ -46,7 +46,7 @@ struct SecretCommand: AsyncParsableCommand {
         func run() async throws {
             let environment = try ProcessEnvironment.load()
             let secrets = try LeopostSecrets.load(environment.configuration, create: false)
-            let names = try await Database.withServerPool(url: try environment.endpoints().database, logger: environment.logger) { pool in
+            let names = try await Database.withServerPool(url: try environment.databaseURL(), logger: environment.logger) { pool in
                 try await SecretStore(pool: pool, masterKey: secrets.masterKey).names(tenant: TenantID(tenant)!)
             }
             print(names.isEmpty ? "(no secrets)" : names.joined(separator: "\n"))

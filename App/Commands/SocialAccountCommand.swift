@@ -41,7 +41,7 @@ struct SocialAccountCommand: AsyncParsableCommand {
             let account = SocialAccount(
                 id: UUID(), platform: platform, accountID: accountId, baseURL: baseUrl, settings: settings, accessToken: token, expiresAt: nil,
                 status: .connected, statusReason: nil)
-            try await Database.withServerPool(url: try environment.endpoints().database, logger: environment.logger) { pool in
+            try await Database.withServerPool(url: try environment.databaseURL(), logger: environment.logger) { pool in
                 guard try await TenantStore(pool: pool).exists(tenantID) else { throw CommandFailure("no tenant \(tenantID)") }
                 try await SocialAccountStore(pool: pool, masterKey: secrets.masterKey).put(account, tenant: tenantID)
             }
@@ -61,7 +61,7 @@ struct SocialAccountCommand: AsyncParsableCommand {
         func run() async throws {
             let environment = try ProcessEnvironment.load()
             let secrets = try LeopostSecrets.load(environment.configuration, create: false)
-            let accounts = try await Database.withServerPool(url: try environment.endpoints().database, logger: environment.logger) { pool in
+            let accounts = try await Database.withServerPool(url: try environment.databaseURL(), logger: environment.logger) { pool in
                 try await SocialAccountStore(pool: pool, masterKey: secrets.masterKey).accounts(tenant: TenantID(tenant)!)
             }
             if accounts.isEmpty { print("(no accounts)") }

@@ -15,7 +15,7 @@ struct TenantCommand: AsyncParsableCommand {
 
         func run() async throws {
             let environment = try ProcessEnvironment.load()
-            let url = try environment.endpoints().database
+            let url = try environment.databaseURL()
             _ = try await Database.migrate(url: url, logger: environment.logger)
             let created = try await Database.withServerPool(url: url, logger: environment.logger) { pool in
                 try await TenantStore(pool: pool).createTenant(name: name)

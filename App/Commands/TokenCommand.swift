@@ -21,7 +21,7 @@ struct TokenCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = try ProcessEnvironment.load()
         let tenantID = TenantID(tenant)!
-        let exists = try await Database.withServerPool(url: try environment.endpoints().database, logger: environment.logger) { pool in
+        let exists = try await Database.withServerPool(url: try environment.databaseURL(), logger: environment.logger) { pool in
             try await TenantStore(pool: pool).exists(tenantID)
         }
         guard exists else { throw CommandFailure("no tenant \(tenantID); create one with `leopost tenant create NAME`") }

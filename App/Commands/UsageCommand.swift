@@ -18,7 +18,7 @@ struct UsageCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = try ProcessEnvironment.load()
         let tenantID = TenantID(tenant)!
-        let lines = try await Database.withServerPool(url: try environment.endpoints().database, logger: environment.logger) { pool in
+        let lines = try await Database.withServerPool(url: try environment.databaseURL(), logger: environment.logger) { pool in
             try await UsageStore(pool: pool).report(tenant: tenantID, days: days)
         }
         if json {

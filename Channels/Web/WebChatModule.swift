@@ -7,14 +7,19 @@ public struct WebChatModule: Sendable {
     private let events: ConversationEventsRoute
 
     /// Creates the module over the process's clients and event hub.
-    /// - Parameter routerStage: the stage that answers; another name only to keep tests sharing one Redis apart.
-    public init(redis: RedisClient, postgres: PostgresPool, hub: ConversationEventHub, maxBodyBytes: Int, routerStage: String = ChatRouter.stage) {
+    /// - Parameters:
+    ///   - policyRules: the operator's rules the tenants' policies are read under.
+    ///   - routerStage: the stage that answers; another name only to keep tests sharing one Redis apart.
+    public init(
+        redis: RedisClient, postgres: PostgresPool, hub: ConversationEventHub, maxBodyBytes: Int, policyRules: PolicyParser.Rules = .init(),
+        routerStage: String = ChatRouter.stage
+    ) {
         let conversations = ConversationStore(pool: postgres)
         let log = ConversationEventLog(redis: redis)
         let intake = ConversationIntake(conversations: conversations, router: StageQueue(stage: routerStage, redis: redis), events: log)
         chat = WebChatRoutes(
             dependencies: .init(
-                conversations: conversations, users: UserStore(pool: postgres), intake: intake, policies: PolicyStore(pool: postgres),
+                conversations: conversations, users: UserStore(pool: postgres), intake: intake, policies: PolicyStore(pool: postgres, rules: policyRules),
                 limiter: RateLimiter(redis: redis), linkCodes: LinkCodes(redis: redis)
             ),
             maxBodyBytes: maxBodyBytes

@@ -18,14 +18,28 @@ public struct ProviderChain: Sendable {
         public var maxTokens: Int?
         /// How long to wait for the first text before falling back; no limit when `nil`.
         public var firstTokenTimeout: Duration?
+        /// The circuit this entry is judged by: the breaker's key. Endpoints a tenant defined have
+        /// circuits of that tenant's own; the operator's endpoints share one circuit per endpoint.
+        public var circuit: String
+        /// This entry's breaker, when it is not the chain's (a tenant's own endpoint, tuned by its policy).
+        public var breaker: CircuitBreaker?
+        /// Whether a timeout counts as the provider's failure. Off where the caller chose timeouts
+        /// tighter than the operator's: a timeout the tenant set must not open a circuit others share.
+        public var countsTimeouts: Bool
 
         /// Creates an entry.
-        public init(name: String, provider: any AIProvider, model: String, maxTokens: Int? = nil, firstTokenTimeout: Duration? = nil) {
+        public init(
+            name: String, provider: any AIProvider, model: String, maxTokens: Int? = nil, firstTokenTimeout: Duration? = nil,
+            circuit: String? = nil, breaker: CircuitBreaker? = nil, countsTimeouts: Bool = true
+        ) {
             self.name = name
             self.provider = provider
             self.model = model
             self.maxTokens = maxTokens
             self.firstTokenTimeout = firstTokenTimeout
+            self.circuit = circuit ?? name
+            self.breaker = breaker
+            self.countsTimeouts = countsTimeouts
         }
     }
 
@@ -88,7 +102,8 @@ public struct ProviderChain: Sendable {
         attempts = []
         var lastError = ProviderError(code: .server, message: "the chain has no entries", provider: "chain")
         for entry in entries {
-            if let breaker, try await breaker.acquire(entry.name) == .refused {
+            let breaker = entry.breaker ?? self.breaker
+            if let breaker, try await breaker.acquire(entry.circuit) == .refused {
                 attempts.append(Attempt(entry: entry.name, provider: entry.provider.kind, model: entry.model, failure: .overloaded, usage: nil))
                 lastError = ProviderError(code: .overloaded, message: "the circuit of \(entry.name) is open", provider: entry.provider.kind)
                 continue
@@ -104,7 +119,7 @@ public struct ProviderChain: Sendable {
                         throw StartFailure(error: error, usage: nil)
                     }
                     let (buffered, rest) = try await Self.firstToken(of: stream, within: entry.firstTokenTimeout, provider: entry.provider.kind)
-                    try await breaker?.record(entry.name, success: true)
+                    try await breaker?.record(entry.circuit, success: true)
                     attempts.append(Attempt(entry: entry.name, provider: entry.provider.kind, model: entry.model, failure: nil, usage: nil))
                     return Answer(attempts: attempts, events: Self.replay(buffered, then: rest))
                 } catch let failure as StartFailure {
@@ -112,7 +127,9 @@ public struct ProviderChain: Sendable {
                     attempts.append(
                         Attempt(entry: entry.name, provider: entry.provider.kind, model: entry.model, failure: error.code, usage: failure.usage))
                     lastError = error
-                    if Self.countsAgainstHealth(error.code) { try await breaker?.record(entry.name, success: false) }
+                    if Self.countsAgainstHealth(error.code), entry.countsTimeouts || error.code != .timeout {
+                        try await breaker?.record(entry.circuit, success: false)
+                    }
                     if error.isRetryable, case .retry(let delay) = retry.decision(afterFailedAttempt: attempt, reason: "\(error)") {
                         try await Task.sleep(for: max(delay, error.retryAfter ?? .zero))
                         attempt += 1

@@ -84,6 +84,8 @@ extension ProviderError {
         case .connectTimeout, .firstByteTimeout, .idleTimeout, .totalTimeout: code = .timeout
         case .cancelled: code = .cancelled
         case .bodyTooLarge: code = .malformedResponse
+        // The tenant's base_url leads somewhere Leopost does not call: a setting to fix, not an outage.
+        case .egressRefused, .invalidURL: code = .badRequest
         default: code = .server
         }
         self.init(code: code, message: error.message, provider: provider)

@@ -31,6 +31,9 @@ public struct LeopostConfiguration: Sendable {
     /// `LEOPOST_PLATFORM_<NAME>_BASE_URL`: where a platform's API is, instead of its manifest's
     /// address (a proxy, or a local fake in tests), by plugin name in lower case.
     public var platformBaseURLs: [String: String]
+    /// `LEOPOST_EGRESS_ALLOW`: private targets (`address:port` or CIDR blocks) that tenants' URLs
+    /// may reach anyway, for local fakes in tests or an on-premises model server.
+    public var egressAllowances: [EgressAllowance]
     /// `LEOPOST_MAX_BODY_BYTES`, default 1 MiB: larger request bodies get 413.
     public var maxBodyBytes: Int
     /// `LEOPOST_LOG_LEVEL`, default `info`.
@@ -93,6 +96,7 @@ public struct LeopostConfiguration: Sendable {
             }
             platformBaseURLs[platform] = url
         }
+        egressAllowances = try EgressAllowance.list(value("LEOPOST_EGRESS_ALLOW") ?? "", variable: "LEOPOST_EGRESS_ALLOW")
         if let text = value("LEOPOST_MAX_BODY_BYTES") {
             guard let bytes = Int(text), bytes >= 1024, bytes <= 1 << 30 else {
                 throw ConfigurationError(variable: "LEOPOST_MAX_BODY_BYTES", message: "expected a number of bytes from 1024 to 1073741824")

@@ -20,14 +20,20 @@ public struct Gateway {
         public var metrics: GatewayMetrics
         /// Seals tenants' secrets; without it the secrets routes are not offered.
         public var masterKey: SymmetricKey?
+        /// What the operator lets policies name; `PUT /v1/policy` refuses the rest.
+        public var policyRules: PolicyParser.Rules
 
         /// Bundles the dependencies.
-        public init(redis: RedisClient, postgres: PostgresPool, signer: JWTSigner, metrics: GatewayMetrics, masterKey: SymmetricKey? = nil) {
+        public init(
+            redis: RedisClient, postgres: PostgresPool, signer: JWTSigner, metrics: GatewayMetrics, masterKey: SymmetricKey? = nil,
+            policyRules: PolicyParser.Rules = .init()
+        ) {
             self.redis = redis
             self.postgres = postgres
             self.signer = signer
             self.metrics = metrics
             self.masterKey = masterKey
+            self.policyRules = policyRules
         }
     }
 
@@ -64,7 +70,7 @@ public struct Gateway {
             let body = try encoder.encode(["days": lines])
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
-        PolicyRoutes(store: PolicyStore(pool: dependencies.postgres), maxBodyBytes: maxBodyBytes).register(on: authenticated)
+        PolicyRoutes(store: PolicyStore(pool: dependencies.postgres, rules: dependencies.policyRules), maxBodyBytes: maxBodyBytes).register(on: authenticated)
         BrandRoutes(store: BrandStore(pool: dependencies.postgres), maxBodyBytes: maxBodyBytes).register(on: authenticated)
         FeedbackRoutes(
             feedback: FeedbackStore(pool: dependencies.postgres), users: UserStore(pool: dependencies.postgres), maxBodyBytes: maxBodyBytes

@@ -12,11 +12,13 @@ public struct PublishingModule: Sendable {
 
     /// Creates the module over the process's shared clients and loaded plugins.
     /// - Parameters:
+    ///   - policyRules: the operator's rules the tenants' policies are read under; its egress guard
+    ///     also judges social accounts' `base_url`s when they are stored.
     ///   - publishStage, deliveryStage: where confirmed posts and chat-app previews go; other names
     ///     only to keep tests sharing one Redis apart.
     public init(
         redis: RedisClient, postgres: PostgresPool, masterKey: SymmetricKey, plugins: PluginRegistry, maxBodyBytes: Int, logger: Logger,
-        publishStage: String = PublishStage.stage, deliveryStage: String = DeliveryStage.stage
+        policyRules: PolicyParser.Rules = .init(), publishStage: String = PublishStage.stage, deliveryStage: String = DeliveryStage.stage
     ) {
         let postStore = PostStore(pool: postgres)
         let accountStore = SocialAccountStore(pool: postgres, masterKey: masterKey)
@@ -24,11 +26,11 @@ public struct PublishingModule: Sendable {
         let previews = PostPreviews(
             conversations: conversations, events: ConversationEventLog(redis: redis), delivery: StageQueue(stage: deliveryStage, redis: redis))
         publisher = Publisher(
-            posts: postStore, accounts: accountStore, policies: PolicyStore(pool: postgres), registry: plugins,
+            posts: postStore, accounts: accountStore, policies: PolicyStore(pool: postgres, rules: policyRules), registry: plugins,
             scheduler: PostScheduler(redis: redis, stage: publishStage, logger: logger), redis: redis, stage: publishStage, previews: previews)
         posts = PostRoutes(publisher: publisher, posts: postStore, conversations: conversations, maxBodyBytes: maxBodyBytes)
         platforms = PlatformRoutes(registry: plugins)
-        accounts = SocialAccountRoutes(store: accountStore, registry: plugins, maxBodyBytes: maxBodyBytes)
+        accounts = SocialAccountRoutes(store: accountStore, registry: plugins, egress: policyRules.egress, maxBodyBytes: maxBodyBytes)
     }
 
     /// Adds the routes to the gateway's authenticated group.

@@ -7,12 +7,16 @@ public import Hummingbird
 public struct SocialAccountRoutes: Sendable {
     private let store: SocialAccountStore
     private let registry: PluginRegistry
+    private let egress: EgressGuard
     private let maxBodyBytes: Int
 
     /// Creates the routes.
-    public init(store: SocialAccountStore, registry: PluginRegistry, maxBodyBytes: Int) {
+    /// - Parameter egress: judges an account's own `base_url` when it is a literal address; every
+    ///   call to it is judged again when it is made.
+    public init(store: SocialAccountStore, registry: PluginRegistry, egress: EgressGuard, maxBodyBytes: Int) {
         self.store = store
         self.registry = registry
+        self.egress = egress
         self.maxBodyBytes = maxBodyBytes
     }
 
@@ -60,6 +64,9 @@ public struct SocialAccountRoutes: Sendable {
                         "base_url: \(name) accounts all use \(plugin.manifest.baseURL ?? "the platform's address"); leave it out")
                 }
                 guard PluginOrigin(url: baseURL) != nil else { throw APIError.badRequest("base_url: \"\(baseURL)\" is not an http(s) URL") }
+                if let refusal = egress.refusal(url: baseURL, field: "base_url") {
+                    throw APIError.badRequest("\(refusal); Leopost does not call private networks for a tenant", code: "egress_refused")
+                }
             } else if plugin.manifest.accountBaseURL == true && plugin.manifest.baseURL == nil {
                 throw APIError.badRequest("base_url: \(name) needs the account's own address (an instance or webhook URL)")
             }

@@ -54,6 +54,17 @@ extension CurlTransfer {
         try check(ccurl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
         try check(ccurl_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList), "CURLOPT_HTTPHEADER")
         try configureMethod(easy)
+        if request.egress != .operatorEndpoint {
+            // No proxy from the environment: the guard judged the address this request connects to.
+            try check(ccurl_easy_setopt_string(easy, CURLOPT_PROXY, ""), "CURLOPT_PROXY")
+            if let entry = request.resolveEntry {
+                guard let list = curl_slist_append(nil, entry) else {
+                    throw .about(request.target, .transferFailed, "curl_slist_append failed (out of memory?)")
+                }
+                resolveList = list
+                try check(ccurl_easy_setopt_pointer(easy, CURLOPT_RESOLVE, list), "CURLOPT_RESOLVE")
+            }
+        }
         try check(ccurl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, userData), "CURLOPT_HEADERDATA")
         try check(ccurl_easy_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, userData in
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(userData!).takeUnretainedValue()

@@ -22,6 +22,8 @@ final class CurlTransfer: @unchecked Sendable {
     // Loop-thread state.
     var easy: UnsafeMutableRawPointer?
     var headerList: UnsafeMutablePointer<curl_slist>?
+    /// Tenant requests to a name: the pinned `CURLOPT_RESOLVE` entry, kept until the handle is freed.
+    var resolveList: UnsafeMutablePointer<curl_slist>?
     var errorBuffer: UnsafeMutablePointer<CChar>?
     var retainedSelf: Unmanaged<CurlTransfer>?
     var addedToMulti = false
@@ -149,6 +151,10 @@ final class CurlTransfer: @unchecked Sendable {
         if let headerList {
             curl_slist_free_all(headerList)
             self.headerList = nil
+        }
+        if let resolveList {
+            curl_slist_free_all(resolveList)
+            self.resolveList = nil
         }
         errorBuffer?.deallocate()
         errorBuffer = nil

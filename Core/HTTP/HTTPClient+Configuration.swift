@@ -37,6 +37,8 @@ extension HTTPClient {
         /// in libcurl's queue (their first-byte timer runs while waiting). HTTP/2 multiplexes streams over
         /// one connection. `0` means no limit. Default 16.
         public var maxConnectionsPerHost: Int
+        /// Judges the requests marked ``EgressTrust/tenant(field:)``. Default: every non-public address refused.
+        public var egress: EgressGuard
         /// The name of the client's loop thread in /proc and debuggers (at most 15 characters).
         public var threadName: String
 
@@ -52,8 +54,10 @@ extension HTTPClient {
             followRedirects: Bool = false,
             maxRedirects: Int = 5,
             maxConnectionsPerHost: Int = 16,
-            threadName: String = "leopost-http"
+            threadName: String = "leopost-http",
+            egress: EgressGuard = EgressGuard()
         ) {
+            self.egress = egress
             self.threadName = threadName
             self.connectTimeout = connectTimeout
             self.firstByteTimeout = firstByteTimeout

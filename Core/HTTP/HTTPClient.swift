@@ -42,7 +42,7 @@ public final class HTTPClient: Service, Sendable {
     /// - Throws: ``HTTPClientError``; ``HTTPClientError/Code/bodyTooLarge`` past
     ///   ``Configuration/maxResponseBodySize``.
     public func execute(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
-        let transfer = try makeTransfer(request, streamBuffer: nil)
+        let transfer = try await makeTransfer(request, streamBuffer: nil)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPClientResponse, any Error>) in
                 transfer.setContinuation(continuation)
@@ -60,7 +60,7 @@ public final class HTTPClient: Service, Sendable {
     /// client running until the body is consumed.
     /// - Throws: ``HTTPClientError`` for failures before the head; later ones are thrown by the body.
     public func stream(_ request: HTTPClientRequest) async throws -> HTTPClientStreamingResponse {
-        let transfer = try makeTransfer(request, streamBuffer: max(1, configuration.streamBufferSize))
+        let transfer = try await makeTransfer(request, streamBuffer: max(1, configuration.streamBufferSize))
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPClientStreamingResponse, any Error>) in
                 transfer.setContinuation(continuation)
@@ -116,8 +116,17 @@ public final class HTTPClient: Service, Sendable {
         }
     }
 
-    private func makeTransfer(_ request: HTTPClientRequest, streamBuffer: Int?) throws(HTTPClientError) -> CurlTransfer {
-        let prepared = try PreparedRequest(request, configuration: configuration, now: .now)
+    private func makeTransfer(_ request: HTTPClientRequest, streamBuffer: Int?) async throws(HTTPClientError) -> CurlTransfer {
+        var prepared = try PreparedRequest(request, configuration: configuration, now: .now)
+        if case .tenant(let field) = request.egress {
+            do {
+                prepared.pinnedAddress = try await configuration.egress.admit(
+                    host: prepared.host, port: prepared.port, field: field, target: prepared.target)
+            } catch {
+                logger.warning("egress refused", metadata: ["leopost.http.target": "\(prepared.target)", "leopost.http.error": "\(error.message)"])
+                throw error
+            }
+        }
         return CurlTransfer(
             request: prepared,
             maxBodyBytes: max(0, configuration.maxResponseBodySize),

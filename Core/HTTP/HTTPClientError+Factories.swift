@@ -27,6 +27,8 @@ extension HTTPClientError {
         code: .shutdown,
         message: "the HTTP client is shut down; create requests before shutting it down or keep it running longer"
     )
+    /// See ``Code/egressRefused``.
+    public static let egressRefused = HTTPClientError(code: .egressRefused, message: "the target is not a public address")
     /// See ``Code/transferFailed``.
     public static let transferFailed = HTTPClientError(code: .transferFailed, message: "the transfer failed")
 

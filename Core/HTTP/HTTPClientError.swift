@@ -8,7 +8,7 @@ public struct HTTPClientError: Error, Sendable, Equatable, CustomStringConvertib
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Sendable {
             case invalidURL, invalidRequest, connectionFailed, connectTimeout, firstByteTimeout, idleTimeout
-            case totalTimeout, tlsFailure, connectionClosed, bodyTooLarge, cancelled, shutdown, transferFailed
+            case totalTimeout, tlsFailure, connectionClosed, bodyTooLarge, cancelled, shutdown, transferFailed, egressRefused
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -37,6 +37,9 @@ public struct HTTPClientError: Error, Sendable, Equatable, CustomStringConvertib
         public static let cancelled = Code(.cancelled)
         /// The client is shut down (or shutting down) and takes no more requests.
         public static let shutdown = Code(.shutdown)
+        /// The egress guard refused a tenant's target (a private, loopback or link-local address, or
+        /// one of Leopost's own servers); nothing was sent.
+        public static let egressRefused = Code(.egressRefused)
         /// libcurl reported another failure; the message carries its text.
         public static let transferFailed = Code(.transferFailed)
 
@@ -59,6 +62,7 @@ public struct HTTPClientError: Error, Sendable, Equatable, CustomStringConvertib
             case .cancelled: "cancelled"
             case .shutdown: "client shut down"
             case .transferFailed: "transfer failed"
+            case .egressRefused: "egress refused"
             }
         }
     }

@@ -27,6 +27,9 @@ public struct HTTPClientRequest: Sendable {
     public var idleTimeout: Duration?
     /// Overrides ``HTTPClient/Configuration/totalTimeout`` for this request.
     public var totalTimeout: Duration?
+    /// Whose URL this is. `.tenant` requests pass the client's ``EgressGuard`` (resolved once,
+    /// judged, pinned, no redirects, no proxy); set it wherever any part of the URL came from a tenant.
+    public var egress: EgressTrust = .operatorEndpoint
 
     /// Creates a request; the timeouts default to the client's configuration.
     /// - Parameters:

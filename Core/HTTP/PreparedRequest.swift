@@ -10,6 +10,18 @@ struct PreparedRequest: Sendable {
     /// `METHOD scheme://host:port`, for messages and logs; never the path or query (they may hold secrets).
     let target: String
     let host: String
+    /// The port the URL leads to (the scheme's default when it names none).
+    let port: Int
+    /// Whether the request passes the egress guard, and how a refusal names its URL.
+    let egress: EgressTrust
+    /// Tenant requests: the address the guard judged, which the connection is pinned to.
+    var pinnedAddress: IPAddress?
+    /// `CURLOPT_RESOLVE`'s `host:port:address` entry that pins a tenant request's connection to
+    /// the judged address; `nil` for the operator's requests and for literal addresses.
+    var resolveEntry: String? {
+        guard let pinnedAddress, IPAddress(host) == nil else { return nil }
+        return "\(host):\(port):\(pinnedAddress.urlHost)"
+    }
     /// `Name: value` lines in curl's `CURLOPT_HTTPHEADER` syntax.
     let headerLines: [String]
     /// `nil` only for methods that carry no body; POST, PUT and PATCH without one send an empty body.
@@ -35,6 +47,8 @@ struct PreparedRequest: Sendable {
         self.method = request.method
         self.url = request.url
         self.host = origin.host
+        self.port = Int(origin.port) ?? 0
+        self.egress = request.egress
         self.target = "\(request.method) \(origin.scheme)://\(origin.host):\(origin.port)"
         let body = request.body ?? (["POST", "PUT", "PATCH"].contains(request.method) ? [] : nil)
         self.headerLines = try Self.headerLines(request.headers, hasBody: body != nil, target: target)
@@ -45,12 +59,14 @@ struct PreparedRequest: Sendable {
         let totalDeadline = now + (request.totalTimeout ?? configuration.totalTimeout)
         self.deadline = request.deadline.map { min($0, totalDeadline) } ?? totalDeadline
         self.userAgent = configuration.userAgent
-        self.followRedirects = configuration.followRedirects
+        // A redirect would lead a tenant's request to an address the guard never judged.
+        self.followRedirects = request.egress == .operatorEndpoint && configuration.followRedirects
         self.maxRedirects = configuration.maxRedirects
     }
 
-    /// Parses the URL with libcurl's own parser (`curl_url`), so what passes here is what curl will use.
-    private static func origin(of url: String) throws(HTTPClientError) -> (scheme: String, host: String, port: String) {
+    /// Parses the URL with libcurl's own parser (`curl_url`), so what passes here is what curl will use
+    /// (and what the egress guard judges is what curl connects to).
+    static func origin(of url: String) throws(HTTPClientError) -> (scheme: String, host: String, port: String) {
         let reject = { (reason: String) in
             HTTPClientError(code: .invalidURL, message: "the URL (\(url.utf8.count) bytes) is not usable: \(reason)")
         }

@@ -9,6 +9,9 @@ import Logging
 final class PluginCallContext: Sendable {
     let plugin: String
     let allowedOrigins: Set<PluginOrigin>
+    /// The operator's override of the platform's address (`LEOPOST_PLATFORM_<NAME>_BASE_URL`), the
+    /// one origin calls to which skip the egress guard; every other call passes it.
+    let operatorOrigin: PluginOrigin?
     /// `nil` while the library loads: the entry point may not call out.
     let http: HTTPClient?
     let logger: Logger
@@ -16,9 +19,13 @@ final class PluginCallContext: Sendable {
     /// as "sent, no answer".
     let defaultTimeout: Duration
 
-    init(plugin: String, allowedOrigins: Set<PluginOrigin>, http: HTTPClient?, logger: Logger, defaultTimeout: Duration) {
+    init(
+        plugin: String, allowedOrigins: Set<PluginOrigin>, operatorOrigin: PluginOrigin? = nil, http: HTTPClient?, logger: Logger,
+        defaultTimeout: Duration
+    ) {
         self.plugin = plugin
         self.allowedOrigins = allowedOrigins
+        self.operatorOrigin = operatorOrigin
         self.http = http
         var logger = logger
         logger[metadataKey: "leopost.plugin"] = "\(plugin)"

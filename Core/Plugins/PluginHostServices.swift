@@ -107,6 +107,7 @@ enum PluginHostServices {
                 error: "\(origin) is not among the hosts this plugin may call (\(allowed.isEmpty ? "none" : allowed))")
         }
         var request = HTTPClientRequest(method: method, url: url, body: body)
+        request.egress = origin == call.operatorOrigin ? .operatorEndpoint : .tenant(field: "\(call.plugin) target")
         for line in headers.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else {
                 return HTTPOutcome(transport: LP_HTTP_INVALID_REQUEST, error: "header line without a colon: \(line.prefix(80))")
@@ -133,6 +134,7 @@ enum PluginHostServices {
     static func transport(of error: HTTPClientError) -> Int32 {
         switch error.code {
         case .invalidURL, .invalidRequest: LP_HTTP_INVALID_REQUEST
+        case .egressRefused: LP_HTTP_HOST_NOT_ALLOWED
         case .connectionFailed, .connectTimeout, .tlsFailure, .shutdown: LP_HTTP_NOT_SENT
         default: LP_HTTP_NO_ANSWER
         }

@@ -181,12 +181,15 @@ public final class PluginRegistry: Sendable {
     }
 
     /// Calls `function` of `plugin` on a registry thread. The plugin may reach the manifest's
-    /// hosts and the origin of `baseURL`, nothing else.
+    /// hosts and the origin of `baseURL`, nothing else, and every call but those to the operator's
+    /// override passes the egress guard (an account's `base_url` is the tenant's).
     public func call(_ plugin: LoadedPlugin, _ function: LoadedPlugin.Function, request: String, baseURL: String?) async -> PluginCallResult {
         var origins = Set(plugin.manifest.hosts.compactMap(PluginOrigin.init(url:)))
         if let baseURL, let origin = PluginOrigin(url: baseURL) { origins.insert(origin) }
         let context = PluginCallContext(
-            plugin: plugin.name, allowedOrigins: origins, http: http, logger: logger, defaultTimeout: configuration.httpTimeout)
+            plugin: plugin.name, allowedOrigins: origins,
+            operatorOrigin: configuration.baseURLOverrides[plugin.name].flatMap(PluginOrigin.init(url:)), http: http, logger: logger,
+            defaultTimeout: configuration.httpTimeout)
         do {
             return try await threads.runIfActive { plugin.call(function, request: request, context: context) }
         } catch {

@@ -5,6 +5,7 @@ extension PolicyParser {
     /// every value that does not fit, and carrying on so all problems are reported at once.
     struct Walker {
         var issues: [PolicyIssue] = []
+        var rules = Rules()
 
         mutating func issue(_ node: Node?, _ field: String, _ message: String) {
             issues.append(PolicyIssue(line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, field: field, message: message))
@@ -96,13 +97,18 @@ extension PolicyParser {
                     if let url = string(value, "\(field).base_url") {
                         if url.hasPrefix("http://") || url.hasPrefix("https://") {
                             provider.baseURL = url
+                            if let refusal = rules.egress.refusal(url: url, field: "base_url") {
+                                issue(value, "\(field).base_url", "\(refusal); Leopost does not call private networks for a tenant")
+                            }
                         } else {
                             issue(value, "\(field).base_url", "expected an http:// or https:// URL")
                         }
                     }
                 case "api_key":
                     if let reference = string(value, "\(field).api_key") {
-                        if reference.hasPrefix("env:") || reference.hasPrefix("secret:") {
+                        if reference.hasPrefix("env:"), let refusal = rules.refusal(environmentVariable: String(reference.dropFirst(4))) {
+                            issue(value, "\(field).api_key", refusal)
+                        } else if reference.hasPrefix("env:") || reference.hasPrefix("secret:") {
                             provider.credential = reference
                         } else {
                             // Never echo what looks like a key back.

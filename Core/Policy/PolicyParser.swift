@@ -10,9 +10,11 @@ public enum PolicyParser {
     ]
 
     /// Parses and validates `text`.
+    /// - Parameter rules: what the operator lets policies name (`env:` variables, private targets).
     /// - Throws: `PolicyValidationError` listing every problem.
-    public static func parse(_ text: String) throws -> RoutingPolicy {
-        var walker = Walker()
+    public static func parse(_ text: String, rules: Rules = Rules()) throws -> RoutingPolicy {
+        if let problem = PolicyDocumentScan.problem(in: text) { throw PolicyValidationError(issues: [problem]) }
+        var walker = Walker(rules: rules)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

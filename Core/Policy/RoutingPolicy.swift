@@ -18,6 +18,10 @@ public struct RoutingPolicy: Sendable, Equatable {
         public var firstTokenTimeout: Duration = .seconds(30)
         /// Time allowed for the whole answer.
         public var totalTimeout: Duration
+
+        /// The operator's waits, which a policy may lengthen but not shorten without its timeouts
+        /// ceasing to count against a shared circuit.
+        public static let defaultTimeouts = (firstByte: Duration.seconds(30), firstToken: Duration.seconds(30), total: Duration.seconds(300))
     }
 
     /// One step of a chain.

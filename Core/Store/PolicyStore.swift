@@ -1,17 +1,21 @@
 /// Each tenant's policy document in PostgreSQL, stored as the YAML the tenant wrote (validated first).
 public struct PolicyStore: Sendable {
     private let pool: PostgresPool
+    private let rules: PolicyParser.Rules
 
     /// Creates a store over the server's pool.
-    public init(pool: PostgresPool) {
+    /// - Parameter rules: what the operator lets policies name; every document is read under them,
+    ///   so a stored policy that names what is no longer allowed is refused when used, naming the line.
+    public init(pool: PostgresPool, rules: PolicyParser.Rules = .init()) {
         self.pool = pool
+        self.rules = rules
     }
 
     /// Validates `document` and stores it for `tenant`, replacing the previous one.
     /// - Throws: `PolicyValidationError` (nothing is stored then).
     @discardableResult
     public func apply(_ document: String, tenant: TenantID) async throws -> RoutingPolicy {
-        let policy = try PolicyParser.parse(document)
+        let policy = try await PolicyParser.parseDetached(document, rules: rules)
         _ = try await pool.withTenantTransaction(tenant.rawValue) { connection in
             try connection.execute(
                 """
@@ -28,6 +32,6 @@ public struct PolicyStore: Sendable {
         let document = try await pool.withTenantTransaction(tenant.rawValue) { connection in
             try connection.query("SELECT document FROM policies").first.map { try $0.decode(String.self, column: "document") }
         }
-        return try document.map(PolicyParser.parse) ?? .default
+        return try document.map { try PolicyParser.parse($0, rules: rules) } ?? .default
     }
 }

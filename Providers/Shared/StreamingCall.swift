@@ -22,6 +22,7 @@ enum StreamingCall {
         var call = HTTPClientRequest(method: "POST", url: url, headers: headers, body: Array(try WireJSON.encoder.encode(body)))
         call.firstByteTimeout = endpoint.firstByteTimeout
         call.totalTimeout = endpoint.totalTimeout
+        call.egress = endpoint.egress
         let response: HTTPClientStreamingResponse
         do {
             response = try await http.stream(call)

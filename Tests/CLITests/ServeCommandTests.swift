@@ -151,7 +151,7 @@ struct ServeCommandTests {
         let directory = try TestEnvironment.temporaryDirectory()
         let good = directory + "/good.yaml"
         let bad = directory + "/bad.yaml"
-        try "providers:\n  main: {kind: openai, api_key: env:OPENAI_API_KEY}\nchains:\n  chat: [{provider: main, model: gpt-4o-mini}]\n"
+        try "providers:\n  main: {kind: openai, api_key: secret:openai}\nchains:\n  chat: [{provider: main, model: gpt-4o-mini}]\n"
             .write(toFile: good, atomically: true, encoding: .utf8)
         try "providers:\n  main:\n    kind: openia\n".write(toFile: bad, atomically: true, encoding: .utf8)
         let valid = try LeopostProcess.run(["policy", "validate", good], environment: ProcessInfo.processInfo.environment)

@@ -18,7 +18,7 @@ struct WorkerCrashTests {
                 let tenant = try await TenantStore(pool: database.app).createTenant(name: "Crash").tenantID
                 try await PolicyStore(pool: database.app).apply(
                     """
-                    providers: {main: {kind: openai, base_url: "http://127.0.0.1:\(fakePort)/v1"}}
+                    providers: {main: {kind: openai}}
                     chains: {chat: [{provider: main, model: paced, max_tokens: 100}]}
                     """,
                     tenant: tenant
@@ -30,6 +30,7 @@ struct WorkerCrashTests {
 
                 var environment = try LeopostProcess.workerEnvironment(databaseURL: database.url)
                 environment["OPENAI_API_KEY"] = "sk-test"
+                environment["OPENAI_BASE_URL"] = "http://127.0.0.1:\(fakePort)/v1"
 
                 let first = try LeopostProcess.startWorker(stages: "router", environment: environment)
                 let intake = ConversationIntake(conversations: conversations, router: StageQueue(stage: ChatRouter.stage, redis: redis), events: log)

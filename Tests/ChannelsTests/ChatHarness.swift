@@ -50,16 +50,16 @@ struct ChatHarness: Sendable {
             let masterKey = try SymmetricKey(bytes: Array(repeating: 3, count: 32))
             let signer = JWTSigner(secret: secret)
             let tenant = try await TenantStore(pool: database.app).createTenant(name: "Acme")
-            try await HTTPClient.withHTTPClient(logger: logger) { http in
+            try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
                 let builder = PolicyChainBuilder(http: http, environment: environment, breaker: CircuitBreaker(redis: redis))
                 let router = ChatRouter(
                     dependencies: .init(
                         conversations: ConversationStore(pool: database.app), brands: BrandStore(pool: database.app),
-                        feedback: FeedbackStore(pool: database.app), policies: PolicyStore(pool: database.app),
+                        feedback: FeedbackStore(pool: database.app), policies: PolicyStore(pool: database.app, rules: TestEnvironment.policyRules()),
                         usage: UsageStore(pool: database.app), events: ConversationEventLog(redis: redis),
                         ledger: BudgetLedger(redis: redis), delivery: StageQueue(stage: deliveryStage, redis: redis)
                     ),
-                    chains: chains ?? { task, policy, _ in builder.chain(for: task, policy: policy).chain },
+                    chains: chains ?? { task, policy, tenant in builder.chain(for: task, policy: policy, tenant: tenant.description).chain },
                     logger: logger
                 )
                 let workerService = StageWorker(stage: stage, redis: redis, handler: router, configuration: worker, logger: logger)
@@ -90,11 +90,13 @@ struct ChatHarness: Sendable {
                     let gateway = Gateway(
                         dependencies: .init(
                             redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics(),
-                            masterKey: masterKey
+                            masterKey: masterKey, policyRules: TestEnvironment.policyRules()
                         ),
                         maxBodyBytes: 64 * 1024
                     )
-                    WebChatModule(redis: redis, postgres: database.app, hub: hub, maxBodyBytes: 64 * 1024, routerStage: stage).register(on: gateway)
+                    WebChatModule(
+                        redis: redis, postgres: database.app, hub: hub, maxBodyBytes: 64 * 1024, policyRules: TestEnvironment.policyRules(),
+                        routerStage: stage).register(on: gateway)
                     if let messaging {
                         let module = MessagingModule(
                             redis: redis, postgres: database.app, http: http, masterKey: masterKey, configuration: messaging, maxBodyBytes: 64 * 1024,

@@ -115,7 +115,7 @@ struct ChatRouterTests {
                 : ProviderChain(entries: [.init(name: "main", provider: expensive, model: "pricey", maxTokens: 1000)])
         }
         try await ChatHarness.with(chains: chains) { chat in
-            let store = PolicyStore(pool: chat.database.app)
+            let store = PolicyStore(pool: chat.database.app, rules: TestEnvironment.policyRules())
             try await store.apply(policy, tenant: chat.tenant.tenantID)
             let token = try chat.token()
             let conversation = try await chat.newConversation(credential: token)
@@ -153,7 +153,7 @@ struct ChatRouterTests {
             chains: Self.chain(provider, model: "metered", maxTokens: 100),
             worker: .init(concurrency: 16, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100))
         ) { chat in
-            try await PolicyStore(pool: chat.database.app).apply(policy, tenant: chat.tenant.tenantID)
+            try await PolicyStore(pool: chat.database.app, rules: TestEnvironment.policyRules()).apply(policy, tenant: chat.tenant.tenantID)
             let token = try chat.token()
             let conversations = try await withThrowingTaskGroup(of: String.self) { group in
                 for index in 0..<50 {

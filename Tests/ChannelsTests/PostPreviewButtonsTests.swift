@@ -87,7 +87,7 @@ struct PostPreviewButtonsTests {
                         let messaging = MessagingConfiguration(
                             publicBaseURL: "https://leopost.example", telegramAPIBaseURL: "http://127.0.0.1:\(telegramPort)",
                             whatsAppAPIBaseURL: "http://127.0.0.1:9/v21.0")
-                        try await HTTPClient.withHTTPClient(logger: logger) { http in
+                        try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
                             let registry = PluginRegistry(configuration: .init(directory: plugins), http: http, logger: logger)
                             registry.scan()
                             let gateway = Gateway(
@@ -97,7 +97,7 @@ struct PostPreviewButtonsTests {
                                 maxBodyBytes: 64 * 1024)
                             let publishing = PublishingModule(
                                 redis: redis, postgres: database.app, masterKey: masterKey, plugins: registry, maxBodyBytes: 64 * 1024,
-                                logger: logger,
+                                logger: logger, policyRules: TestEnvironment.policyRules(),
                                 publishStage: publishStage, deliveryStage: deliveryStage)
                             publishing.register(on: gateway)
                             MessagingModule(

@@ -39,12 +39,14 @@ struct WebChatStreamingTests {
         try await withTestHTTPServer(router: FakeOpenAI.router()) { fakePort in
             let policy = """
                 providers:
-                  main: {kind: openai, base_url: "http://127.0.0.1:\(fakePort)/v1", api_key: "env:OPENAI_API_KEY"}
+                  main: {kind: openai}
                 chains:
                   chat: [{provider: main, model: gpt-4o-mini, max_tokens: 200}]
                 """
-            try await ChatHarness.with(environment: ["OPENAI_API_KEY": "sk-test"]) { chat in
-                try await PolicyStore(pool: chat.database.app).apply(policy, tenant: chat.tenant.tenantID)
+            // The operator's endpoint and key: the fake stands where OPENAI_BASE_URL points.
+            let operatorEnvironment = ["OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": "http://127.0.0.1:\(fakePort)/v1"]
+            try await ChatHarness.with(environment: operatorEnvironment) { chat in
+                try await PolicyStore(pool: chat.database.app, rules: TestEnvironment.policyRules()).apply(policy, tenant: chat.tenant.tenantID)
                 let token = try chat.token()
                 let conversation = try await chat.newConversation(credential: token)
                 _ = try await chat.send("hello", to: conversation, credential: token)

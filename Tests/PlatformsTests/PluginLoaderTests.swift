@@ -19,7 +19,7 @@ struct PluginLoaderTests {
     @Test("the Swift plugins and the C plugin load from a directory, with their manifests")
     func loadsShippedPlugins() async throws {
         let directory = try PluginFixtures.directory()
-        try await HTTPClient.withHTTPClient(logger: logger) { http in
+        try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
             let registry = PluginRegistry(configuration: .init(directory: directory), http: http, logger: logger)
             let report = registry.scan()
             #expect(report.refused.isEmpty, "\(report.refused)")
@@ -38,7 +38,7 @@ struct PluginLoaderTests {
     @Test("a library dropped in while running is loaded by the next scan; a bad one is refused and the others keep working")
     func dropIn() async throws {
         let directory = try PluginFixtures.directory(swift: ["Mastodon"], discord: false)
-        try await HTTPClient.withHTTPClient(logger: logger) { http in
+        try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
             let registry = PluginRegistry(configuration: .init(directory: directory), http: http, logger: logger)
             registry.scan()
             #expect(registry.plugins.map(\.name) == ["mastodon"])
@@ -94,7 +94,7 @@ struct PluginLoaderTests {
         let directory = try TestEnvironment.temporaryDirectory()
         try PluginFixtures.fixture("liba.so", in: directory)
         try PluginFixtures.fixture("libb.so", in: directory)
-        try await HTTPClient.withHTTPClient(logger: logger) { http in
+        try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
             let registry = PluginRegistry(configuration: .init(directory: directory), http: http, logger: logger)
             let report = registry.scan()
             #expect(report.loaded.map(\.file) == ["\(directory)/liba.so"])
@@ -107,7 +107,7 @@ struct PluginLoaderTests {
     func replacedFile() async throws {
         let directory = try TestEnvironment.temporaryDirectory()
         try PluginFixtures.fixture("libfixture.so", in: directory)
-        try await HTTPClient.withHTTPClient(logger: logger) { http in
+        try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
             let registry = PluginRegistry(configuration: .init(directory: directory), http: http, logger: logger)
             registry.scan()
             let first = try #require(registry.plugin(named: "fixture"))
@@ -131,7 +131,7 @@ struct PluginLoaderTests {
         try PluginFixtures.fixture("libfixture.so", in: directory)
         let hits = HitCounter()
         try await withTestHTTPServer(router: hits.router()) { port in
-            try await HTTPClient.withHTTPClient(logger: logger) { http in
+            try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
                 // The call's base URL is this server; the fixture then tries another origin (localhost, not 127.0.0.1).
                 let registry = PluginRegistry(configuration: .init(directory: directory), http: http, logger: logger)
                 registry.scan()
@@ -155,7 +155,7 @@ struct PluginLoaderTests {
     func brokenAnswers() async throws {
         let directory = try TestEnvironment.temporaryDirectory()
         try PluginFixtures.fixture("libfixture.so", in: directory)
-        try await HTTPClient.withHTTPClient(logger: logger) { http in
+        try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
             let registry = PluginRegistry(configuration: .init(directory: directory), http: http, logger: logger)
             registry.scan()
             let plugin = try #require(registry.plugin(named: "fixture"))

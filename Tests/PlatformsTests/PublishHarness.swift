@@ -46,7 +46,7 @@ struct PublishHarness: Sendable {
             try await withFakeServers(
                 [fakes.0.router(), fakes.1.router(), fakes.2.router(), fakes.3.router(), fakes.4.router(), fakes.5.router()]
             ) { ports in
-                try await HTTPClient.withHTTPClient(logger: logger) { http in
+                try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
                     let registry = PluginRegistry(
                         configuration: .init(
                             directory: directory, httpTimeout: httpTimeout,
@@ -75,7 +75,7 @@ struct PublishHarness: Sendable {
                         maxBodyBytes: 64 * 1024)
                     PublishingModule(
                         redis: redis, postgres: database.app, masterKey: masterKey, plugins: registry, maxBodyBytes: 64 * 1024, logger: logger,
-                        publishStage: stage
+                        policyRules: TestEnvironment.policyRules(), publishStage: stage
                     ).register(on: gateway)
                     let worker = Self.worker(stage: stage, redis: redis, database: database, registry: registry, retry: retry, logger: logger)
                     let services: [any Service] =

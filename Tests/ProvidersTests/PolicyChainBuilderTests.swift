@@ -21,10 +21,14 @@ struct PolicyChainBuilderTests {
                         - {provider: main, model: ratelimit}
                         - {provider: main, model: gpt-4o-mini}
                     retries: {max_attempts: 1, base_delay: 10ms}
-                    """
+                    """,
+                    rules: .init(readableEnvironment: ["TENANT_OPENAI_KEY"])
                 )
                 let builder = PolicyChainBuilder(
-                    http: http, environment: ["TENANT_OPENAI_KEY": "sk-test", "OPENAI_BASE_URL": "http://127.0.0.1:\(port)/v1"]
+                    http: http,
+                    environment: [
+                        "TENANT_OPENAI_KEY": "sk-test", "LEOPOST_POLICY_ENV_ALLOW": "TENANT_OPENAI_KEY", "OPENAI_BASE_URL": "http://127.0.0.1:\(port)/v1",
+                    ]
                 )
                 let (chain, skipped) = builder.chain(for: "chat", policy: policy)
                 #expect(skipped == ["claude: ANTHROPIC_API_KEY is not set"])

@@ -124,7 +124,8 @@ struct ProviderChainFirstTokenTests {
             """
             providers: {main: {kind: openai, base_url: "http://127.0.0.1:9/v1", first_token_timeout: 750ms}}
             chains: {chat: [{provider: main, model: m, max_tokens: 77}]}
-            """
+            """,
+            rules: TestEnvironment.policyRules()
         )
         let chain = PolicyChainBuilder(http: HTTPClient(logger: TestEnvironment.logger()), environment: [:]).chain(for: "chat", policy: policy).chain
         #expect(chain.entries.first?.firstTokenTimeout == .milliseconds(750))

@@ -17,6 +17,26 @@ public enum TestEnvironment {
         try variable("LEOPOST_TEST_DATABASE_URL")
     }
 
+    /// The egress guard tests run under: loopback is open, as an operator's
+    /// `LEOPOST_EGRESS_ALLOW=127.0.0.0/8,::1` would open it, so requests reach the local fakes; the
+    /// test Redis and PostgreSQL ports stay shut, as a deployment's own servers do.
+    public static func egress() -> EgressGuard {
+        var ports: Set<Int> = []
+        if let redis = try? redisURL() { ports.insert(redis.port) }
+        if let database = try? PostgresConfiguration(url: databaseURL()) { ports.insert(database.port) }
+        return EgressGuard(allowances: [EgressAllowance("127.0.0.0/8")!, EgressAllowance("::1")!], protectedPorts: ports)
+    }
+
+    /// An HTTP client configuration under ``egress()``.
+    public static func httpConfiguration() -> HTTPClient.Configuration {
+        HTTPClient.Configuration(egress: egress())
+    }
+
+    /// Policy rules under ``egress()``, with no `env:` variable readable.
+    public static func policyRules() -> PolicyParser.Rules {
+        PolicyParser.Rules(egress: egress())
+    }
+
     /// A logger for tests: warnings and worse only, so expected retries do not flood the output.
     public static func logger(_ label: String = "leopost.test") -> Logger {
         var logger = Logger(label: label)

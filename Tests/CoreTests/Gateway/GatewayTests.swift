@@ -141,7 +141,7 @@ struct GatewayTests {
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).contains("kind: offline"))
             }
-            let json = #"{"providers": {"main": {"kind": "openai", "api_key": "env:OPENAI_API_KEY"}}, "chains": {"chat": [{"provider": "main", "model": "gpt-4o-mini"}]}}"#
+            let json = #"{"providers": {"main": {"kind": "openai"}}, "chains": {"chat": [{"provider": "main", "model": "gpt-4o-mini"}]}}"#
             try await client.execute(uri: "/v1/policy", method: .put, headers: key, body: ByteBuffer(string: json)) { #expect($0.status == .ok) }
             try await client.execute(uri: "/v1/policy", method: .get, headers: key) { response in
                 #expect(String(buffer: response.body).contains("model: \"gpt-4o-mini\""))

@@ -3,6 +3,8 @@ import Testing
 
 @Suite("Routing policy: parsing and validation")
 struct PolicyParserTests {
+    /// The operator lets policies name `OPENAI_API_KEY` (`LEOPOST_POLICY_ENV_ALLOW`), as the complete policy does.
+    static let rules = PolicyParser.Rules(readableEnvironment: ["OPENAI_API_KEY"])
     static let complete = """
         version: 1
         providers:
@@ -44,7 +46,7 @@ struct PolicyParserTests {
         """
 
     @Test func aCompletePolicyParses() throws {
-        let policy = try PolicyParser.parse(Self.complete)
+        let policy = try PolicyParser.parse(Self.complete, rules: Self.rules)
         #expect(policy.providers["main"]?.kind == "openai")
         #expect(policy.providers["main"]?.firstByteTimeout == .seconds(20))
         #expect(policy.providers["backup"]?.credential == "secret:anthropic")
@@ -61,7 +63,7 @@ struct PolicyParserTests {
     }
 
     @Test func policyPricesOverrideTheShippedTable() throws {
-        let table = try PolicyParser.parse(Self.complete).priceTable
+        let table = try PolicyParser.parse(Self.complete, rules: Self.rules).priceTable
         let mini = try #require(table.price(provider: "openai", model: "gpt-4o-mini-2024-07-18", on: "2026-01-01"))
         #expect(mini.inputPerToken == 100 && mini.outputPerToken == 500 && mini.cacheReadPerToken == 100)
         #expect(table.price(provider: "anthropic", model: "claude-haiku-4-5", on: "2026-01-01")?.cacheReadPerToken == 80)
@@ -128,9 +130,9 @@ struct PolicyParserTests {
 @Suite("Routing policy: rendering and storage")
 struct PolicyRenderingAndStoreTests {
     @Test func theEffectivePolicyRoundTripsThroughYAML() throws {
-        for policy in [try PolicyParser.parse(PolicyParserTests.complete), RoutingPolicy.default] {
+        for policy in [try PolicyParser.parse(PolicyParserTests.complete, rules: PolicyParserTests.rules), RoutingPolicy.default] {
             let yaml = PolicyRenderer.yaml(policy)
-            #expect(try PolicyParser.parse(yaml) == policy, "\(yaml)")
+            #expect(try PolicyParser.parse(yaml, rules: PolicyParserTests.rules) == policy, "\(yaml)")
         }
     }
 }

@@ -11,7 +11,7 @@ struct PolicyStoreTests {
             let tenants = TenantStore(pool: database.app)
             let a = try await tenants.createTenant(name: "A").tenantID
             let b = try await tenants.createTenant(name: "B").tenantID
-            let store = PolicyStore(pool: database.app)
+            let store = PolicyStore(pool: database.app, rules: PolicyParserTests.rules)
             #expect(try await store.effective(tenant: a) == .default)
             try await store.apply(PolicyParserTests.complete, tenant: a)
             await #expect(throws: PolicyValidationError.self) { try await store.apply("colour: blue\n", tenant: a) }
