@@ -70,6 +70,7 @@ struct PublishingBadInputTests {
 
     @Test("social accounts: API key only, known platforms, base URL only where the platform takes one")
     func socialAccounts() async throws {
+        let redisPort = try TestEnvironment.redisURL().port
         try await PublishHarness.with(runWorker: false) { harness in
             let token = try harness.signer.sign(JWTClaims(sub: "alice", tid: harness.tenant.tenantID.description, lifetime: .seconds(600)))
             let cases: [(String, String, String?, Int, String)] = [
@@ -77,6 +78,10 @@ struct PublishingBadInputTests {
                 ("x", #"{"access_token": ""}"#, nil, 400, "access_token: must have"),
                 ("x", #"{"access_token": "t", "base_url": "https://evil.example"}"#, nil, 400, "leave it out"),
                 ("mastodon", #"{"access_token": "t", "base_url": "ftp://x"}"#, nil, 400, "is not an http(s) URL"),
+                // A tenant pointing its instance at Leopost's own Redis, or at the cloud's metadata service.
+                ("mastodon", #"{"access_token": "t", "base_url": "http://127.0.0.1:\#(redisPort)"}"#, nil, 400,
+                 "base_url 127.0.0.1:\(redisPort) is a private address (loopback)"),
+                ("webhook", #"{"access_token": "t", "base_url": "http://169.254.169.254/latest/meta-data"}"#, nil, 400, "is a private address (link-local"),
                 ("webhook", #"{"access_token": "t"}"#, nil, 400, "needs the account's own address"),
                 ("x", #"{"access_token": "t"}"#, token, 403, "needs the tenant's API key"),
                 ("x", #"{"token": "t"}"#, nil, 400, "access_token: missing"),
@@ -89,6 +94,22 @@ struct PublishingBadInputTests {
             let stored = try await harness.call("PUT", "/v1/social-accounts/x", json: #"{"access_token": "new-token", "account_id": "42"}"#)
             #expect(stored.status == 200)
             #expect(!stored.body.contains("new-token"))
+        }
+    }
+
+    @Test("an account whose base_url leads to this machine's servers by name fails its post at call time, and nothing is sent")
+    func accountBaseURLJudgedAtCallTime() async throws {
+        let redisPort = try TestEnvironment.redisURL().port
+        try await PublishHarness.with { harness in
+            // Stored before the guard existed, or a name that resolves to loopback: judged when the call is made.
+            let account = PublishHarness.account("mastodon", token: "t", baseURL: "http://localhost:\(redisPort)")
+            try await SocialAccountStore(pool: harness.database.app, masterKey: PublishHarness.masterKey).put(account, tenant: harness.tenant.tenantID)
+            let id = try await harness.publish("To Redis?", platforms: ["mastodon"])
+            let post = try await harness.settled(id)
+            let target = try #require(post.targets.first)
+            #expect(target.status == .failed, "\(target)")
+            #expect(target.lastError?.contains("is a private address") == true, "\(target.lastError ?? "")")
+            #expect(harness.mastodon.ledger.attempts == 0)
         }
     }
 
