@@ -134,6 +134,28 @@ struct GatewayTests {
         }
     }
 
+    @Test func hostilePoliciesAreRefusedNamingTheLineWhileHealthKeepsAnswering() async throws {
+        try await withGateway { client, tenant, _, _ in
+            let key: HTTPFields = [.authorization: "Bearer \(tenant.apiKey)"]
+            let reading = "providers:\n  main:\n    kind: openai\n    api_key: env:LEOPOST_JWT_SECRET\nchains: {chat: [{provider: main, model: m}]}\n"
+            try await client.execute(uri: "/v1/policy", method: .put, headers: key, body: ByteBuffer(string: reading)) { response in
+                #expect(response.status == .badRequest)
+                let text = String(buffer: response.body)
+                #expect(text.contains("line 4") && text.contains("env:LEOPOST_JWT_SECRET") && text.contains("never readable"), "\(text)")
+            }
+            let bomb = PolicyDocumentScanTests.aliasBomb
+            async let refused: HTTPResponse.Status = client.execute(uri: "/v1/policy", method: .put, headers: key, body: ByteBuffer(string: bomb)) {
+                $0.status
+            }
+            async let health: HTTPResponse.Status = client.execute(uri: "/healthz", method: .get) { $0.status }
+            #expect(try await health == .ok)
+            #expect(try await refused == .badRequest)
+            try await client.execute(uri: "/v1/policy", method: .get, headers: key) { response in
+                #expect(String(buffer: response.body).contains("kind: offline"), "nothing was stored")
+            }
+        }
+    }
+
     @Test func policyCanBeReadByAnyCredentialAndChangedOnlyWithTheAPIKey() async throws {
         try await withGateway { client, tenant, signer, _ in
             let key: HTTPFields = [.authorization: "Bearer \(tenant.apiKey)"]
