@@ -50,14 +50,24 @@ public struct Publisher: Sendable {
         }
     }
 
+    /// The most platforms one post may go to.
+    public static let maxPlatforms = 16
+
     /// Makes a draft with a preview per platform.
     /// - Throws: ``PostError`` naming the problem: empty text, no or unknown platforms, a platform
     ///   the policy does not allow or the tenant has no account for, a time in the past, or a post
     ///   that does not fit a platform (with the count and the limit; nothing is ever truncated).
     public func draft(_ draft: Draft, tenant: TenantID, now: Date = Date()) async throws -> Post {
         guard !draft.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw PostError(.invalid, "text: must not be empty") }
+        // A set, in the order given, and a cap: a body of 100,000 names costs one pass, not 10^10 comparisons.
         var names: [String] = []
-        for name in draft.platforms where !names.contains(name) { names.append(name) }
+        var seen: Set<String> = []
+        for name in draft.platforms where seen.insert(name).inserted {
+            guard names.count < Self.maxPlatforms else {
+                throw PostError(.invalid, "platforms: at most \(Self.maxPlatforms) different platforms in one post")
+            }
+            names.append(name)
+        }
         guard !names.isEmpty else {
             throw PostError(.invalid, "platforms: name at least one (\(registry.loadedDescription))")
         }

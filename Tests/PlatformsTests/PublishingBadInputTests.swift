@@ -23,6 +23,9 @@ struct PublishingBadInputTests {
                 (#"{"text": 5, "platforms": ["x"]}"#, 400, "text: expected a string"),
                 (#"{"text": "hi", "platforms": ["x"]"#, 400, "not valid JSON"),
                 (#"{"text": "hi", "platforms": ["x"], "conversation_id": "\#(UUID().uuidString)"}"#, 404, "no such conversation"),
+                // Thousands of names (as many as the body limit lets through) are refused in one pass.
+                (#"{"text": "hi", "platforms": [\#((0..<5000).map { "\"p\($0)\"" }.joined(separator: ","))]}"#, 400, "at most 16 different platforms"),
+                (#"{"text": "hi", "platforms": [\#(Array(repeating: "\"x\"", count: 5000).joined(separator: ","))]}"#, 201, #""platform":"x""#),
             ]
             for (json, status, message) in cases {
                 let answer = try await harness.call("POST", "/v1/posts", json: json)
