@@ -7,6 +7,25 @@ public enum ServerSentEventChatStream {
     /// A provider's event decoder: one SSE event in, zero or more chat events out.
     public typealias Decode = @Sendable (ServerSentEvent) throws -> [ChatEvent]
 
+    /// How much of a provider's stream is read at most. A tenant's endpoint that streams garbage
+    /// forever (endless events without text, one event that never ends, text without end) fails
+    /// the answer with the reason, instead of growing the router's memory until the total timeout.
+    public struct Limits: Sendable {
+        /// The largest event, its data lines together. Default 1 MiB.
+        public var maxEventBytes: Int
+        /// The most bytes of one answer's stream. Default 16 MiB (a 32,000-token answer is about 8).
+        public var maxTotalBytes: Int
+        /// The most events before the first text (keep-alive comments are not events). Default 10,000.
+        public var maxEventsBeforeText: Int
+
+        /// Creates limits; every parameter has the documented default.
+        public init(maxEventBytes: Int = 1 << 20, maxTotalBytes: Int = 16 << 20, maxEventsBeforeText: Int = 10_000) {
+            self.maxEventBytes = maxEventBytes
+            self.maxTotalBytes = maxTotalBytes
+            self.maxEventsBeforeText = maxEventsBeforeText
+        }
+    }
+
     /// Builds the event stream.
     /// - Parameters:
     ///   - body: the response body, positioned after a successful status.
@@ -19,9 +38,10 @@ public enum ServerSentEventChatStream {
         provider: String,
         requiresEnd: Bool,
         isEnd: @escaping @Sendable (ServerSentEvent) -> Bool,
+        limits: Limits = Limits(),
         decode: @escaping Decode
     ) -> AsyncThrowingStream<ChatEvent, any Error> {
-        let state = PullState(body: body)
+        let state = PullState(body: body, limits: limits)
         return AsyncThrowingStream(unfolding: {
             try await state.next(provider: provider, requiresEnd: requiresEnd, isEnd: isEnd, decode: decode)
         })
@@ -30,12 +50,18 @@ public enum ServerSentEventChatStream {
     /// The iteration state; only the stream's single consumer touches it, one call at a time.
     private final class PullState: @unchecked Sendable {
         var chunks: HTTPClientResponseBody.AsyncIterator
-        var parser = ServerSentEventParser()
+        var parser: ServerSentEventParser
         var pending: [ChatEvent] = []
         var ended = false
+        let limits: Limits
+        var bytesRead = 0
+        var eventsBeforeText = 0
+        var sawText = false
 
-        init(body: HTTPClientResponseBody) {
+        init(body: HTTPClientResponseBody, limits: Limits) {
             self.chunks = body.makeAsyncIterator()
+            self.limits = limits
+            self.parser = ServerSentEventParser(maxLineBytes: limits.maxEventBytes, maxEventBytes: limits.maxEventBytes)
         }
 
         func next(
@@ -59,16 +85,33 @@ public enum ServerSentEventChatStream {
                     }
                     return nil
                 }
+                bytesRead += chunk.count
+                guard bytesRead <= limits.maxTotalBytes else {
+                    throw ProviderError(
+                        code: .malformedResponse, message: "the stream went past \(limits.maxTotalBytes) bytes; the answer was stopped there",
+                        provider: provider)
+                }
                 let events: [ServerSentEvent]
                 do { events = try parser.feed(chunk) } catch {
-                    throw ProviderError(code: .malformedResponse, message: "an event line was longer than 1 MiB", provider: provider)
+                    throw ProviderError(
+                        code: .malformedResponse, message: "an event was longer than \(limits.maxEventBytes) bytes", provider: provider)
                 }
                 for event in events {
                     if isEnd(event) {
                         ended = true
                         break
                     }
-                    pending += try decode(event)
+                    let decoded = try decode(event)
+                    if !sawText {
+                        sawText = decoded.contains { if case .delta = $0 { true } else { false } }
+                        eventsBeforeText += 1
+                        guard sawText || eventsBeforeText <= limits.maxEventsBeforeText else {
+                            throw ProviderError(
+                                code: .malformedResponse, message: "\(limits.maxEventsBeforeText) events came without any answer text",
+                                provider: provider)
+                        }
+                    }
+                    pending += decoded
                 }
             }
             return pending.removeFirst()

@@ -26,15 +26,20 @@ public struct ServerSentEventParser: Sendable {
     private var data: [String] = []
     private var hasData = false
     private var id: String?
+    private var eventBytes = 0
     /// The longest line accepted; a stream that sends more without a newline is not SSE.
     public let maxLineBytes: Int
+    /// The largest event accepted, its `data:` lines together: a stream of data lines that never
+    /// ends its event must not grow without bound.
+    public let maxEventBytes: Int
 
     /// Creates a parser.
-    public init(maxLineBytes: Int = 1 << 20) {
+    public init(maxLineBytes: Int = 1 << 20, maxEventBytes: Int = 1 << 20) {
         self.maxLineBytes = maxLineBytes
+        self.maxEventBytes = maxEventBytes
     }
 
-    /// Thrown when a line exceeds `maxLineBytes`.
+    /// Thrown when a line exceeds `maxLineBytes`, or an event `maxEventBytes`.
     public struct LineTooLong: Error, Sendable {}
 
     /// Consumes a chunk and returns the events it completed.
@@ -47,10 +52,10 @@ public struct ServerSentEventParser: Sendable {
             }
             switch byte {
             case UInt8(ascii: "\n"):
-                if let event = endLine() { events.append(event) }
+                if let event = try endLine() { events.append(event) }
             case UInt8(ascii: "\r"):
                 lastWasCR = true
-                if let event = endLine() { events.append(event) }
+                if let event = try endLine() { events.append(event) }
             default:
                 line.append(byte)
                 if line.count > maxLineBytes { throw LineTooLong() }
@@ -65,7 +70,7 @@ public struct ServerSentEventParser: Sendable {
         resetEvent()
     }
 
-    private mutating func endLine() -> ServerSentEvent? {
+    private mutating func endLine() throws(LineTooLong) -> ServerSentEvent? {
         defer { line.removeAll(keepingCapacity: true) }
         if line.isEmpty {
             defer { resetEvent() }
@@ -88,6 +93,8 @@ public struct ServerSentEventParser: Sendable {
         switch field {
         case "event": event = String(value)
         case "data":
+            eventBytes += value.utf8.count + 1
+            guard eventBytes <= maxEventBytes else { throw LineTooLong() }
             data.append(String(value))
             hasData = true
         case "id": if !value.contains("\0") { id = String(value) }
@@ -100,5 +107,6 @@ public struct ServerSentEventParser: Sendable {
         event = ""
         data = []
         hasData = false
+        eventBytes = 0
     }
 }
