@@ -45,6 +45,9 @@ public final class LoadedPlugin: @unchecked Sendable {
         case validate
     }
 
+    /// The largest result JSON the host reads from a plugin.
+    static let maxResultBytes = 1 << 20
+
     /// Calls `function` with `request` and waits (blocking): run it on a thread that may block.
     /// A result that breaks the ABI's rules (an unknown code, JSON that does not parse) becomes a
     /// refusal naming the plugin, never a crash of the host.
@@ -61,8 +64,14 @@ public final class LoadedPlugin: @unchecked Sendable {
         PluginHostServices.withTable(for: context) { table in
             entry(descriptor.pointee.plugin_context, table, request, &result)
         }
-        let json = result.json.map { String(cString: $0) }
+        // Read at most the limit: a result is a small JSON object, and a runaway plugin must not
+        // have the host copy (and parse) whatever it allocated.
+        let length = result.json.map { strnlen($0, Self.maxResultBytes + 1) } ?? 0
+        let json = length > Self.maxResultBytes ? nil : result.json.map { String(cString: $0) }
         if let pointer = result.json { descriptor.pointee.free_result(descriptor.pointee.plugin_context, pointer) }
+        guard length <= Self.maxResultBytes else {
+            return .refused("the \(name) plugin returned more than \(Self.maxResultBytes) bytes from \(function.rawValue)")
+        }
         guard let code = PluginResultCode(rawValue: result.code) else {
             return .refused("the \(name) plugin returned an unknown result code \(result.code) from \(function.rawValue)")
         }

@@ -11,6 +11,9 @@ import Synchronization
 /// ``PluginCallContext`` through the table's `context`. Memory the host puts in a response is
 /// allocated with `malloc` and freed by `free_response`, on the host's side of the boundary.
 enum PluginHostServices {
+    /// The longest plugin log line passed on whole.
+    static let maxLogBytes = 4096
+
     /// Runs `body` with a table for one call; the table and its context live until `body` returns.
     static func withTable<T>(for context: PluginCallContext, _ body: (UnsafePointer<lp_host_api>) -> T) -> T {
         let unmanaged = Unmanaged.passRetained(context)
@@ -42,7 +45,12 @@ enum PluginHostServices {
             log: { context, level, message in
                 guard let context, let message else { return }
                 let call = Unmanaged<PluginCallContext>.fromOpaque(context).takeUnretainedValue()
-                let text = Logger.Message(stringLiteral: String(cString: message))
+                // A log line is a line: at most 4 KiB of it reaches the host's log.
+                let length = strnlen(message, PluginHostServices.maxLogBytes + 1)
+                let bytes = UnsafeRawBufferPointer(start: message, count: min(length, PluginHostServices.maxLogBytes))
+                var line = String(decoding: bytes, as: UTF8.self)
+                if length > PluginHostServices.maxLogBytes { line += "… (cut at \(PluginHostServices.maxLogBytes) bytes)" }
+                let text = Logger.Message(stringLiteral: line)
                 switch level {
                 case LP_LOG_DEBUG: call.logger.debug(text)
                 case LP_LOG_INFO: call.logger.info(text)

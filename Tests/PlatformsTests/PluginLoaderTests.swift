@@ -165,6 +165,9 @@ struct PluginLoaderTests {
             let unknown = await registry.call(plugin, .publish, request: Self.request(text: "bad-code"), baseURL: nil)
             #expect(unknown.code == .badRequest)
             #expect(unknown.message == "the fixture plugin returned an unknown result code 42 from publish")
+            let huge = await registry.call(plugin, .publish, request: Self.request(text: "huge"), baseURL: nil)
+            #expect(huge.code == .badRequest)
+            #expect(huge.message == "the fixture plugin returned more than 1048576 bytes from publish")
             let fine = await registry.call(plugin, .publish, request: Self.request(text: "hello"), baseURL: nil)
             #expect(fine.code == .ok)
         }

@@ -6,6 +6,7 @@
  *   "call:URL"      calls URL through the host and answers {"remote_id": "<transport>:<status>"}
  *   "invalid-json"  answers text that is not JSON
  *   "bad-code"      answers a result code the ABI does not have
+ *   "huge"          logs a 1 MiB line, then answers 8 MiB of JSON
  *   anything else   answers {"remote_id": "fixture-1"}
  */
 #include <stdlib.h>
@@ -62,6 +63,17 @@ static void publish(void *context, const lp_host_api *host, const char *request,
         result->json = copy(answer);
     } else if (strcmp(text, "invalid-json") == 0) {
         result->json = copy("this is not {json");
+    } else if (strcmp(text, "huge") == 0) {
+        size_t size = 8u << 20;
+        char *big = malloc(size + 1);
+        memset(big, ' ', size);
+        big[0] = '{';
+        big[size - 1] = '}';
+        big[size] = 0;
+        big[1 << 20] = 0;
+        host->log(host->context, LP_LOG_WARNING, big + 1);
+        big[1 << 20] = ' ';
+        result->json = big;
     } else if (strcmp(text, "bad-code") == 0) {
         result->code = 42;
         result->json = copy("{\"message\": \"a code from the future\"}");
