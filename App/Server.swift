@@ -55,7 +55,8 @@ struct Server {
                 redis: redis, postgres: postgres, signer: secrets.signer, metrics: metrics, masterKey: secrets.masterKey,
                 policyRules: policyRules)
             let gateway = Gateway(dependencies: dependencies, maxBodyBytes: configuration.maxBodyBytes)
-            let hub = ConversationEventHub(url: redisURL, logger: logger)
+            let hub = ConversationEventHub(
+                url: redisURL, configuration: .init(maxStreamsPerHolder: configuration.maxEventStreamsPerPerson), logger: logger)
             WebChatModule(redis: redis, postgres: postgres, hub: hub, maxBodyBytes: configuration.maxBodyBytes, policyRules: policyRules)
                 .register(on: gateway)
             let publishing = PublishingModule(

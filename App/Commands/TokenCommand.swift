@@ -15,6 +15,7 @@ struct TokenCommand: AsyncParsableCommand {
         guard !user.trimmingCharacters(in: .whitespaces).isEmpty, user.count <= 200 else {
             throw ValidationError("--user must have 1 to 200 characters")
         }
+        guard user != UserStore.apiKeyUser else { throw ValidationError("--user \(user) is reserved for the tenant's API key; name a person") }
         guard (1...720).contains(hours) else { throw ValidationError("--hours must be from 1 to 720") }
     }
 
@@ -26,6 +27,9 @@ struct TokenCommand: AsyncParsableCommand {
         }
         guard exists else { throw CommandFailure("no tenant \(tenantID); create one with `leopost tenant create NAME`") }
         let secrets = try LeopostSecrets.load(environment.configuration, create: false)
+        guard Duration.seconds(hours * 3600) <= secrets.signer.maxLifetime else {
+            throw CommandFailure("--hours \(hours) is longer than LEOPOST_JWT_MAX_LIFETIME_HOURS allows (\(secrets.signer.maxLifetime.components.seconds / 3600))")
+        }
         let claims = JWTClaims(sub: user, tid: tenantID.description, lifetime: .seconds(hours * 3600))
         print(try secrets.signer.sign(claims))
     }

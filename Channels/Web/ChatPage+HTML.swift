@@ -206,7 +206,7 @@ extension ChatPage {
         'use strict';
         const $ = (sel) => document.querySelector(sel);
         const TOKEN_KEY = 'leopost.token';
-        const EVENT_NAMES = ['message.delta', 'message.completed', 'message.failed', 'message.received', 'post.preview', 'events.missed'];
+        const EVENT_NAMES = ['message.delta', 'message.completed', 'message.failed', 'message.received', 'post.preview', 'events.missed', 'events.closed'];
         const state = {
           token: null, convId: null, conversations: [],
           es: null, streamReady: null, retryDelay: 1000,
@@ -533,6 +533,10 @@ extension ChatPage {
               const ul = el('ul'); for (const i of d.issues) ul.append(el('li', null, typeof i === 'string' ? i : (i.message || JSON.stringify(i))));
               card.append(ul);
             }
+          } else if (name === 'events.closed') {
+            // Too many streams open for this person: this one stays closed (no reconnect loop with the others).
+            closeStream();
+            addNote(d.message || 'This conversation stopped updating here; reload to follow it.');
           } else if (name === 'events.missed') {
             const id = state.convId;
             loadHistory(id).then(() => { if (state.convId === id) addNote(d.message || 'Some updates were missed; history reloaded.'); });

@@ -11,8 +11,10 @@ import NIOCore
 /// garbage or older than what is kept gets everything kept, after an `events.missed` note (without
 /// an id, so the client's position is not reset). New events are read from the stream when the
 /// process's `ConversationEventHub` wakes the route; its heartbeats become `: heartbeat` comments
-/// that keep proxies from closing an idle stream. A browser's EventSource cannot send headers, so
-/// the token may come as `?access_token=` (see `TenantAuthenticator`).
+/// that keep proxies from closing an idle stream. A person holds at most the hub's
+/// `maxStreamsPerHolder` streams: a new one closes their oldest with an `events.closed` note. A
+/// browser's EventSource cannot send headers, so the token may come as `?access_token=` (see
+/// `TenantAuthenticator`).
 public struct ConversationEventsRoute: Sendable {
     private let chat: WebChatRoutes
     private let events: ConversationEventLog
@@ -32,10 +34,10 @@ public struct ConversationEventsRoute: Sendable {
     /// Adds the route to the authenticated `/v1` group.
     public func register(on group: RouterGroup<GatewayContext>) {
         group.get("conversations/:id/events") { request, context -> Response in
-            let conversation = try await chat.visibleConversation(context).conversation
+            let (identity, conversation, viewer) = try await chat.visibleConversation(context)
             let lastEventID = request.headers[Self.lastEventID] ?? request.uri.queryParameters.get("last_event_id")
             // Watch before reading, so nothing published in between is missed.
-            let signals = hub.signals(for: conversation.id)
+            let signals = hub.signals(for: conversation.id, holder: viewer.map { "\(identity.tenantID):\($0)" })
             let replay = try await events.replay(after: lastEventID, conversation: conversation.id)
             let start: String? =
                 if let last = replay.events.last?.id { last } else if lastEventID == nil || replay.missed {
@@ -71,6 +73,13 @@ public struct ConversationEventsRoute: Sendable {
             try await writer.write(ByteBuffer(string: text))
             var last = start
             for await signal in signals {
+                if signal == .superseded {
+                    let note = ConversationEvent(
+                        id: "", kind: .eventsClosed,
+                        data: #"{"message":"this stream was closed because you opened more streams than one person may hold; reload to follow this conversation here"}"#)
+                    try await writer.write(ByteBuffer(string: note.serverSentEvent))
+                    break
+                }
                 let new = try await events.events(after: last, conversation: conversation)
                 if let newest = new.last {
                     last = newest.id

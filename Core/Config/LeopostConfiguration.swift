@@ -31,6 +31,12 @@ public struct LeopostConfiguration: Sendable {
     /// `LEOPOST_PLATFORM_<NAME>_BASE_URL`: where a platform's API is, instead of its manifest's
     /// address (a proxy, or a local fake in tests), by plugin name in lower case.
     public var platformBaseURLs: [String: String]
+    /// `LEOPOST_JWT_MAX_LIFETIME_HOURS`, default 720 (30 days): chat tokens valid for longer are
+    /// refused, whoever signed them, so a leaked one is not good for ever.
+    public var tokenMaxLifetime: Duration
+    /// `LEOPOST_MAX_EVENT_STREAMS`, default 20: how many event streams one person may hold open; a
+    /// new one closes the oldest (a forgotten tab, or a script, cannot hold the gateway's memory).
+    public var maxEventStreamsPerPerson: Int
     /// `LEOPOST_EGRESS_ALLOW`: private targets (`address:port` or CIDR blocks) that tenants' URLs
     /// may reach anyway, for local fakes in tests or an on-premises model server.
     public var egressAllowances: [EgressAllowance]
@@ -95,6 +101,22 @@ public struct LeopostConfiguration: Sendable {
                 throw ConfigurationError(variable: name, message: "expected LEOPOST_PLATFORM_<NAME>_BASE_URL=http(s)://host[:port]")
             }
             platformBaseURLs[platform] = url
+        }
+        if let text = value("LEOPOST_JWT_MAX_LIFETIME_HOURS") {
+            guard let hours = Int(text), (1...8760).contains(hours) else {
+                throw ConfigurationError(variable: "LEOPOST_JWT_MAX_LIFETIME_HOURS", message: "expected a number of hours from 1 to 8760")
+            }
+            tokenMaxLifetime = .seconds(hours * 3600)
+        } else {
+            tokenMaxLifetime = .seconds(720 * 3600)
+        }
+        if let text = value("LEOPOST_MAX_EVENT_STREAMS") {
+            guard let count = Int(text), (1...1000).contains(count) else {
+                throw ConfigurationError(variable: "LEOPOST_MAX_EVENT_STREAMS", message: "expected a number from 1 to 1000")
+            }
+            maxEventStreamsPerPerson = count
+        } else {
+            maxEventStreamsPerPerson = 20
         }
         egressAllowances = try EgressAllowance.list(value("LEOPOST_EGRESS_ALLOW") ?? "", variable: "LEOPOST_EGRESS_ALLOW")
         if let text = value("LEOPOST_MAX_BODY_BYTES") {

@@ -30,7 +30,7 @@ public struct LeopostSecrets: Sendable {
         guard jwtSecret.utf8.count >= JWTSigner.minimumSecretByteCount else {
             throw ConfigurationError(variable: "LEOPOST_JWT_SECRET", message: "must be at least \(JWTSigner.minimumSecretByteCount) bytes")
         }
-        return LeopostSecrets(masterKey: masterKey, signer: JWTSigner(secret: Array(jwtSecret.utf8)))
+        return LeopostSecrets(masterKey: masterKey, signer: JWTSigner(secret: Array(jwtSecret.utf8), maxLifetime: configuration.tokenMaxLifetime))
     }
 
     private static func readOrCreate(_ path: String, variable: String, create: Bool, make: () throws -> String) throws -> String {

@@ -19,9 +19,11 @@ public struct ConversationEvent: Sendable, Equatable {
         case postStatus = "post.status"
         /// Not stored: the server could not replay everything the client missed.
         case eventsMissed = "events.missed"
+        /// Not stored: the stream is closed because its person opened more than they may hold.
+        case eventsClosed = "events.closed"
     }
 
-    /// The stream entry id; empty for the synthetic `events.missed` note.
+    /// The stream entry id; empty for the synthetic `events.missed` and `events.closed` notes.
     public var id: String
     /// What happened.
     public var kind: Kind

@@ -19,11 +19,15 @@ public final class ConversationEventHub: Service, Sendable {
         public var heartbeatInterval: Duration
         /// How long to wait before resubscribing after Redis went away.
         public var reconnectDelay: Duration
+        /// How many streams one holder (a person) may have open in this process; a new one closes
+        /// the oldest (`LEOPOST_MAX_EVENT_STREAMS`).
+        public var maxStreamsPerHolder: Int
 
         /// Creates a configuration.
-        public init(heartbeatInterval: Duration = .seconds(15), reconnectDelay: Duration = .seconds(1)) {
+        public init(heartbeatInterval: Duration = .seconds(15), reconnectDelay: Duration = .seconds(1), maxStreamsPerHolder: Int = 20) {
             self.heartbeatInterval = heartbeatInterval
             self.reconnectDelay = reconnectDelay
+            self.maxStreamsPerHolder = maxStreamsPerHolder
         }
     }
 
@@ -33,12 +37,24 @@ public final class ConversationEventHub: Service, Sendable {
         case wake
         /// Nothing new for a while: keep the connection alive.
         case heartbeat
+        /// Its holder opened more streams than allowed and this is the oldest: say so and end.
+        case superseded
     }
 
     private struct Watchers {
         var nextToken = 0
         var byConversation: [UUID: [Int: AsyncStream<Signal>.Continuation]] = [:]
+        /// Each holder's streams, oldest first, and the conversation each one watches.
+        var byHolder: [String: [(token: Int, conversation: UUID)]] = [:]
         var closed = false
+
+        mutating func remove(_ token: Int, conversation: UUID, holder: String?) {
+            byConversation[conversation]?[token] = nil
+            if byConversation[conversation]?.isEmpty == true { byConversation[conversation] = nil }
+            guard let holder else { return }
+            byHolder[holder]?.removeAll { $0.token == token }
+            if byHolder[holder]?.isEmpty == true { byHolder[holder] = nil }
+        }
     }
 
     private let url: RedisURL
@@ -57,23 +73,33 @@ public final class ConversationEventHub: Service, Sendable {
     /// Signals for one conversation, until the caller stops iterating or the hub stops.
     ///
     /// Buffers at most one signal: a slow client reads everything new in one go when it catches up.
-    public func signals(for conversation: UUID) -> AsyncStream<Signal> {
+    /// - Parameter holder: who holds the stream (a person); past ``Configuration/maxStreamsPerHolder``
+    ///   their oldest stream gets ``Signal/superseded`` and ends. `nil` is not limited (the API key).
+    public func signals(for conversation: UUID, holder: String? = nil) -> AsyncStream<Signal> {
         let (stream, continuation) = AsyncStream.makeStream(of: Signal.self, bufferingPolicy: .bufferingNewest(1))
-        let token: Int? = watchers.withLock { state in
+        let registered: (token: Int, evicted: AsyncStream<Signal>.Continuation?)? = watchers.withLock { state in
             guard !state.closed else { return nil }
             state.nextToken += 1
-            state.byConversation[conversation, default: [:]][state.nextToken] = continuation
-            return state.nextToken
+            let token = state.nextToken
+            state.byConversation[conversation, default: [:]][token] = continuation
+            guard let holder else { return (token, nil) }
+            state.byHolder[holder, default: []].append((token, conversation))
+            guard let held = state.byHolder[holder], held.count > configuration.maxStreamsPerHolder else { return (token, nil) }
+            let oldest = held[0]
+            let evicted = state.byConversation[oldest.conversation]?[oldest.token]
+            state.remove(oldest.token, conversation: oldest.conversation, holder: holder)
+            return (token, evicted)
         }
-        guard let token else {
+        guard let registered else {
             continuation.finish()
             return stream
         }
+        if let evicted = registered.evicted {
+            evicted.yield(.superseded)
+            evicted.finish()
+        }
         continuation.onTermination = { [weak self] _ in
-            self?.watchers.withLock { state in
-                state.byConversation[conversation]?[token] = nil
-                if state.byConversation[conversation]?.isEmpty == true { state.byConversation[conversation] = nil }
-            }
+            self?.watchers.withLock { $0.remove(registered.token, conversation: conversation, holder: holder) }
         }
         return stream
     }

@@ -8,7 +8,7 @@ public struct JWTError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The kind of failure; compare against the static members.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Sendable {
-            case malformed, unsupportedAlgorithm, invalidSignature, expired, notYetValid, missingClaim
+            case malformed, unsupportedAlgorithm, invalidSignature, expired, notYetValid, missingClaim, lifetimeTooLong
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -25,6 +25,8 @@ public struct JWTError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let notYetValid = Code(.notYetValid)
         /// A required claim (`sub`, `tid`, `iat` or `exp`) is absent.
         public static let missingClaim = Code(.missingClaim)
+        /// The token lives longer (`exp - iat`) than the operator allows: a leaked one would be good for too long.
+        public static let lifetimeTooLong = Code(.lifetimeTooLong)
 
         /// The code's name, for logs and metric labels.
         public var description: String { base.rawValue }
@@ -81,6 +83,18 @@ extension JWTError {
             code: .notYetValid,
             message: "the token is not valid before \(timestamp(nbf)); wait until then or check this machine's clock"
         )
+    }
+
+    /// The token was issued at `iat`, which is in the future.
+    static func issuedInTheFuture(_ iat: Int64) -> JWTError {
+        JWTError(code: .notYetValid, message: "the token says it was issued at \(timestamp(iat)), which is in the future; \(remedy)")
+    }
+
+    /// The token lives `lifetime` seconds, more than `limit`.
+    static func lifetimeTooLong(_ lifetime: Int64, limit: Duration) -> JWTError {
+        JWTError(
+            code: .lifetimeTooLong,
+            message: "the token is valid for \(lifetime / 3600) hours, longer than the \(limit.components.seconds / 3600) hours this server accepts; \(remedy)")
     }
 
     /// A required claim is absent.

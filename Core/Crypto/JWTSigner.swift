@@ -18,12 +18,17 @@ public struct JWTSigner: Sendable, CustomStringConvertible, CustomDebugStringCon
     static let maximumTokenLength = 8192
 
     private let secret: [UInt8]
+    /// The longest lifetime (`exp - iat`) a verified token may have.
+    public let maxLifetime: Duration
 
     /// Creates a signer.
-    /// - Parameter secret: The HMAC key shared by everything that signs or verifies tokens; use at least
-    ///   `minimumSecretByteCount` random bytes (configuration enforces that, this type does not).
-    public init(secret: [UInt8]) {
+    /// - Parameters:
+    ///   - secret: The HMAC key shared by everything that signs or verifies tokens; use at least
+    ///     `minimumSecretByteCount` random bytes (configuration enforces that, this type does not).
+    ///   - maxLifetime: tokens valid for longer are refused, whoever signed them (`LEOPOST_JWT_MAX_LIFETIME_HOURS`).
+    public init(secret: [UInt8], maxLifetime: Duration = .seconds(30 * 24 * 3600)) {
         self.secret = secret
+        self.maxLifetime = maxLifetime
     }
 
     /// Signs claims into a compact token with the header `{"alg":"HS256","typ":"JWT"}`.
@@ -42,8 +47,8 @@ public struct JWTSigner: Sendable, CustomStringConvertible, CustomDebugStringCon
     ///
     /// Checks, in order: three base64url segments; a JSON header whose `alg` is exactly "HS256" and that has
     /// no `crit`; the signature; claims that decode with `sub`, `tid`, `iat` and `exp` present; `exp` after
-    /// `now - leeway`; `nbf` (if present) not after `now + leeway`. A token without `exp` is refused:
-    /// tokens must expire.
+    /// `now - leeway`; `iat` and `nbf` (if present) not after `now + leeway`; `exp - iat` at most
+    /// ``maxLifetime``. A token without `exp` is refused: tokens must expire.
     /// - Parameters:
     ///   - token: The compact token, e.g. from an `Authorization: Bearer` header.
     ///   - now: The current time; pass a fixed date in tests.
@@ -83,6 +88,10 @@ public struct JWTSigner: Sendable, CustomStringConvertible, CustomDebugStringCon
         let leewaySeconds = Double(leeway.components.seconds) + Double(leeway.components.attoseconds) / 1e18
         guard Double(claims.exp) > nowSeconds - leewaySeconds else { throw JWTError.expired(at: claims.exp) }
         if let nbf = claims.nbf, Double(nbf) > nowSeconds + leewaySeconds { throw JWTError.notYetValid(until: nbf) }
+        guard Double(claims.iat) <= nowSeconds + leewaySeconds else { throw JWTError.issuedInTheFuture(claims.iat) }
+        guard claims.exp - claims.iat <= maxLifetime.components.seconds else {
+            throw JWTError.lifetimeTooLong(claims.exp - claims.iat, limit: maxLifetime)
+        }
         return claims
     }
 

@@ -3,19 +3,22 @@ public import Hummingbird
 
 /// The posts API of DESIGN §4: `POST /v1/posts` drafts a post with a preview per platform,
 /// `POST /v1/posts/{id}/publish` confirms it, `GET /v1/posts/{id}` shows each target's state,
-/// `DELETE /v1/posts/{id}` cancels what has not gone out. An API key or a chat token may use them;
-/// another tenant's post is 404.
+/// `DELETE /v1/posts/{id}` cancels what has not gone out. The API key may use them on every post of
+/// its tenant; a chat token (a person) only on posts drafted from that person's conversations.
+/// Another tenant's post, and another person's, is 404.
 public struct PostRoutes: Sendable {
     private let publisher: Publisher
     private let posts: PostStore
     private let conversations: ConversationStore
+    private let users: UserStore
     private let maxBodyBytes: Int
 
     /// Creates the routes.
-    public init(publisher: Publisher, posts: PostStore, conversations: ConversationStore, maxBodyBytes: Int) {
+    public init(publisher: Publisher, posts: PostStore, conversations: ConversationStore, users: UserStore, maxBodyBytes: Int) {
         self.publisher = publisher
         self.posts = posts
         self.conversations = conversations
+        self.users = users
         self.maxBodyBytes = maxBodyBytes
     }
 
@@ -30,9 +33,14 @@ public struct PostRoutes: Sendable {
     /// Adds the routes to the authenticated group.
     public func register(on group: RouterGroup<GatewayContext>) {
         group.post("posts") { request, context -> Response in
-            let tenant = try context.requireIdentity().tenantID
+            let identity = try context.requireIdentity()
+            let tenant = identity.tenantID
             let body = try await JSONBody.decode(Body.self, from: request, limit: maxBodyBytes)
-            if let conversation = body.conversationId, try await conversations.conversation(conversation, tenant: tenant, userID: nil) == nil {
+            let viewer = try await users.id(of: identity)
+            if viewer != nil && body.conversationId == nil {
+                throw APIError.badRequest("conversation_id: a chat token drafts posts from one of its conversations; name it")
+            }
+            if let conversation = body.conversationId, try await conversations.conversation(conversation, tenant: tenant, userID: viewer) == nil {
                 throw APIError.notFound("conversation_id: no such conversation")
             }
             let draft = Publisher.Draft(
@@ -42,24 +50,34 @@ public struct PostRoutes: Sendable {
             return try JSONBody.response(post, status: .created)
         }
         group.get("posts/:id") { _, context -> Response in
-            let tenant = try context.requireIdentity().tenantID
-            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)), let post = try await posts.post(id, tenant: tenant) else {
-                throw APIError.notFound("no such post")
-            }
-            return try JSONBody.response(post)
+            try JSONBody.response(try await visiblePost(context))
         }
         group.post("posts/:id/publish") { _, context -> Response in
+            let id = try await visiblePost(context).id
             let tenant = try context.requireIdentity().tenantID
-            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw APIError.notFound("no such post") }
             let post = try await Self.answering { try await publisher.confirm(id, tenant: tenant) }
             return try JSONBody.response(post, status: .accepted)
         }
         group.delete("posts/:id") { _, context -> Response in
+            let id = try await visiblePost(context).id
             let tenant = try context.requireIdentity().tenantID
-            guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw APIError.notFound("no such post") }
             let post = try await Self.answering { try await publisher.cancel(id, tenant: tenant) }
             return try JSONBody.response(post)
         }
+    }
+
+    /// The post the path names, when the caller may see it: any of the tenant's for the API key,
+    /// one drafted from the person's own conversations for a chat token; 404 otherwise.
+    private func visiblePost(_ context: GatewayContext) async throws -> Post {
+        let identity = try context.requireIdentity()
+        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)), let post = try await posts.post(id, tenant: identity.tenantID)
+        else { throw APIError.notFound("no such post") }
+        if let viewer = try await users.id(of: identity) {
+            guard let conversation = post.conversationID,
+                try await conversations.conversation(conversation, tenant: identity.tenantID, userID: viewer) != nil
+            else { throw APIError.notFound("no such post") }
+        }
+        return post
     }
 
     /// Runs `body`, turning a ``PostError`` into the matching API answer.

@@ -28,7 +28,8 @@ public struct PublishingModule: Sendable {
         publisher = Publisher(
             posts: postStore, accounts: accountStore, policies: PolicyStore(pool: postgres, rules: policyRules), registry: plugins,
             scheduler: PostScheduler(redis: redis, stage: publishStage, logger: logger), redis: redis, stage: publishStage, previews: previews)
-        posts = PostRoutes(publisher: publisher, posts: postStore, conversations: conversations, maxBodyBytes: maxBodyBytes)
+        posts = PostRoutes(
+            publisher: publisher, posts: postStore, conversations: conversations, users: UserStore(pool: postgres), maxBodyBytes: maxBodyBytes)
         platforms = PlatformRoutes(registry: plugins)
         accounts = SocialAccountRoutes(store: accountStore, registry: plugins, egress: policyRules.egress, maxBodyBytes: maxBodyBytes)
     }

@@ -5,9 +5,10 @@ import Logging
 /// Reads `Authorization: Bearer …` and sets the request's tenant: an API key (`lpk_…`) is checked
 /// against its stored hash, anything else must be a web-chat JWT signed with the server's secret.
 ///
-/// A browser's `EventSource` cannot send headers, so a GET that asks for `text/event-stream` may
-/// carry its token as `?access_token=` instead; nothing else may (a token in a URL ends up in
-/// histories and proxy logs, so it is allowed only where there is no other way).
+/// A browser's `EventSource` cannot send headers, so `GET /v1/conversations/{id}/events` may carry
+/// a chat token as `?access_token=` instead; no other route may, and an API key never may (a
+/// credential in a URL ends up in histories and proxy logs, so it is allowed only where there is no
+/// other way, and only for a short-lived token of one person).
 ///
 /// A request without a credential passes through without identity (public routes answer it;
 /// `requireIdentity()` refuses it). A credential that is present but wrong is refused here with
@@ -26,7 +27,7 @@ public struct TenantAuthenticator: RouterMiddleware {
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else {
-            guard let token = Self.eventStreamToken(request) else { return try await next(request, context) }
+            guard let token = try Self.eventStreamToken(request) else { return try await next(request, context) }
             var context = context
             context.identity = try await identify(token)
             context.logger[metadataKey: "leopost.tenant.id"] = "\(context.identity!.tenantID)"
@@ -43,9 +44,16 @@ public struct TenantAuthenticator: RouterMiddleware {
     }
 
     /// The `access_token` query parameter of an EventSource request, if any.
-    static func eventStreamToken(_ request: Request) -> String? {
-        guard request.method == .get, request.headers[.accept]?.contains("text/event-stream") == true else { return nil }
-        return request.uri.queryParameters.get("access_token").flatMap { $0.isEmpty ? nil : $0 }
+    static func eventStreamToken(_ request: Request) throws -> String? {
+        guard let token = request.uri.queryParameters.get("access_token").flatMap({ $0.isEmpty ? nil : String($0) }) else { return nil }
+        guard !token.hasPrefix("lpk_") else {
+            throw APIError.unauthorized("an API key must never be put in a URL; send it as `Authorization: Bearer`, and revoke this one")
+        }
+        let path = request.uri.path.split(separator: "/")
+        guard request.method == .get, path.count == 4, path[0] == "v1", path[1] == "conversations", path[3] == "events" else {
+            throw APIError.unauthorized("?access_token= is accepted only by GET /v1/conversations/{id}/events; send `Authorization: Bearer`")
+        }
+        return token
     }
 
     private func identify(_ credential: String) async throws -> TenantIdentity {
@@ -60,6 +68,9 @@ public struct TenantAuthenticator: RouterMiddleware {
             claims = try signer.verify(credential)
         } catch let error as JWTError {
             throw APIError.unauthorized(error.message)
+        }
+        guard claims.sub != UserStore.apiKeyUser else {
+            throw APIError.unauthorized("the user name \"\(UserStore.apiKeyUser)\" is reserved for the tenant's API key; a token must name a person")
         }
         guard let tenantID = TenantID(claims.tid), try await tenants.exists(tenantID) else {
             throw APIError.unauthorized("the token names a tenant that does not exist")

@@ -18,12 +18,17 @@ public struct FeedbackStore: Sendable {
     }
 
     /// Records `rating` of answer `messageID` by `userID` (one rating per person; a new one replaces it).
-    /// - Throws: `StoreError.notFound` when the tenant has no such answer (another tenant's looks the same).
+    /// - Throws: `StoreError.notFound` when the tenant has no such answer, or it is in another
+    ///   person's conversation (another tenant's and another person's look the same).
     public func record(_ rating: Rating, messageID: UUID, userID: UUID?, tenant: TenantID) async throws {
         let stored = try await pool.withTenantTransaction(tenant.rawValue) { connection -> Bool in
-            guard try connection.query("SELECT 1 FROM messages WHERE id = \(messageID) AND direction = 'outbound'").count == 1 else {
-                return false
-            }
+            // A person rates only answers in their own conversations; the API key (no user) any of the tenant's.
+            let visible = try connection.query(
+                """
+                SELECT 1 FROM messages m JOIN conversations c ON c.id = m.conversation_id
+                WHERE m.id = \(messageID) AND m.direction = 'outbound' AND (\(userID)::uuid IS NULL OR c.user_id = \(userID))
+                """)
+            guard visible.count == 1 else { return false }
             // One row per (message, user); a NULL user (an API key) gets a fresh row each time.
             try connection.execute("DELETE FROM feedback WHERE message_id = \(messageID) AND user_id IS NOT DISTINCT FROM \(userID)")
             try connection.execute(

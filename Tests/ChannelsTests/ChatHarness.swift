@@ -36,6 +36,7 @@ struct ChatHarness: Sendable {
         runWorker: Bool = true,
         environment: [String: String] = [:],
         heartbeat: Duration = .seconds(15),
+        maxStreamsPerPerson: Int = 20,
         messaging: MessagingConfiguration? = nil,
         redisURL: RedisURL? = nil,
         worker: StageWorker.Configuration = .init(concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100)),
@@ -86,7 +87,8 @@ struct ChatHarness: Sendable {
                 var routers: [Router<GatewayContext>] = []
                 var pollers: [TelegramPoller] = []
                 for _ in 0..<gateways {
-                    let hub = ConversationEventHub(url: redisURL, configuration: .init(heartbeatInterval: heartbeat), logger: logger)
+                    let hub = ConversationEventHub(
+                        url: redisURL, configuration: .init(heartbeatInterval: heartbeat, maxStreamsPerHolder: maxStreamsPerPerson), logger: logger)
                     let gateway = Gateway(
                         dependencies: .init(
                             redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics(),

@@ -116,6 +116,38 @@ struct PublishingBadInputTests {
         }
     }
 
+    @Test("a chat token reaches only the posts of its person's conversations")
+    func chatTokensReachOnlyTheirOwnPosts() async throws {
+        try await PublishHarness.with(runWorker: false) { harness in
+            let tenant = harness.tenant.tenantID
+            let token = { (user: String) in
+                try harness.signer.sign(JWTClaims(sub: user, tid: tenant.description, lifetime: .seconds(600)))
+            }
+            let alice = try token("alice")
+            let bob = try token("bob")
+            let aliceID = try await UserStore(pool: harness.database.app).resolve(name: "alice", tenant: tenant)
+            let hers = try await ConversationStore(pool: harness.database.app).create(tenant: tenant, userID: aliceID, channel: "web")
+            let json = #"{"text": "Hers.", "platforms": ["mastodon"], "conversation_id": "\#(hers.id.uuidString)"}"#
+            let stolen = try await harness.call("POST", "/v1/posts", json: json, credential: bob)
+            #expect(stolen.status == 404, "bob cannot draft into alice's conversation: \(stolen.body)")
+            let loose = try await harness.call("POST", "/v1/posts", json: #"{"text": "Mine.", "platforms": ["mastodon"]}"#, credential: bob)
+            #expect(loose.status == 400 && loose.body.contains("conversation_id"), "\(loose.body)")
+            let created = try await harness.call("POST", "/v1/posts", json: json, credential: alice)
+            #expect(created.status == 201, "\(created.body)")
+            let id = try #require((PublishHarness.object(created.body)["id"] as? String).flatMap(UUID.init(uuidString:)))
+            for (method, path) in [("GET", "/v1/posts/\(id)"), ("POST", "/v1/posts/\(id)/publish"), ("DELETE", "/v1/posts/\(id)")] {
+                let answer = try await harness.call(method, path, credential: bob)
+                #expect(answer.status == 404, "\(method) \(path) as bob: \(answer.body)")
+            }
+            #expect(try await harness.post(id)?.status == .draft, "nothing bob did changed it")
+            #expect(try await harness.call("GET", "/v1/posts/\(id)", credential: alice).status == 200)
+            #expect(try await harness.call("GET", "/v1/posts/\(id)").status == 200, "the API key sees every post of the tenant")
+            let tenantsOwn = try await harness.draft("From the API.", platforms: ["mastodon"])
+            #expect(try await harness.call("GET", "/v1/posts/\(tenantsOwn)", credential: alice).status == 404)
+            #expect(try await harness.call("DELETE", "/v1/posts/\(id)", credential: alice).status == 200)
+        }
+    }
+
     @Test("every publishing route refuses a missing credential, an oversized body and malformed JSON; accounts stay in their tenant")
     func credentialsSizesAndTenants() async throws {
         try await PublishHarness.with(runWorker: false) { harness in
