@@ -40,7 +40,8 @@ struct Server {
         let policyRules = PolicyParser.Rules(environment: ProcessInfo.processInfo.environment, egress: egress)
         let plugins = PluginRegistry(
             configuration: .init(
-                directory: configuration.pluginDirectory ?? Self.shippedPluginDirectory, baseURLOverrides: configuration.platformBaseURLs),
+                directory: configuration.pluginDirectory ?? Self.shippedPluginDirectory, baseURLOverrides: configuration.platformBaseURLs,
+                copiesParent: configuration.dataDirectory),
             http: http, logger: logger)
         plugins.scan()
         let clients = StageCatalog.Clients(

@@ -24,13 +24,19 @@ public final class PluginRegistry: Sendable {
         public var httpTimeout: Duration
         /// Operator overrides of a platform's API address, by plugin name (tests and proxies).
         public var baseURLOverrides: [String: String]
+        /// Where the private directory for copies of reloaded libraries is made (the data directory).
+        public var copiesParent: String
 
         /// Creates a configuration.
-        public init(directory: String, callThreads: Int = 16, httpTimeout: Duration = .seconds(30), baseURLOverrides: [String: String] = [:]) {
+        public init(
+            directory: String, callThreads: Int = 16, httpTimeout: Duration = .seconds(30), baseURLOverrides: [String: String] = [:],
+            copiesParent: String = NSTemporaryDirectory()
+        ) {
             self.directory = directory
             self.callThreads = callThreads
             self.httpTimeout = httpTimeout
             self.baseURLOverrides = baseURLOverrides
+            self.copiesParent = copiesParent
         }
     }
 
@@ -62,10 +68,12 @@ public final class PluginRegistry: Sendable {
     private let threads: NIOThreadPool
     private let http: HTTPClient
     private let logger: Logger
+    private let copies: PluginCopies
 
     /// Creates an empty registry; call `scan()` to load the directory.
     public init(configuration: Configuration, http: HTTPClient, logger: Logger) {
         self.configuration = configuration
+        self.copies = PluginCopies(parent: configuration.copiesParent)
         self.http = http
         self.logger = logger
         self.threads = NIOThreadPool(numberOfThreads: max(1, configuration.callThreads))
@@ -133,7 +141,7 @@ public final class PluginRegistry: Sendable {
         // dlopen returns the library already mapped under the same path, even if the file was
         // replaced since; a new version is therefore opened through a private copy.
         let reopened = state.withLock { $0.opened.contains(file) }
-        let path = reopened ? try privateCopy(of: file, identity: identity) : file
+        let path = reopened ? try copies.copy(file) : file
         let plugin = try PluginLibrary.load(file, loadAs: path, logger: logger)
         try state.withLock { state throws(PluginLoadError) in
             state.opened.insert(file)
@@ -145,20 +153,6 @@ public final class PluginRegistry: Sendable {
             state.refused[file] = nil
         }
         return plugin
-    }
-
-    private func privateCopy(of file: String, identity: FileIdentity) throws(PluginLoadError) -> String {
-        let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("leopost-plugins-\(getpid())")
-        let copy = directory.appendingPathComponent("\(identity.inode)-\(identity.modified)-\(URL(fileURLWithPath: file).lastPathComponent)")
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            if !FileManager.default.fileExists(atPath: copy.path) {
-                try FileManager.default.copyItem(atPath: file, toPath: copy.path)
-            }
-        } catch {
-            throw .cannotOpen(file, dlerror: "could not copy the new version aside to load it: \(error)")
-        }
-        return copy.path
     }
 
     private static func identity(of file: String) -> FileIdentity? {

@@ -107,8 +107,9 @@ struct PluginLoaderTests {
     func replacedFile() async throws {
         let directory = try TestEnvironment.temporaryDirectory()
         try PluginFixtures.fixture("libfixture.so", in: directory)
+        let data = try TestEnvironment.temporaryDirectory()
         try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
-            let registry = PluginRegistry(configuration: .init(directory: directory), http: http, logger: logger)
+            let registry = PluginRegistry(configuration: .init(directory: directory, copiesParent: data), http: http, logger: logger)
             registry.scan()
             let first = try #require(registry.plugin(named: "fixture"))
             #expect(first.manifest.text.limit == 100)
@@ -122,6 +123,14 @@ struct PluginLoaderTests {
             #expect(report.refused.isEmpty, "\(report.refused)")
             #expect(registry.plugin(named: "fixture")?.manifest.text.limit == 200)
             #expect(registry.plugin(named: "fixture")?.manifest.platform == "Fixture 2")
+            // The copy it was opened through is in a private directory of the data directory, not a predictable /tmp path.
+            let made = try FileManager.default.contentsOfDirectory(atPath: data).filter { $0.hasPrefix("plugin-copies-") }
+            #expect(made.count == 1 && made[0] != "plugin-copies-XXXXXX")
+            let copies = "\(data)/\(made.first ?? "")"
+            var status = stat()
+            #expect(stat(copies, &status) == 0 && status.st_mode & 0o777 == 0o700, "mode \(String(status.st_mode & 0o777, radix: 8))")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: copies) == ["1-libfixture.so"])
+            #expect(!FileManager.default.fileExists(atPath: NSTemporaryDirectory() + "leopost-plugins-\(getpid())"))
         }
     }
 
