@@ -33,7 +33,7 @@ public struct MessagingModule: Sendable {
             delivery: StageQueue(stage: deliveryStage, redis: redis), publisher: publisher, logger: logger
         )
         let cache = ChannelConnectionCache(store: connections)
-        let updates = TelegramUpdateHandler(inbox: inbox, http: http, configuration: configuration)
+        let updates = TelegramUpdateHandler(inbox: inbox, once: InboundOnce(redis: redis), http: http, configuration: configuration)
         telegram = TelegramWebhookRoute(connections: cache, handler: updates, maxBodyBytes: maxBodyBytes)
         telegramPoller = TelegramPoller(
             redis: redis, connections: cache, handler: updates, configuration: configuration, timing: polling, logger: logger)

@@ -10,6 +10,9 @@ struct TelegramUpdate: Decodable, Sendable {
         case updateID = "update_id", message, editedMessage = "edited_message", callbackQuery = "callback_query"
     }
 
+    /// Who the update is from, whatever its kind.
+    var sender: User? { callbackQuery?.from ?? message?.from ?? editedMessage?.from }
+
     struct User: Decodable, Sendable {
         let id: Int64
         let isBot: Bool?

@@ -4,27 +4,42 @@ public import Logging
 
 /// What Leopost does with one Telegram update, however it arrived (webhook or long polling):
 /// messages and edited messages (text, photos, documents) go to the inbox, a press on a post
-/// preview's button confirms or cancels the post, anything else is logged and ignored.
+/// preview's button confirms or cancels the post, anything else is logged and ignored. Every
+/// update is handled once by its `update_id`, whatever its kind; one from a bot gets no reply of
+/// any kind (two bots in a group must not answer each other for ever).
 public struct TelegramUpdateHandler: Sendable {
     private let inbox: ChannelInbox
+    private let once: InboundOnce
     let http: HTTPClient
     private let configuration: MessagingConfiguration
 
     /// Creates the handler.
-    public init(inbox: ChannelInbox, http: HTTPClient, configuration: MessagingConfiguration) {
+    public init(inbox: ChannelInbox, once: InboundOnce, http: HTTPClient, configuration: MessagingConfiguration) {
         self.inbox = inbox
+        self.once = once
         self.http = http
         self.configuration = configuration
     }
 
     /// Handles `update` from `connection`. Returning means it is recorded (or deliberately
-    /// ignored); throwing means it was not, and the update must come again.
+    /// ignored, or a duplicate); throwing means it was not, and the update must come again.
     func handle(_ update: TelegramUpdate, connection: ChannelConnection, logger: Logger) async throws {
+        if update.sender?.isBot == true {
+            logger.info("telegram: an update from a bot; ignored", metadata: ["leopost.telegram.update": "\(update.updateID)"])
+            return
+        }
+        let handled = try await once.run(channel: TelegramChannel.kind, connection: connection.id.uuidString, event: String(update.updateID)) {
+            try await handleOnce(update, connection: connection, logger: logger)
+        }
+        if !handled { logger.info("telegram: a repeated update; ignored", metadata: ["leopost.telegram.update": "\(update.updateID)"]) }
+    }
+
+    private func handleOnce(_ update: TelegramUpdate, connection: ChannelConnection, logger: Logger) async throws {
         let api = TelegramBotAPI(http: http, baseURL: configuration.telegramAPIBaseURL, token: connection.credentials["bot_token"] ?? "")
         if let query = update.callbackQuery {
             // The Confirm and Cancel buttons under a post preview; the answer shows as a notice in the app.
             guard let data = query.data, let (decision, post) = PostDecision.parse(data), let chat = query.message?.chat.id else {
-                try? await api.answerCallbackQuery(query.id, text: "This button is no longer active.")
+                try? await api.answerCallbackQuery(query.id, text: ChannelInbox.staleButtonText)
                 return
             }
             let press = InboundMessage(

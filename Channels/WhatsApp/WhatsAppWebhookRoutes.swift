@@ -111,15 +111,20 @@ public struct WhatsAppWebhookRoutes: Sendable {
                 parts.append(.media(MediaReference(kind: message.type, reference: media.id, mimeType: media.mimeType, caption: media.caption)))
             }
         case "interactive":
-            if let reply = message.interactive?.buttonReply, let (decision, post) = PostDecision.parse(reply.id) {
-                let press = InboundMessage(
-                    channel: WhatsAppChannel.kind, connectionID: connection.id, senderID: message.from, threadID: message.from,
-                    externalID: message.id, parts: [])
-                let answer = try await inbox.decide(decision, post: post, from: press, through: connection)
-                try await inbox.reply(answer, to: press, through: connection)
+            // Leopost sends buttons only under post previews; any other reply id is a button it never
+            // sent (or one a person forged): answered like a stale button, never passed on as if typed.
+            guard let reply = message.interactive?.buttonReply ?? message.interactive?.listReply else { break }
+            let press = InboundMessage(
+                channel: WhatsAppChannel.kind, connectionID: connection.id, senderID: message.from, threadID: message.from,
+                externalID: message.id, parts: [])
+            guard message.interactive?.buttonReply != nil, let (decision, post) = PostDecision.parse(reply.id) else {
+                logger.info("whatsapp webhook: a reply to a button Leopost did not send; answered as stale")
+                try await inbox.reply(ChannelInbox.staleButtonText, to: press, through: connection)
                 return
             }
-            if let reply = message.interactive?.buttonReply ?? message.interactive?.listReply { parts.append(.text(reply.title)) }
+            let answer = try await inbox.decide(decision, post: post, from: press, through: connection)
+            try await inbox.reply(answer, to: press, through: connection)
+            return
         case "button": message.button.map { parts.append(.text($0.text)) }
         case "reaction":
             if let reaction = message.reaction { try await react(reaction, from: message.from, connection: connection) }

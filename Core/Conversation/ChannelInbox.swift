@@ -123,5 +123,7 @@ public struct ChannelInbox: Sendable {
         + "Open the web chat, choose \u{201C}Link a chat app\u{201D} to get a code, and send it here as /link CODE."
     static let badCodeText = "That link code is unknown or has expired. Get a new one in the web chat and send /link CODE within ten minutes."
     static let linkedText = "Linked! You can chat with your assistant here now; it knows your brand just as in the web chat."
+    /// The answer to a press on a button Leopost no longer acts on, or never sent.
+    public static let staleButtonText = "This button is no longer active."
     static let welcomeText = "Hello again! Tell me what you would like to post, and I'll draft it in your brand's voice."
 }
