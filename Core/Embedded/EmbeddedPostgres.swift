@@ -7,7 +7,8 @@ import Glibc
 /// A PostgreSQL server that Leopost starts for itself when no `LEOPOST_DATABASE_URL` is given.
 ///
 /// The cluster is created once under `directory` (initdb, as the `postgres` user when Leopost
-/// runs as root, since initdb refuses root) and reused on later starts. It listens on a free
+/// runs as root, since initdb refuses root; in a directory of its own under `/var/lib/leopost`
+/// when that user cannot reach `directory`) and reused on later starts. It listens on a free
 /// loopback port only, and its superuser has a generated password (SCRAM) kept in the directory,
 /// so other local users cannot reach tenant data through it.
 public final class EmbeddedPostgres: Sendable {
@@ -21,10 +22,14 @@ public final class EmbeddedPostgres: Sendable {
     ///   - binDirectory: PostgreSQL's server binaries; the newest under /usr/lib/postgresql by default.
     public static func start(directory: String, binDirectory: String? = nil, logger: Logger) async throws -> EmbeddedPostgres {
         let bin = try binDirectory ?? findBinDirectory()
-        let data = directory + "/data"
         let runAsPostgres = getuid() == 0
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        if runAsPostgres { try ChildProcess.runToCompletion("/bin/chown", ["postgres:postgres", directory], what: "chown \(directory)") }
+        let (directory, movedAside) = try clusterDirectory(for: directory, runAsPostgres: runAsPostgres)
+        if movedAside {
+            logger.notice(
+                "the postgres user cannot reach the data directory; the embedded cluster is kept where it can",
+                metadata: ["leopost.postgres.directory": "\(directory)"])
+        }
+        let data = directory + "/data"
         let wrap: ([String]) -> (String, [String]) = { command in
             runAsPostgres
                 ? ("/usr/bin/setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups"] + command)

@@ -161,6 +161,60 @@ struct ServeCommandTests {
         #expect(invalid.output.contains("line 3") && invalid.output.contains("providers.main.kind"), "\(invalid.output)")
     }
 
+    /// `make run` as root from a clone whose parent is mode 0700 (root's home, a `mktemp -d`
+    /// directory): the postgres user cannot enter it, so the cluster is kept where it can.
+    @Test func servesFromACloneInsideAPrivateDirectory() async throws {
+        var template = Array("\(NSTemporaryDirectory())leopost-private-XXXXXX".utf8CString)
+        let parent = try #require(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) })
+        let clone = parent + "/clone"
+        try FileManager.default.createDirectory(atPath: clone, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        let port = try FreePort.loopback()
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["LEOPOST_REDIS_URL", "LEOPOST_DATABASE_URL", "LEOPOST_MASTER_KEY", "LEOPOST_JWT_SECRET", "LEOPOST_DATA_DIR"] {
+            environment[name] = nil
+        }
+        environment["LEOPOST_HTTP_ADDR"] = "127.0.0.1:\(port)"
+        environment["LEOPOST_LOG_LEVEL"] = "warning"
+        let output = parent + "/serve.out"
+        FileManager.default.createFile(atPath: output, contents: nil)
+        let serve = Process()
+        serve.executableURL = URL(fileURLWithPath: LeopostProcess.executable)
+        serve.arguments = ["serve"]
+        serve.environment = environment
+        serve.currentDirectoryURL = URL(fileURLWithPath: clone)
+        serve.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        serve.standardError = FileHandle.nullDevice
+        try serve.run()
+        let ready = await waitForOK("http://127.0.0.1:\(port)/readyz")
+        let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        kill(serve.processIdentifier, SIGINT)
+        serve.waitUntilExit()
+        let record = clone + "/.leopost/postgres/cluster-location"
+        if let aside = try? String(contentsOfFile: record, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) {
+            try? FileManager.default.removeItem(atPath: aside)
+        }
+        #expect(ready, "\(printed)")
+        #expect(printed.contains("Leopost is running at http://127.0.0.1:\(port)"), "\(printed)")
+        #expect(serve.terminationStatus == 0)
+        if getuid() == 0 {
+            #expect(FileManager.default.fileExists(atPath: record), "as root the cluster is kept where the postgres user can reach it")
+        }
+    }
+
+    @Test func migrateAndOtherOneShotCommandsNeedOnlyTheDatabaseURL() async throws {
+        try await TestDatabase.with(logger: TestEnvironment.logger()) { database in
+            var environment = ProcessInfo.processInfo.environment
+            for name in ["LEOPOST_REDIS_URL", "LEOPOST_MASTER_KEY", "LEOPOST_JWT_SECRET"] { environment[name] = nil }
+            environment["LEOPOST_DATABASE_URL"] = database.url
+            environment["LEOPOST_DATA_DIR"] = try TestEnvironment.temporaryDirectory()
+            let migrated = try LeopostProcess.run(["migrate"], environment: environment)
+            #expect(migrated.status == 0, "\(migrated.output)")
+            let created = try LeopostProcess.run(["tenant", "create", "Solo", "--json"], environment: environment)
+            #expect(created.status == 0, "\(created.output)")
+        }
+    }
+
     @Test func aServerDownAtStartIsNamed() throws {
         var environment = ProcessInfo.processInfo.environment
         let port = try FreePort.loopback()
