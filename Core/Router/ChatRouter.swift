@@ -137,7 +137,19 @@ public struct ChatRouter: StageHandler {
 
     private func answer(_ run: AnswerRun) async throws {
         let tenant = run.tenant
-        let policy = try await dependencies.policies.effective(tenant: tenant)
+        let policy: RoutingPolicy
+        do {
+            policy = try await dependencies.policies.effective(tenant: tenant)
+        } catch let refused as PolicyValidationError {
+            // Stored before the operator's rules refused what it names (an `env:` variable, a private
+            // base_url): the person hears why, and retrying would not help.
+            let issues = refused.issues.map(\.description).joined(separator: "; ")
+            try await fail(
+                run, code: "invalid_policy",
+                message: "This workspace's routing policy can no longer be used (\(issues)); an administrator needs to fix it with PUT /v1/policy.",
+                partial: "")
+            return
+        }
         async let brand = dependencies.brands.profile(tenant: tenant)
         async let signals = dependencies.feedback.recentSignals(tenant: tenant)
         async let turns = dependencies.conversations.recentTurns(

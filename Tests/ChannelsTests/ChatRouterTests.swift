@@ -140,6 +140,32 @@ struct ChatRouterTests {
         }
     }
 
+    @Test func aStoredPolicyThatNamesAnOperatorSecretFailsTheAnswerNamingTheLine() async throws {
+        try await ChatHarness.with { chat in
+            // Stored before env: was restricted: nothing validates it on the way in any more.
+            let document = "providers:\n  main: {kind: openai, api_key: env:LEOPOST_JWT_SECRET}\nchains: {chat: [{provider: main, model: m}]}\n"
+            try await chat.database.app.withTenantTransaction(chat.tenant.tenantID.rawValue) { connection in
+                try connection.execute("INSERT INTO policies (tenant_id, document) VALUES (\(chat.tenant.tenantID.rawValue), \(document))")
+            }
+            let token = try chat.token()
+            let conversation = try await chat.newConversation(credential: token)
+            let posted = try await chat.call("POST", "/v1/conversations/\(conversation)/messages", json: #"{"text":"hello"}"#, credential: token)
+            #expect(posted.status == 409 && posted.body.contains("invalid_policy") && posted.body.contains("line 2"), "\(posted.body)")
+            // A message that was already queued (from a chat app, or before the policy went bad) fails with the reason.
+            let tenant = chat.tenant.tenantID
+            let stored = try #require(try await ConversationStore(pool: chat.database.app).conversation(UUID(uuidString: conversation)!, tenant: tenant, userID: nil))
+            let alice = try await UserStore(pool: chat.database.app).resolve(name: "alice", tenant: tenant)
+            let intake = ConversationIntake(
+                conversations: ConversationStore(pool: chat.database.app), router: StageQueue(stage: chat.stage, redis: chat.redis),
+                events: ConversationEventLog(redis: chat.redis))
+            _ = try await intake.accept([.text("hello")], into: stored, from: alice, tenant: tenant)
+            let events = try await chat.events(of: conversation, credential: token, lastEventID: "0-0", until: Self.finished)
+            let failed = try #require(events.last)
+            #expect(failed.event == "message.failed")
+            #expect(failed.data.contains("invalid_policy") && failed.data.contains("line 2") && failed.data.contains("env:LEOPOST_JWT_SECRET"), "\(failed.data)")
+        }
+    }
+
     @Test func fiftyConcurrentMessagesAgainstABudgetForTenRunExactlyTen() async throws {
         // Worst case = actual cost = 100 output tokens at $1,000 per million = $0.10; the day's budget is $1.00.
         let provider = ScriptedProvider(pieces: ["ok"], ending: .finish(TokenUsage(input: 0, output: 100)))
