@@ -32,6 +32,7 @@ struct PublishHarness: Sendable {
     static func with(
         runWorker: Bool = true,
         httpTimeout: Duration = .seconds(2),
+        maxBodyBytes: Int = 64 * 1024,
         retry: RetryPolicy = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(100), maxDelay: .seconds(2)),
         _ body: @Sendable (PublishHarness) async throws -> Void
     ) async throws {
@@ -72,9 +73,9 @@ struct PublishHarness: Sendable {
                     }
                     let gateway = Gateway(
                         dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics(), masterKey: masterKey),
-                        maxBodyBytes: 64 * 1024)
+                        maxBodyBytes: maxBodyBytes)
                     PublishingModule(
-                        redis: redis, postgres: database.app, masterKey: masterKey, plugins: registry, maxBodyBytes: 64 * 1024, logger: logger,
+                        redis: redis, postgres: database.app, masterKey: masterKey, plugins: registry, maxBodyBytes: maxBodyBytes, logger: logger,
                         policyRules: TestEnvironment.policyRules(), publishStage: stage
                     ).register(on: gateway)
                     let worker = Self.worker(stage: stage, redis: redis, database: database, registry: registry, retry: retry, logger: logger)
