@@ -14,7 +14,7 @@ struct EndlessStreamTests {
 
     /// Streams `piece` over and over (at most `count` times, so the fake stops by itself), in
     /// batches, until the client goes away.
-    static func endless(_ piece: String, count: Int = 400_000) -> Router<BasicRequestContext> {
+    static func endless(_ piece: String, count: Int = 200_000) -> Router<BasicRequestContext> {
         let router = Router()
         router.post("/v1/chat/completions") { _, _ -> Response in
             Response(
@@ -39,7 +39,7 @@ struct EndlessStreamTests {
     @Test(arguments: [
         (#"data: {"choices":[{"index":0,"delta":{}}]}"# + "\n\n", "events came without any answer text"),
         ("data: " + String(repeating: "x", count: 200) + "\n", "an event was longer than"),
-        (#"data: {"choices":[{"index":0,"delta":{"content":"spam spam spam spam "}}]}"# + "\n\n", "the stream went past"),
+        (#"data: {"choices":[{"index":0,"delta":{"content":"\#(String(repeating: "spam ", count: 400))"}}]}"# + "\n\n", "the stream went past"),
     ])
     func theAnswerFailsWithTheReasonAndMemoryStaysBounded(piece: String, reason: String) async throws {
         try await withTestHTTPServer(router: Self.endless(piece)) { port in

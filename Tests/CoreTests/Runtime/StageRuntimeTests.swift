@@ -85,7 +85,8 @@ struct StageRuntimeTests {
         )
         try await queue.enqueue("doomed", jobID: "job-1")
         try await withRunningServices([worker], logger: logger) {
-            #expect(await eventually { try await !queue.deadLetters().isEmpty })
+            // A bounded wait, not a timing: four attempts take under a second alone, far longer on a machine running every suite.
+            #expect(await eventually(timeout: .seconds(60)) { try await !queue.deadLetters().isEmpty })
         }
         #expect(log.jobs.map(\.attempt) == [1, 2, 3, 4])
         #expect(Set(log.jobs.map(\.id)) == ["job-1"])
