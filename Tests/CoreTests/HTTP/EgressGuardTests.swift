@@ -47,7 +47,12 @@ struct EgressGuardTests {
         let recorder = RequestRecorder()
         try await withTestHTTPServer(router: recorder.router()) { port in
             try await HTTPClient.withHTTPClient(logger: logger) { client in
-                for url in ["http://127.0.0.1:\(port)/x", "http://localhost:\(port)/x", "http://[::ffff:7f00:1]:\(port)/x"] {
+                let spellings = [
+                    "http://127.0.0.1:\(port)/x", "http://localhost:\(port)/x", "http://[::ffff:7f00:1]:\(port)/x",
+                    // Other ways of writing 127.0.0.1 that resolvers accept.
+                    "http://2130706433:\(port)/x", "http://0x7f000001:\(port)/x", "http://127.1:\(port)/x", "http://0177.0.0.1:\(port)/x",
+                ]
+                for url in spellings {
                     var request = HTTPClientRequest(method: "POST", url: url, headers: ["Authorization": "Bearer secret"], body: [1])
                     request.egress = .tenant(field: "webhook url")
                     await #expect {
