@@ -94,7 +94,7 @@ public struct ChannelConnectionRoutes: Sendable {
                     tenant: identity.tenantID
                 )
             } catch let error as StoreError where error.code == .conflict {
-                throw APIError(status: .conflict, code: "conflict", message: error.message)
+                throw APIError.conflict(error.message)
             }
             let polled = registered == false
             if polled { try await poller?.register(stored) }
@@ -124,7 +124,7 @@ public struct ChannelConnectionRoutes: Sendable {
             }
             try await api.setWebhook(url: webhookURL(for: connection), secretToken: connection.credentials["secret_token"] ?? "")
         } catch let error as ChannelError {
-            throw APIError(status: error.code == .unavailable ? .badGateway : .badRequest, code: "telegram_refused", message: error.message)
+            throw APIError.channelRefused("telegram", error.message, unreachable: error.code == .unavailable)
         }
         return true
     }

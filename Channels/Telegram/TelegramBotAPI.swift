@@ -38,7 +38,7 @@ public struct TelegramBotAPI: Sendable {
             _ = try await call(
                 "editMessageText",
                 ["chat_id": chatID, "message_id": messageID, "text": html, "parse_mode": "HTML", "link_preview_options": ["is_disabled": true]])
-        } catch let error as ChannelError where error.message.contains("message is not modified") {
+        } catch let error as ChannelError where error.code == .unchanged {
             return
         }
     }
@@ -119,6 +119,9 @@ public struct TelegramBotAPI: Sendable {
             let seconds = parameters?["retry_after"] as? Int ?? Self.retryAfter(in: description) ?? 1
             return ChannelError(code: .rateLimited, message: message, retryAfter: .seconds(seconds))
         case 401: return ChannelError(code: .unauthorized, message: message)
+        // The Bot API has no code of its own for an edit to the same text, only this description;
+        // it is read here, once, so callers decide on `.unchanged`.
+        case 400 where description.contains("message is not modified"): return ChannelError(code: .unchanged, message: message)
         case 400, 403, 404: return ChannelError(code: .rejected, message: message)
         default: return ChannelError(code: .unavailable, message: message)
         }

@@ -109,12 +109,9 @@ public struct WebChatRoutes: Sendable {
             let (identity, conversation, viewer) = try await visibleConversation(context)
             let body = try await JSONBody.decode(WebChatPayloads.NewMessage.self, from: request, limit: maxBodyBytes)
             let text = body.text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !text.isEmpty else { throw APIError.badRequest("text: the message is empty", code: "empty_message") }
+            guard !text.isEmpty else { throw APIError.emptyMessage("text: the message is empty") }
             guard text.count <= Self.maxTextLength else {
-                throw APIError(
-                    status: .contentTooLarge, code: "message_too_long",
-                    message: "the message has \(text.count) characters; the limit is \(Self.maxTextLength)"
-                )
+                throw APIError.messageTooLong("the message has \(text.count) characters; the limit is \(Self.maxTextLength)")
             }
             // A chat token speaks as its person (already looked up); the API key as the `api` user.
             let userID: UUID
@@ -146,11 +143,8 @@ public struct WebChatRoutes: Sendable {
         for (subject, perMinute, who) in limits {
             if case .limited(let wait) = try await dependencies.limiter.check(subject, limit: .init(count: perMinute, per: .seconds(60))) {
                 let seconds = max(1, Int((Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18).rounded(.up)))
-                throw APIError(
-                    status: .tooManyRequests, code: "rate_limited",
-                    message: "\(who) can send \(perMinute) messages a minute; please wait \(seconds) s and send it again",
-                    headers: [.retryAfter: "\(seconds)"]
-                )
+                throw APIError.rateLimited(
+                    "\(who) can send \(perMinute) messages a minute; please wait \(seconds) s and send it again", retryAfterSeconds: seconds)
             }
         }
     }

@@ -45,7 +45,7 @@ public struct WhatsAppChannel: ChannelAdapter {
         for piece in pieces {
             do {
                 ids.append(try await api.sendText(piece, to: message.recipient, from: phoneNumberID))
-            } catch let error as ChannelError where WhatsAppCloudAPI.isWindowClosed(error) {
+            } catch let error as ChannelError where error.code == .windowClosed {
                 // Outside the 24-hour window only an approved template goes out: the connection's,
                 // with the piece as its parameter; without one, the refusal is recorded as it is.
                 guard let template = connection.settings["template_name"], !template.isEmpty else { throw error }

@@ -46,11 +46,6 @@ public struct WhatsAppCloudAPI: Sendable {
             from: phoneNumberID)
     }
 
-    /// Whether `error` is WhatsApp's 131047: the 24-hour window is closed.
-    public static func isWindowClosed(_ error: ChannelError) -> Bool {
-        error.message == windowExplanation
-    }
-
     /// Sends `body` with up to three reply buttons (id and title, titles at most 20 characters),
     /// an interactive message; returns its `wamid`. A press comes back as a `button_reply` with the id.
     public func sendButtons(_ body: String, buttons: [(id: String, title: String)], to: String, from phoneNumberID: String) async throws -> String {
@@ -91,7 +86,7 @@ public struct WhatsAppCloudAPI: Sendable {
         case 130429: return ChannelError(code: .rateLimited, message: message, retryAfter: .seconds(1))
         case 131056: return ChannelError(code: .rateLimited, message: message, retryAfter: .seconds(6))
         case 4, 80007: return ChannelError(code: .rateLimited, message: message, retryAfter: .seconds(60))
-        case 131047: return ChannelError(code: .rejected, message: windowExplanation)
+        case 131047: return ChannelError(code: .windowClosed, message: windowExplanation)
         case 190,
             0 where status == 401:
             return ChannelError(code: .unauthorized, message: message)

@@ -51,8 +51,7 @@ public struct WhatsAppWebhookRoutes: Sendable {
                 ConstantTime.equals(Array((query.get("hub.verify_token") ?? "").utf8), Array(expected.utf8)),
                 let challenge = query.get("hub.challenge")
             else {
-                throw APIError(
-                    status: .forbidden, code: "verification_failed", message: "hub.mode or hub.verify_token does not match this connection")
+                throw APIError.verificationFailed("hub.mode or hub.verify_token does not match this connection")
             }
             return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: challenge)))
         }

@@ -1,16 +1,34 @@
 /// Why a channel could not take a message, classified so the delivery stage knows whether to
 /// wait, retry or give up — a channel's rate limit delays a message, it never drops it.
+///
+/// Each adapter classifies its API's answers once, where it reads them; everything after decides
+/// on ``code``, never on the message's words. Equal by code alone, like the other errors.
 public struct ChannelError: RetryAfterError, Sendable, Equatable, CustomStringConvertible {
-    /// The kinds of failure a delivery can meet.
-    public enum Code: String, Sendable {
+    /// The kind of failure; compare against the static members.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: String, Sendable {
+            case rateLimited = "rate_limited", unavailable, rejected, unauthorized, unchanged, windowClosed = "window_closed"
+        }
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
         /// The channel asked us to slow down; retry after `retryAfter`.
-        case rateLimited = "rate_limited"
+        public static let rateLimited = Code(.rateLimited)
         /// A network or server failure; safe to retry.
-        case unavailable
-        /// The channel refused this message for good (bad recipient, blocked bot, outside a window).
-        case rejected
+        public static let unavailable = Code(.unavailable)
+        /// The channel refused this message for good (bad recipient, blocked bot).
+        public static let rejected = Code(.rejected)
         /// The connection's credentials are wrong or revoked.
-        case unauthorized
+        public static let unauthorized = Code(.unauthorized)
+        /// An edit would not change the message (Telegram's "message is not modified"): it already
+        /// shows what it should, which is success for the caller.
+        public static let unchanged = Code(.unchanged)
+        /// The channel takes no free-form message now (WhatsApp's 24-hour window, error 131047);
+        /// only an approved template may go out.
+        public static let windowClosed = Code(.windowClosed)
+
+        /// The code's name, as in logs and delivery records: `rate_limited`.
+        public var description: String { base.rawValue }
     }
 
     /// What went wrong.
@@ -30,5 +48,8 @@ public struct ChannelError: RetryAfterError, Sendable, Equatable, CustomStringCo
     /// Whether sending again later can succeed.
     public var isRetryable: Bool { code == .rateLimited || code == .unavailable }
 
-    public var description: String { "\(code.rawValue): \(message)" }
+    /// Errors are equal when their codes are, whatever the message says.
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+
+    public var description: String { "\(code): \(message)" }
 }

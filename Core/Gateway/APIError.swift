@@ -44,6 +44,51 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
     public static func unavailable(_ message: String) -> APIError {
         APIError(status: .serviceUnavailable, code: "unavailable", message: message, headers: [.retryAfter: "1"])
     }
+    /// 400 `invalid_json`: the body is not JSON, or not of the expected shape.
+    public static func invalidJSON(_ message: String) -> APIError {
+        APIError(status: .badRequest, code: "invalid_json", message: message)
+    }
+    /// 400 `invalid_policy` when a new policy is refused; 409 when the stored one no longer passes
+    /// the operator's rules. The message lists each problem with its line.
+    public static func invalidPolicy(_ message: String, stored: Bool = false) -> APIError {
+        APIError(status: stored ? .conflict : .badRequest, code: "invalid_policy", message: message)
+    }
+    /// 400 `unknown_platform`: no plugin of that name is loaded.
+    public static func unknownPlatform(_ message: String) -> APIError {
+        APIError(status: .badRequest, code: "unknown_platform", message: message)
+    }
+    /// 400 `egress_refused`: a URL the tenant gave leads where Leopost does not call for a tenant.
+    public static func egressRefused(_ message: String) -> APIError {
+        APIError(status: .badRequest, code: "egress_refused", message: message)
+    }
+    /// 400 `empty_message`: a chat message with no text.
+    public static func emptyMessage(_ message: String) -> APIError {
+        APIError(status: .badRequest, code: "empty_message", message: message)
+    }
+    /// 413 `message_too_long`: a chat message over the length limit (not the body limit).
+    public static func messageTooLong(_ message: String) -> APIError {
+        APIError(status: .contentTooLarge, code: "message_too_long", message: message)
+    }
+    /// 403 `forbidden`: the credential is valid but may not do this.
+    public static func forbidden(_ message: String) -> APIError {
+        APIError(status: .forbidden, code: "forbidden", message: message)
+    }
+    /// 403 `verification_failed`: a platform's webhook handshake did not match the connection.
+    public static func verificationFailed(_ message: String) -> APIError {
+        APIError(status: .forbidden, code: "verification_failed", message: message)
+    }
+    /// 409 `conflict`: the thing exists already, or is past the state the request needs.
+    public static func conflict(_ message: String) -> APIError {
+        APIError(status: .conflict, code: "conflict", message: message)
+    }
+    /// 429 `rate_limited` with `Retry-After`.
+    public static func rateLimited(_ message: String, retryAfterSeconds seconds: Int) -> APIError {
+        APIError(status: .tooManyRequests, code: "rate_limited", message: message, headers: [.retryAfter: "\(seconds)"])
+    }
+    /// `<channel>_refused`: a channel's API refused a set-up call; 502 when it was unreachable, 400 otherwise.
+    public static func channelRefused(_ channel: String, _ message: String, unreachable: Bool) -> APIError {
+        APIError(status: unreachable ? .badGateway : .badRequest, code: "\(channel)_refused", message: message)
+    }
     /// 500: something failed inside; the message names only the request id.
     public static func internalError(requestID: String) -> APIError {
         APIError(status: .internalServerError, code: "internal", message: "internal error (request \(requestID)); the server log has the details")

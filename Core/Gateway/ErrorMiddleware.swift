@@ -28,11 +28,11 @@ public struct ErrorMiddleware: RouterMiddleware {
             throw APIError.payloadTooLarge(limit: bodyLimit)
         } catch let error as PolicyValidationError {
             // The tenant's stored policy names what the operator's rules no longer allow.
-            throw APIError(
-                status: .conflict, code: "invalid_policy",
-                message: "the workspace's routing policy can no longer be used (\(error.issues.map(\.description).joined(separator: "; "))); fix it with PUT /v1/policy")
+            throw APIError.invalidPolicy(
+                "the workspace's routing policy can no longer be used (\(error.issues.map(\.description).joined(separator: "; "))); fix it with PUT /v1/policy",
+                stored: true)
         } catch is DecodingError {
-            throw APIError.badRequest("the request body is not valid JSON of the expected shape", code: "invalid_json")
+            throw APIError.invalidJSON("the request body is not valid JSON of the expected shape")
         } catch {
             context.logger.error(
                 "request failed",

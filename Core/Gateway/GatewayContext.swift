@@ -27,7 +27,7 @@ public struct GatewayContext: RequestContext {
     public func requireAPIKey(for purpose: String) throws -> TenantIdentity {
         let identity = try requireIdentity()
         guard identity.credential == .apiKey else {
-            throw APIError(status: .forbidden, code: "forbidden", message: "\(purpose) needs the tenant's API key, not a chat token")
+            throw APIError.forbidden("\(purpose) needs the tenant's API key, not a chat token")
         }
         return identity
     }

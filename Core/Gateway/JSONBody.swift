@@ -39,7 +39,7 @@ public enum JSONBody {
     /// - Throws: `APIError` 400 for an empty body, invalid JSON or a missing or mistyped field; 413 past `limit`.
     public static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
         guard let value = try await decodeIfPresent(type, from: request, limit: limit) else {
-            throw APIError.badRequest("send a JSON object in the body", code: "invalid_json")
+            throw APIError.invalidJSON("send a JSON object in the body")
         }
         return value
     }
@@ -54,7 +54,7 @@ public enum JSONBody {
         do {
             return try decoder.decode(T.self, from: Data(body.readableBytesView))
         } catch let error as DecodingError {
-            throw APIError.badRequest(describe(error), code: "invalid_json")
+            throw APIError.invalidJSON(describe(error))
         }
     }
 

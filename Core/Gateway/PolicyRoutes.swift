@@ -34,7 +34,7 @@ public struct PolicyRoutes: Sendable {
             do {
                 try await store.apply(text, tenant: identity.tenantID)
             } catch let error as PolicyValidationError {
-                throw APIError(status: .badRequest, code: "invalid_policy", message: error.issues.map(\.description).joined(separator: "; "))
+                throw APIError.invalidPolicy(error.issues.map(\.description).joined(separator: "; "))
             }
             return HealthRoutes.json(["status": "applied"])
         }

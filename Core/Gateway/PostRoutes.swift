@@ -85,7 +85,7 @@ public struct PostRoutes: Sendable {
         do { return try await body() } catch let error as PostError {
             switch error.code {
             case .notFound: throw APIError.notFound(error.message)
-            case .conflict: throw APIError(status: .conflict, code: "conflict", message: error.message)
+            case .conflict: throw APIError.conflict(error.message)
             default: throw APIError.badRequest(error.message, code: error.code.description)
             }
         }

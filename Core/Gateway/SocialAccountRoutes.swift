@@ -52,7 +52,7 @@ public struct SocialAccountRoutes: Sendable {
             let identity = try context.requireAPIKey(for: "storing a social account")
             let name = context.parameters.get("platform") ?? ""
             guard let plugin = registry.plugin(named: name) else {
-                throw APIError.badRequest("no plugin named \"\(name)\" is loaded (\(registry.loadedDescription))", code: "unknown_platform")
+                throw APIError.unknownPlatform("no plugin named \"\(name)\" is loaded (\(registry.loadedDescription))")
             }
             let body = try await JSONBody.decode(Body.self, from: request, limit: maxBodyBytes)
             guard !body.accessToken.isEmpty, body.accessToken.utf8.count <= 8_192 else {
@@ -65,7 +65,7 @@ public struct SocialAccountRoutes: Sendable {
                 }
                 guard PluginOrigin(url: baseURL) != nil else { throw APIError.badRequest("base_url: \"\(baseURL)\" is not an http(s) URL") }
                 if let refusal = egress.refusal(url: baseURL, field: "base_url") {
-                    throw APIError.badRequest("\(refusal); Leopost does not call private networks for a tenant", code: "egress_refused")
+                    throw APIError.egressRefused("\(refusal); Leopost does not call private networks for a tenant")
                 }
             } else if plugin.manifest.accountBaseURL == true && plugin.manifest.baseURL == nil {
                 throw APIError.badRequest("base_url: \(name) needs the account's own address (an instance or webhook URL)")

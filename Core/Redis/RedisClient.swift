@@ -121,7 +121,7 @@ public final class RedisClient: Service, Sendable {
             try connection.send(RedisCommand("EVALSHA", arguments: [sha, keys.count] + keys + arguments))
         }
         var reply = try call(known ?? load())
-        if case .error(let text) = reply, text.hasPrefix("NOSCRIPT") {
+        if case .error(let text) = reply, RedisError.serverReply(text).code == .noScript {
             reply = try call(load())
         }
         if case .error(let text) = reply {

@@ -5,7 +5,7 @@ public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The kind of failure; compare against the static members.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Sendable {
-            case invalidURL, connectionFailed, connectionLost, timeout, server, noScript, unexpectedReply, poolClosed
+            case invalidURL, connectionFailed, connectionLost, timeout, server, noScript, noGroup, busyGroup, unexpectedReply, poolClosed
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -22,6 +22,12 @@ public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let server = Code(.server)
         /// `EVALSHA` named a script the server does not know (it restarted or flushed its cache).
         public static let noScript = Code(.noScript)
+        /// A stream command named a consumer group the stream does not have (`-NOGROUP`): the stream
+        /// was lost (a restart without persistence) or deleted and made again by a producer.
+        public static let noGroup = Code(.noGroup)
+        /// `XGROUP CREATE` named a group that exists already (`-BUSYGROUP`): for a caller making sure
+        /// the group exists, success.
+        public static let busyGroup = Code(.busyGroup)
         /// The reply did not have the shape the caller needed.
         public static let unexpectedReply = Code(.unexpectedReply)
         /// The client was shut down.
@@ -44,8 +50,16 @@ public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
     public var description: String { "redis \(code): \(message)" }
 
+    /// Classifies a `-ERR`-style reply by its first word, Redis's error code.
     static func serverReply(_ text: String) -> RedisError {
-        RedisError(code: text.hasPrefix("NOSCRIPT") ? .noScript : .server, message: text)
+        let code: Code =
+            switch text.prefix { $0 != " " } {
+            case "NOSCRIPT": .noScript
+            case "NOGROUP": .noGroup
+            case "BUSYGROUP": .busyGroup
+            default: .server
+            }
+        return RedisError(code: code, message: text)
     }
 
     static func unexpected(_ reply: RedisReply, expected: String) -> RedisError {

@@ -99,7 +99,7 @@ public final class StageWorker: Service, Sendable {
                 let reply = try await redis.withConnection { [keys] connection in
                     try connection.send(RedisCommand("XGROUP", "CREATE", keys.stream, keys.group, "0", "MKSTREAM"))
                 }
-                if case .error(let text) = reply, !text.hasPrefix("BUSYGROUP") { throw RedisError.serverReply(text) }
+                if case .error(let text) = reply, RedisError.serverReply(text).code != .busyGroup { throw RedisError.serverReply(text) }
                 return true
             } catch {
                 logger.info("stage group not ready; retrying", metadata: ["leopost.error": "\(error)"])
@@ -147,7 +147,7 @@ public final class StageWorker: Service, Sendable {
                         await self.process(entry)
                     }
                 }
-            } catch let error as RedisError where error.message.hasPrefix("NOGROUP") {
+            } catch let error as RedisError where error.code == .noGroup {
                 // The stream and its group vanished (Redis restarted without persistence, or the key
                 // was deleted and recreated by a producer): make the group again and carry on.
                 logger.error("stage consumer group is gone; recreating it", metadata: ["leopost.error": "\(error)"])
