@@ -38,7 +38,7 @@ extension ChatRouter {
         -> Relayed
     {
         let pending = PendingText()
-        let partial = configuration.partialChannels.contains(run.request.channel) ? PartialDelivery(router: self, run: run) : nil
+        let partial = configuration.channels.showsPartials(run.request.channel) ? PartialDelivery(router: self, run: run) : nil
         let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let log = dependencies.events
         @Sendable func flush() async throws {

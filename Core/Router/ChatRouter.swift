@@ -62,23 +62,19 @@ public struct ChatRouter: StageHandler {
         public var historyTurns: Int
         /// The policy task the chat uses.
         public var task: String
-        /// Channels that show the event stream themselves; the others get the answer through the delivery stage.
-        public var streamingChannels: Set<String>
-        /// Channels that show the answer so far while it is produced, as one message edited as it
-        /// grows (Telegram's `editMessageText`), at most every `partialInterval`.
-        public var partialChannels: Set<String>
+        /// The deployment's channels and what each can do: one that streams shows the event stream
+        /// itself, the others get the answer through the delivery stage, and one that can edit what
+        /// it sent sees the answer so far as one message growing, at most every `partialInterval`.
+        public var channels: ChannelCatalog
         /// How often a partial answer is shown at most; chat apps limit edits per chat.
         public var partialInterval: Duration
 
         /// Creates a configuration.
-        public init(
-            historyTurns: Int = 20, task: String = "chat", streamingChannels: Set<String> = ["web"], partialChannels: Set<String> = ["telegram"],
-            partialInterval: Duration = .seconds(1)
-        ) {
+        /// - Parameter channels: the registered adapters' catalog (`ChannelCatalog(adapters)`).
+        public init(channels: ChannelCatalog, historyTurns: Int = 20, task: String = "chat", partialInterval: Duration = .seconds(1)) {
             self.historyTurns = historyTurns
             self.task = task
-            self.streamingChannels = streamingChannels
-            self.partialChannels = partialChannels
+            self.channels = channels
             self.partialInterval = partialInterval
         }
     }
@@ -86,12 +82,13 @@ public struct ChatRouter: StageHandler {
     /// What it reads and writes.
     public let dependencies: Dependencies
     let chains: ChainFactory
-    let configuration: Configuration
+    /// The settings it was made with.
+    public let configuration: Configuration
     let prompts: PromptBuilder
     let logger: Logger
 
     /// Creates the router.
-    public init(dependencies: Dependencies, chains: @escaping ChainFactory, configuration: Configuration = .init(), logger: Logger) {
+    public init(dependencies: Dependencies, chains: @escaping ChainFactory, configuration: Configuration, logger: Logger) {
         self.dependencies = dependencies
         self.chains = chains
         self.configuration = configuration
@@ -240,7 +237,7 @@ public struct ChatRouter: StageHandler {
                 conversation: conversation
             )
         }
-        guard !configuration.streamingChannels.contains(request.channel) else { return }
+        guard !configuration.channels.streams(request.channel) else { return }
         guard let delivery = dependencies.delivery,
             let thread = try await dependencies.conversations.conversation(conversation, tenant: request.tenantID, userID: nil)
         else {

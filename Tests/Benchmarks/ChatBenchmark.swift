@@ -29,7 +29,7 @@ enum ChatBenchmark {
                     events: ConversationEventLog(redis: redis), ledger: BudgetLedger(redis: redis), delivery: nil
                 ),
                 chains: { _, _, _ in ProviderChain(entries: [.init(name: "offline", provider: OfflineProvider(), model: "offline")]) },
-                logger: logger
+                configuration: .init(channels: ChannelCatalog([WebChannel()])), logger: logger
             )
             let worker = StageWorker(stage: stage, redis: redis, handler: router, configuration: .init(concurrency: 32), logger: logger)
             let hub = ConversationEventHub(url: try TestEnvironment.redisURL(), logger: logger)

@@ -37,6 +37,7 @@ struct ChatHarness: Sendable {
         environment: [String: String] = [:],
         heartbeat: Duration = .seconds(15),
         maxStreamsPerPerson: Int = 20,
+        extraChannels: [any ChannelAdapter] = [],
         messaging: MessagingConfiguration? = nil,
         redisURL: RedisURL? = nil,
         worker: StageWorker.Configuration = .init(concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100)),
@@ -53,6 +54,10 @@ struct ChatHarness: Sendable {
             let tenant = try await TenantStore(pool: database.app).createTenant(name: "Acme")
             try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
                 let builder = PolicyChainBuilder(http: http, environment: environment, breaker: CircuitBreaker(redis: redis))
+                let adapters =
+                    MessagingModule.adapters(
+                        postgres: database.app, http: http, masterKey: masterKey, configuration: messaging ?? MessagingConfiguration(environment: [:]))
+                    + extraChannels
                 let router = ChatRouter(
                     dependencies: .init(
                         conversations: ConversationStore(pool: database.app), brands: BrandStore(pool: database.app),
@@ -61,13 +66,13 @@ struct ChatHarness: Sendable {
                         ledger: BudgetLedger(redis: redis), delivery: StageQueue(stage: deliveryStage, redis: redis)
                     ),
                     chains: chains ?? { task, policy, tenant in builder.chain(for: task, policy: policy, tenant: tenant.description).chain },
-                    logger: logger
+                    configuration: .init(channels: ChannelCatalog(adapters)), logger: logger
                 )
                 let workerService = StageWorker(stage: stage, redis: redis, handler: router, configuration: worker, logger: logger)
                 var services: [any Service] = runWorker ? [workerService] : []
-                if let messaging {
+                if messaging != nil || !extraChannels.isEmpty {
                     let delivery = DeliveryStage(
-                        adapters: MessagingModule.adapters(postgres: database.app, http: http, masterKey: masterKey, configuration: messaging),
+                        adapters: adapters,
                         deliveries: DeliveryStore(pool: database.app), conversations: ConversationStore(pool: database.app),
                         drafts: DeliveryDrafts(redis: redis), logger: logger
                     )

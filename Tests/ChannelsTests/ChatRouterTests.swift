@@ -233,7 +233,7 @@ struct ChatRouterTests {
             // The job runs again (as after a reclaim), this time with a provider that finishes.
             let router = ChatRouter(
                 dependencies: chat.router.dependencies, chains: Self.chain(ScriptedProvider(pieces: ["Second ", "and final"])),
-                logger: TestEnvironment.logger()
+                configuration: chat.router.configuration, logger: TestEnvironment.logger()
             )
             try await router.handle(job)
             try await router.handle(job)  // a redelivery after the answer was stored asks nobody again
