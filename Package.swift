@@ -114,6 +114,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Channels",
+            // The web chat's page: HTML, CSS and the script's modules, served as they are.
+            resources: [.copy("Web/Resources")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

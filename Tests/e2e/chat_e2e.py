@@ -127,6 +127,10 @@ def main():
         n = len(driver.find_elements(By.CSS_SELECTOR, ".message.assistant[data-message-id]"))
         if n != 1:
             fail(f"expected one assistant answer, found {n}", driver, args.screenshot)
+        # The page runs under a Content-Security-Policy without 'unsafe-inline': nothing may have been refused.
+        refused = [e.get("message", "") for e in driver.get_log("browser") if "Content Security Policy" in e.get("message", "")]
+        if refused:
+            fail(f"the page broke its Content-Security-Policy: {refused[0]}", driver, args.screenshot)
         driver.save_screenshot(args.screenshot)
         print("Assistant reply:")
         print(text)

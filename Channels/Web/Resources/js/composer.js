@@ -1,0 +1,48 @@
+// Writing and sending a message, with the pending answer bubble and the reasons a message was not sent.
+import { $, list, input, sendBtn, sleep } from './dom.js';
+import { state } from './state.js';
+import { api } from './api.js';
+import { loadConversations, newConversation, loadHistory } from './conversations.js';
+import { makeMessage, appendNode, byId, scrollDown, setMetaError } from './messages.js';
+
+// ---------- sending
+export function updateSend() {
+  sendBtn.disabled = !input.value.trim() || !state.token;
+  input.style.height = 'auto';
+  input.style.height = Math.min(input.scrollHeight, 200) + 'px';
+  input.style.overflowY = input.scrollHeight > 200 ? 'auto' : 'hidden';
+}
+
+export function setComposerError(text) { const e = $('#composer-error'); e.textContent = text; e.hidden = !text; }
+
+export async function send() {
+  const text = input.value.trim();
+  if (!text) return;
+  setComposerError('');
+  try { if (!state.convId) await newConversation(); } catch (e) { if (e.status !== 401) setComposerError(e.message); return; }
+  const id = state.convId;
+  input.value = ''; updateSend();
+  const mine = appendNode(makeMessage('user', text, null, 'sending'));
+  scrollDown(true);
+  await Promise.race([state.streamReady, sleep(3000)]);   // so the answer's first events are not missed
+  try {
+    const r = await api('POST', `/v1/conversations/${encodeURIComponent(id)}/messages`, { text });
+    if (state.convId !== id) return;
+    if (byId(r.message_id)) mine.remove();               // message.received got here first
+    else { mine.dataset.messageId = r.message_id; mine.dataset.state = 'sent'; }
+    if (!list.querySelector(`.message.assistant[data-reply-to="${CSS.escape(r.message_id)}"]`)) {
+      const p = makeMessage('assistant', '', null, 'pending', r.message_id);
+      p.classList.add('pending');
+      appendNode(p);
+      // Safety net: if no event for this answer arrives (stream trouble), catch up from history.
+      setTimeout(() => { if (p.isConnected && p.classList.contains('pending') && state.convId === id) loadHistory(id); }, 20000);
+    }
+    loadConversations().catch(() => {});                  // new title / order
+  } catch (e) {
+    if (e.status === 401) return;
+    mine.dataset.state = 'unsent';
+    const why = e.status === 429 && e.retryAfter ? `${e.message} (retry in ${e.retryAfter}s)` : e.message;
+    setMetaError(mine.querySelector('.meta'), 'Not sent: ' + why);
+    if (!input.value) { input.value = text; updateSend(); }
+  }
+}
