@@ -37,7 +37,11 @@ struct Server {
         let postgres = try Database.serverPool(url: databaseURL, logger: logger)
         let egress = try egressGuard()
         let http = HTTPClient(configuration: .init(egress: egress), logger: logger)
-        let policyRules = PolicyParser.Rules(environment: ProcessInfo.processInfo.environment, egress: egress)
+        let channels = MessagingModule.adapters(
+            postgres: postgres, http: http, masterKey: secrets.masterKey,
+            configuration: MessagingConfiguration(environment: ProcessInfo.processInfo.environment))
+        let policyRules = PolicyParser.Rules(
+            environment: ProcessInfo.processInfo.environment, egress: egress, channelKinds: Set(ChannelCatalog(channels).kinds))
         let plugins = PluginRegistry(
             configuration: .init(
                 directory: configuration.pluginDirectory ?? Self.shippedPluginDirectory, baseURLOverrides: configuration.platformBaseURLs,
@@ -46,7 +50,7 @@ struct Server {
         plugins.scan()
         let clients = StageCatalog.Clients(
             redis: redis, postgres: postgres, http: http, masterKey: secrets.masterKey, environment: ProcessInfo.processInfo.environment,
-            visibilityTimeout: configuration.stageVisibilityTimeout, plugins: plugins, policyRules: policyRules, logger: logger
+            visibilityTimeout: configuration.stageVisibilityTimeout, plugins: plugins, policyRules: policyRules, channels: channels, logger: logger
         )
         var services: [any Service] = [redis, postgres, http, PluginDirectoryWatcher(registry: plugins)]
         services += try StageCatalog.workers(stages, clients: clients)

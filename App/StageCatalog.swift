@@ -23,6 +23,9 @@ struct StageCatalog {
         let plugins: PluginRegistry
         /// What the operator lets the tenants' policies name.
         let policyRules: PolicyParser.Rules
+        /// The channel adapters of this build: the delivery stage sends through them, and the
+        /// router reads what each can do from them.
+        let channels: [any ChannelAdapter]
         let logger: Logger
     }
 
@@ -43,7 +46,7 @@ struct StageCatalog {
                         policy.secretNames, tenant: tenant)
                     return builder.chain(for: task, policy: policy, secrets: secrets, tenant: tenant.description).chain
                 },
-                configuration: .init(channels: ChannelCatalog(adapters(clients))),
+                configuration: .init(channels: ChannelCatalog(clients.channels)),
                 logger: clients.logger
             )
             return StageWorker(
@@ -53,7 +56,7 @@ struct StageCatalog {
         },
         DeliveryStage.stage: { clients in
             let delivery = DeliveryStage(
-                adapters: adapters(clients), deliveries: DeliveryStore(pool: clients.postgres), conversations: ConversationStore(pool: clients.postgres),
+                adapters: clients.channels, deliveries: DeliveryStore(pool: clients.postgres), conversations: ConversationStore(pool: clients.postgres),
                 drafts: DeliveryDrafts(redis: clients.redis), logger: clients.logger
             )
             return StageWorker(
@@ -81,14 +84,6 @@ struct StageCatalog {
         },
         "scheduler": { clients in PostScheduler(redis: clients.redis, logger: clients.logger) },
     ]
-
-    /// The channel adapters of this build: the delivery stage sends through them, and the router
-    /// reads what each can do from them.
-    static func adapters(_ clients: Clients) -> [any ChannelAdapter] {
-        MessagingModule.adapters(
-            postgres: clients.postgres, http: clients.http, masterKey: clients.masterKey,
-            configuration: MessagingConfiguration(environment: clients.environment))
-    }
 
     /// The workers for `names`, or a failure naming the unknown ones.
     static func workers(_ names: [String], clients: Clients) throws -> [any Service] {

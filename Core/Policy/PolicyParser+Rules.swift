@@ -7,19 +7,23 @@ extension PolicyParser {
         public var readableEnvironment: Set<String>
         /// Judges `base_url`s that are literal addresses when the policy is stored.
         public var egress: EgressGuard
+        /// The channels `channels:` may name: the deployment's adapters' kinds (`ChannelCatalog`).
+        /// Empty takes any well-formed name, for tools that run without the adapters.
+        public var channelKinds: Set<String>
 
         /// Creates rules; by default no variable is readable and every private address is refused.
-        public init(readableEnvironment: Set<String> = [], egress: EgressGuard = EgressGuard()) {
+        public init(readableEnvironment: Set<String> = [], egress: EgressGuard = EgressGuard(), channelKinds: Set<String> = []) {
             self.readableEnvironment = readableEnvironment.filter { !$0.hasPrefix("LEOPOST_") }
             self.egress = egress
+            self.channelKinds = channelKinds
         }
 
         /// Reads `LEOPOST_POLICY_ENV_ALLOW` (comma-separated names) from the operator's environment.
-        public init(environment: [String: String], egress: EgressGuard = EgressGuard()) {
+        public init(environment: [String: String], egress: EgressGuard = EgressGuard(), channelKinds: Set<String> = []) {
             let names = (environment["LEOPOST_POLICY_ENV_ALLOW"] ?? "").split(separator: ",").map {
                 String($0.filter { !$0.isWhitespace })
             }
-            self.init(readableEnvironment: Set(names.filter { !$0.isEmpty }), egress: egress)
+            self.init(readableEnvironment: Set(names.filter { !$0.isEmpty }), egress: egress, channelKinds: channelKinds)
         }
 
         /// Why `api_key: env:variable` is refused, or `nil`.

@@ -74,6 +74,18 @@ extension PolicyParser {
             return nil
         }
 
+        /// A channel kind: one of the deployment's (``Rules/channelKinds``), or any lower-case name when none are given.
+        mutating func channel(_ node: Node, _ field: String) -> String? {
+            guard rules.channelKinds.isEmpty else { return oneOf(node, field, rules.channelKinds.sorted()) }
+            guard let text = node.scalar?.string, !text.isEmpty, text.count <= 32,
+                text.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" })
+            else {
+                issue(node, field, "expected a channel name such as web or telegram")
+                return nil
+            }
+            return text
+        }
+
         mutating func oneOf(_ node: Node, _ field: String, _ allowed: [String]) -> String? {
             guard let text = node.scalar?.string, allowed.contains(text) else {
                 issue(node, field, "expected one of \(allowed.joined(separator: ", "))")

@@ -81,7 +81,7 @@ public enum PolicyParser {
                     walker.price(entry, "prices[\(index)]")
                 }
             case "channels":
-                policy.channels = (walker.sequence(value, key) ?? []).compactMap { walker.oneOf($0, key, ["web", "telegram", "whatsapp", "email"]) }
+                policy.channels = (walker.sequence(value, key) ?? []).compactMap { walker.channel($0, key) }
             case "platforms":
                 policy.platforms = (walker.sequence(value, key) ?? []).compactMap { walker.string($0, key) }
             case "posts":

@@ -136,3 +136,19 @@ struct PolicyRenderingAndStoreTests {
         }
     }
 }
+
+@Suite("Routing policy: channel names come from the deployment")
+struct PolicyChannelNamesTests {
+    @Test func theDeploymentsChannelKindsAreTheOnesAPolicyMayName() throws {
+        let rules = PolicyParser.Rules(channelKinds: ["web", "pigeon"])
+        #expect(try PolicyParser.parse("channels: [web, pigeon]\n", rules: rules).channels == ["web", "pigeon"])
+        #expect {
+            try PolicyParser.parse("channels: [telegram]\n", rules: rules)
+        } throws: { error in
+            (error as? PolicyValidationError)?.issues.first?.message == "expected one of pigeon, web"
+        }
+        // Without the adapters (a tool that only checks files), any well-formed name passes.
+        #expect(try PolicyParser.parse("channels: [email, pigeon]\n").channels == ["email", "pigeon"])
+        #expect(throws: PolicyValidationError.self) { try PolicyParser.parse("channels: [\"Not A Channel!\"]\n") }
+    }
+}
