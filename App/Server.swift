@@ -56,25 +56,32 @@ struct Server {
         services += try StageCatalog.workers(stages, clients: clients)
         if gateway {
             let metrics = GatewayMetrics()
-            let dependencies = Gateway.Dependencies(
-                redis: redis, postgres: postgres, signer: secrets.signer, metrics: metrics, masterKey: secrets.masterKey,
-                policyRules: policyRules)
-            let gateway = Gateway(dependencies: dependencies, maxBodyBytes: configuration.maxBodyBytes)
+            let limit = configuration.maxBodyBytes
+            let gateway = Gateway(
+                dependencies: .init(redis: redis, postgres: postgres, signer: secrets.signer, metrics: metrics), maxBodyBytes: limit)
             let hub = ConversationEventHub(
                 url: redisURL, configuration: .init(maxStreamsPerHolder: configuration.maxEventStreamsPerPerson), logger: logger)
-            WebChatModule(redis: redis, postgres: postgres, hub: hub, maxBodyBytes: configuration.maxBodyBytes, policyRules: policyRules)
-                .register(on: gateway)
+            let webChat = WebChatModule(redis: redis, postgres: postgres, hub: hub, maxBodyBytes: limit, policyRules: policyRules)
             let publishing = PublishingModule(
-                redis: redis, postgres: postgres, masterKey: secrets.masterKey, plugins: plugins, maxBodyBytes: configuration.maxBodyBytes,
-                logger: logger, policyRules: policyRules
-            )
-            publishing.register(on: gateway)
+                redis: redis, postgres: postgres, masterKey: secrets.masterKey, plugins: plugins, maxBodyBytes: limit, logger: logger,
+                policyRules: policyRules)
             let messaging = MessagingModule(
                 redis: redis, postgres: postgres, http: http, masterKey: secrets.masterKey,
-                configuration: MessagingConfiguration(environment: ProcessInfo.processInfo.environment), maxBodyBytes: configuration.maxBodyBytes,
-                logger: logger, publisher: publishing.publisher
-            )
-            messaging.register(on: gateway)
+                configuration: MessagingConfiguration(environment: ProcessInfo.processInfo.environment), maxBodyBytes: limit,
+                logger: logger, publisher: publishing.publisher)
+            // Every endpoint of the product, mounted in one place; each feature's folder holds its routes.
+            gateway.router.addRoutes(webChat.pageRoutes)
+            gateway.router.addRoutes(messaging.webhookRoutes)
+            for routes in [
+                PolicyRoutes(store: PolicyStore(pool: postgres, rules: policyRules), maxBodyBytes: limit).routes,
+                BrandRoutes(store: BrandStore(pool: postgres), maxBodyBytes: limit).routes,
+                SecretRoutes(store: SecretStore(pool: postgres, masterKey: secrets.masterKey), maxBodyBytes: limit).routes,
+                UsageRoutes(store: UsageStore(pool: postgres)).routes,
+                FeedbackRoutes(feedback: FeedbackStore(pool: postgres), users: UserStore(pool: postgres), maxBodyBytes: limit).routes,
+                webChat.routes, publishing.routes, messaging.routes,
+            ] {
+                gateway.api.addRoutes(routes)
+            }
             let printDemoLink = self.printDemoLink
             let application = gateway.application(address: configuration.httpAddress, logger: logger) { port in
                 await announce(port: port)

@@ -53,16 +53,17 @@ public struct ChannelConnectionRoutes: Sendable {
         WhatsAppChannel.kind: (["verify_token", "app_secret", "access_token"], ["phone_number_id"]),
     ]
 
-    /// Adds the routes to the authenticated `/v1` group.
-    public func register(on group: RouterGroup<GatewayContext>) {
-        group.get("channels") { _, context -> Response in
+    /// The routes, relative to `/v1`, mounted behind the tenant authenticator.
+    public var routes: RouteCollection<GatewayContext> {
+        let routes = RouteCollection(context: GatewayContext.self)
+        routes.get("channels") { _, context -> Response in
             let identity = try context.requireAPIKey(for: "listing channel connections")
             let list = try await connections.connections(tenant: identity.tenantID).map {
                 ConnectionView(id: $0.id, kind: $0.channel, name: $0.name, webhookURL: webhookURL(for: $0), webhookRegistered: nil)
             }
             return try JSONBody.response(["channels": list])
         }
-        group.post("channels") { request, context -> Response in
+        routes.post("channels") { request, context -> Response in
             let identity = try context.requireAPIKey(for: "connecting a channel")
             let body = try await JSONBody.decode(NewConnection.self, from: request, limit: maxBodyBytes)
             guard let needed = Self.required[body.kind] else {
@@ -105,6 +106,7 @@ public struct ChannelConnectionRoutes: Sendable {
                 status: .created
             )
         }
+        return routes
     }
 
     /// Where the channel's platform must send webhooks (relative when no public URL is configured).

@@ -1,3 +1,4 @@
+public import Hummingbird
 public import LeopostCore
 public import Logging
 
@@ -45,12 +46,14 @@ public struct MessagingModule: Sendable {
             connections: connections, http: http, configuration: configuration, poller: telegramPoller, maxBodyBytes: maxBodyBytes)
     }
 
-    /// Adds the webhooks and the connection routes to `gateway`.
-    public func register(on gateway: Gateway) {
-        telegram.register(on: gateway.router)
-        whatsApp.register(on: gateway.router)
-        connectionRoutes.register(on: gateway.api)
+    /// Telegram's and WhatsApp's webhooks: public (each checks its own secret or signature), mount
+    /// on the gateway's router.
+    public var webhookRoutes: RouteCollection<GatewayContext> {
+        RouteCollection(context: GatewayContext.self).addRoutes(telegram.routes).addRoutes(whatsApp.routes)
     }
+
+    /// `GET|POST /v1/channels`, relative to `/v1`: mount on the gateway's `api`.
+    public var routes: RouteCollection<GatewayContext> { connectionRoutes.routes }
 
     /// The adapters the delivery stage sends through.
     public static func adapters(postgres: PostgresPool, http: HTTPClient, masterKey: SymmetricKey, configuration: MessagingConfiguration)

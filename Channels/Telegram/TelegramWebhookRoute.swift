@@ -25,9 +25,10 @@ public struct TelegramWebhookRoute: Sendable {
         self.maxBodyBytes = maxBodyBytes
     }
 
-    /// Adds the route to the public (unauthenticated) router.
-    public func register(on router: Router<GatewayContext>) {
-        router.post("hooks/telegram/:connection") { request, context -> Response in
+    /// The routes, public (no credential); each checks its own secret or needs none.
+    public var routes: RouteCollection<GatewayContext> {
+        let routes = RouteCollection(context: GatewayContext.self)
+        routes.post("hooks/telegram/:connection") { request, context -> Response in
             let connection = try await MessagingWebhooks.connection(context, channel: TelegramChannel.kind, store: connections)
             let secret = request.headers[Self.secretHeader] ?? ""
             guard let expected = connection.credentials["secret_token"], ConstantTime.equals(Array(secret.utf8), Array(expected.utf8)) else {
@@ -41,6 +42,7 @@ public struct TelegramWebhookRoute: Sendable {
             try await MessagingWebhooks.unavailableWhenStoresAre { try await handler.handle(update, connection: connection, logger: context.logger) }
             return MessagingWebhooks.ok
         }
+        return routes
     }
 
     static let secretHeader = HTTPField.Name("X-Telegram-Bot-Api-Secret-Token")!

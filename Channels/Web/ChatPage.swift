@@ -24,16 +24,18 @@ public enum ChatPage {
         let etag: String
     }
 
-    /// Adds the page's routes to the router.
-    public static func register(on router: Router<GatewayContext>) {
+    /// The page's routes, public: `/` and `/chat/…`.
+    public static var routes: RouteCollection<GatewayContext> {
         let assets = Self.assets
-        router.get("/") { request, _ -> Response in
+        let routes = RouteCollection(context: GatewayContext.self)
+        routes.get("/") { request, _ -> Response in
             respond(assets["index.html"]!, to: request)
         }
-        router.get("/chat/**") { request, _ -> Response in
+        routes.get("/chat/**") { request, _ -> Response in
             guard let asset = assets[String(request.uri.path.dropFirst("/chat/".count))] else { throw APIError.notFound("no such file") }
             return respond(asset, to: request)
         }
+        return routes
     }
 
     /// The files, by path below the resources directory (`index.html`, `js/main.js`).

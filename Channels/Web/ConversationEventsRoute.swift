@@ -31,9 +31,10 @@ public struct ConversationEventsRoute: Sendable {
         self.hub = hub
     }
 
-    /// Adds the route to the authenticated `/v1` group.
-    public func register(on group: RouterGroup<GatewayContext>) {
-        group.get("conversations/:id/events") { request, context -> Response in
+    /// The routes, relative to `/v1`, mounted behind the tenant authenticator.
+    public var routes: RouteCollection<GatewayContext> {
+        let routes = RouteCollection(context: GatewayContext.self)
+        routes.get("conversations/:id/events") { request, context -> Response in
             let (identity, conversation, viewer) = try await chat.visibleConversation(context)
             let lastEventID = request.headers[Self.lastEventID] ?? request.uri.queryParameters.get("last_event_id")
             // Watch before reading, so nothing published in between is missed.
@@ -50,6 +51,7 @@ public struct ConversationEventsRoute: Sendable {
                 body: ResponseBody { writer in try await stream.write(to: &writer) }
             )
         }
+        return routes
     }
 
     /// One client's stream: the replay, then new events as the hub signals them.

@@ -1,3 +1,4 @@
+public import Hummingbird
 public import LeopostCore
 
 /// The web channel's part of a gateway: the chat page at `/`, the conversation API and the
@@ -27,10 +28,11 @@ public struct WebChatModule: Sendable {
         events = ConversationEventsRoute(chat: chat, events: log, hub: hub)
     }
 
-    /// Adds the page and the routes to `gateway`.
-    public func register(on gateway: Gateway) {
-        ChatPage.register(on: gateway.router)
-        chat.register(on: gateway.api)
-        events.register(on: gateway.api)
+    /// The chat page: public, mount on the gateway's router.
+    public var pageRoutes: RouteCollection<GatewayContext> { ChatPage.routes }
+
+    /// The conversation API and its event stream, relative to `/v1`: mount on the gateway's `api`.
+    public var routes: RouteCollection<GatewayContext> {
+        RouteCollection(context: GatewayContext.self).addRoutes(chat.routes).addRoutes(events.routes)
     }
 }

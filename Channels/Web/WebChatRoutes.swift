@@ -50,15 +50,16 @@ public struct WebChatRoutes: Sendable {
         self.maxBodyBytes = maxBodyBytes
     }
 
-    /// Adds the routes to the authenticated `/v1` group.
-    public func register(on group: RouterGroup<GatewayContext>) {
-        group.get("conversations") { _, context -> Response in
+    /// The routes, relative to `/v1`, mounted behind the tenant authenticator.
+    public var routes: RouteCollection<GatewayContext> {
+        let routes = RouteCollection(context: GatewayContext.self)
+        routes.get("conversations") { _, context -> Response in
             let identity = try context.requireIdentity()
             let userID = try await dependencies.users.id(of: identity)
             let list = try await dependencies.conversations.conversations(tenant: identity.tenantID, userID: userID)
             return try JSONBody.response(WebChatPayloads.ConversationList(conversations: list.map(WebChatPayloads.ConversationView.init)))
         }
-        group.post("conversations") { request, context -> Response in
+        routes.post("conversations") { request, context -> Response in
             let identity = try context.requireIdentity()
             // An empty body is allowed: a conversation needs nothing to begin.
             let body =
@@ -71,14 +72,14 @@ public struct WebChatRoutes: Sendable {
             return try JSONBody.response(WebChatPayloads.ConversationView(conversation), status: .created)
         }
         // A one-time code the person sends to the Telegram bot or WhatsApp number as `/link CODE`.
-        group.post("link-codes") { _, context -> Response in
+        routes.post("link-codes") { _, context -> Response in
             let identity = try context.requireIdentity()
             let userID = try await dependencies.users.user(of: identity)
             let code = try await dependencies.linkCodes.issue(for: userID, tenant: identity.tenantID)
             return try JSONBody.response(
                 WebChatPayloads.LinkCode(code: code, expiresIn: LinkCodes.lifetime, command: "/link \(code)"), status: .created)
         }
-        group.get("conversations/:id/messages") { request, context -> Response in
+        routes.get("conversations/:id/messages") { request, context -> Response in
             let (identity, conversation, viewer) = try await visibleConversation(context)
             let query = request.uri.queryParameters
             let limit =
@@ -105,7 +106,7 @@ public struct WebChatRoutes: Sendable {
             }
             return try JSONBody.response(WebChatPayloads.MessagePage(messages: views, nextBefore: page.hasOlder ? views.first?.id : nil))
         }
-        group.post("conversations/:id/messages") { request, context -> Response in
+        routes.post("conversations/:id/messages") { request, context -> Response in
             let (identity, conversation, viewer) = try await visibleConversation(context)
             let body = try await JSONBody.decode(WebChatPayloads.NewMessage.self, from: request, limit: maxBodyBytes)
             let text = body.text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -120,6 +121,7 @@ public struct WebChatRoutes: Sendable {
             let accepted = try await dependencies.intake.accept([.text(text)], into: conversation, from: userID, tenant: identity.tenantID)
             return try JSONBody.response(WebChatPayloads.Accepted(messageId: accepted.messageID), status: .accepted)
         }
+        return routes
     }
 
     /// The conversation named in the path, when the caller may see it (404 otherwise), with the

@@ -42,9 +42,10 @@ public struct WhatsAppWebhookRoutes: Sendable {
     static let liked: Set<String> = ["👍", "❤️", "❤", "🔥", "🙏", "👏", "😍"]
     static let disliked: Set<String> = ["👎", "😡", "😠"]
 
-    /// Adds the routes to the public (unauthenticated) router.
-    public func register(on router: Router<GatewayContext>) {
-        router.get("hooks/whatsapp/:connection") { request, context -> Response in
+    /// The routes, public (no credential); each checks its own secret or needs none.
+    public var routes: RouteCollection<GatewayContext> {
+        let routes = RouteCollection(context: GatewayContext.self)
+        routes.get("hooks/whatsapp/:connection") { request, context -> Response in
             let connection = try await MessagingWebhooks.connection(context, channel: WhatsAppChannel.kind, store: connections)
             let query = request.uri.queryParameters
             guard query.get("hub.mode") == "subscribe", let expected = connection.credentials["verify_token"],
@@ -55,7 +56,7 @@ public struct WhatsAppWebhookRoutes: Sendable {
             }
             return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: challenge)))
         }
-        router.post("hooks/whatsapp/:connection") { request, context -> Response in
+        routes.post("hooks/whatsapp/:connection") { request, context -> Response in
             let connection = try await MessagingWebhooks.connection(context, channel: WhatsAppChannel.kind, store: connections)
             let body = Array(try await request.body.collect(upTo: maxBodyBytes).readableBytesView)
             guard Self.signatureMatches(request.headers[Self.signatureHeader], body: body, secret: connection.credentials["app_secret"] ?? "") else {
@@ -68,6 +69,7 @@ public struct WhatsAppWebhookRoutes: Sendable {
             try await MessagingWebhooks.unavailableWhenStoresAre { try await handle(payload, connection: connection, logger: context.logger) }
             return MessagingWebhooks.ok
         }
+        return routes
     }
 
     /// `sha256=<hex>` equal, in constant time, to the HMAC-SHA256 of the raw body under `secret`.

@@ -17,12 +17,13 @@ public struct HealthRoutes: Sendable {
         self.metrics = metrics
     }
 
-    /// Adds the routes to `router`.
-    public func register(on router: Router<GatewayContext>) {
-        router.get("/healthz") { _, _ in
-            Self.json(["status": "ok"])
+    /// The routes, public (no credential); each checks its own secret or needs none.
+    public var routes: RouteCollection<GatewayContext> {
+        let routes = RouteCollection(context: GatewayContext.self)
+        routes.get("/healthz") { _, _ in
+            try JSONBody.response(["status": "ok"])
         }
-        router.get("/readyz") { _, context in
+        routes.get("/readyz") { _, context in
             async let redisDown = self.probe { try await self.redis.send(RedisCommand("PING")) }
             async let postgresDown = self.probe { try await self.postgres.query("SELECT 1") }
             let (redisError, postgresError) = await (redisDown, postgresDown)
@@ -40,15 +41,16 @@ public struct HealthRoutes: Sendable {
                 )
             }
             guard down.isEmpty else { throw APIError.unavailable("not ready: \(down.joined(separator: " and ")) unreachable; see the server log") }
-            return Self.json(["status": "ready"])
+            return try JSONBody.response(["status": "ready"])
         }
-        router.get("/metrics") { _, _ in
+        routes.get("/metrics") { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: self.metrics.exposition()))
             )
         }
+        return routes
     }
 
     private func probe(_ check: @Sendable () async throws -> some Sendable) async -> String? {
@@ -62,10 +64,5 @@ public struct HealthRoutes: Sendable {
         } catch {
             return "\(error)"
         }
-    }
-
-    static func json(_ object: [String: String]) -> Response {
-        let text = "{" + object.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ",") + "}"
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }

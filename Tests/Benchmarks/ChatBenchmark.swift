@@ -35,7 +35,9 @@ enum ChatBenchmark {
             let hub = ConversationEventHub(url: try TestEnvironment.redisURL(), logger: logger)
             let gateway = Gateway(
                 dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics()), maxBodyBytes: 1 << 20)
-            WebChatModule(redis: redis, postgres: database.app, hub: hub, maxBodyBytes: 1 << 20, routerStage: stage).register(on: gateway)
+            let webChat = WebChatModule(redis: redis, postgres: database.app, hub: hub, maxBodyBytes: 1 << 20, routerStage: stage)
+            gateway.router.addRoutes(webChat.pageRoutes)
+            gateway.api.addRoutes(webChat.routes)
             let lines = try await withTestHTTPServer(router: gateway.router) { port in
                 try await withRunningServices([worker, hub], logger: logger) {
                     try await HTTPClient.withHTTPClient(configuration: .init(maxConnectionsPerHost: 64, egress: TestEnvironment.egress()), logger: logger) { http in

@@ -95,15 +95,14 @@ struct ChatHarness: Sendable {
                     let hub = ConversationEventHub(
                         url: redisURL, configuration: .init(heartbeatInterval: heartbeat, maxStreamsPerHolder: maxStreamsPerPerson), logger: logger)
                     let gateway = Gateway(
-                        dependencies: .init(
-                            redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics(),
-                            masterKey: masterKey, policyRules: TestEnvironment.policyRules()
-                        ),
-                        maxBodyBytes: 64 * 1024
-                    )
-                    WebChatModule(
+                        dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics()), maxBodyBytes: 64 * 1024)
+                    gateway.mountWorkspaceRoutes(
+                        postgres: database.app, masterKey: masterKey, policyRules: TestEnvironment.policyRules(), maxBodyBytes: 64 * 1024)
+                    let webChat = WebChatModule(
                         redis: redis, postgres: database.app, hub: hub, maxBodyBytes: 64 * 1024, policyRules: TestEnvironment.policyRules(),
-                        routerStage: stage).register(on: gateway)
+                        routerStage: stage)
+                    gateway.router.addRoutes(webChat.pageRoutes)
+                    gateway.api.addRoutes(webChat.routes)
                     if let messaging {
                         let module = MessagingModule(
                             redis: redis, postgres: database.app, http: http, masterKey: masterKey, configuration: messaging, maxBodyBytes: 64 * 1024,
@@ -112,7 +111,8 @@ struct ChatHarness: Sendable {
                                 pollTimeout: .seconds(1), rescanInterval: .milliseconds(100), lockLifetime: .seconds(5),
                                 keyTag: TestEnvironment.uniqueName("telegram"))
                         )
-                        module.register(on: gateway)
+                        gateway.router.addRoutes(module.webhookRoutes)
+                        gateway.api.addRoutes(module.routes)
                         pollers.append(module.telegramPoller)
                     }
                     hubs.append(hub)

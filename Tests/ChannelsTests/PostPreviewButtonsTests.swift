@@ -93,19 +93,20 @@ struct PostPreviewButtonsTests {
                             let gateway = Gateway(
                                 dependencies: .init(
                                     redis: redis, postgres: database.app, signer: JWTSigner(secret: Array(repeating: 1, count: 32)),
-                                    metrics: GatewayMetrics(), masterKey: masterKey),
+                                    metrics: GatewayMetrics()),
                                 maxBodyBytes: 64 * 1024)
                             let publishing = PublishingModule(
                                 redis: redis, postgres: database.app, masterKey: masterKey, plugins: registry, maxBodyBytes: 64 * 1024,
                                 logger: logger, policyRules: TestEnvironment.policyRules(),
                                 publishStage: publishStage, deliveryStage: deliveryStage)
-                            publishing.register(on: gateway)
-                            MessagingModule(
+                            gateway.api.addRoutes(publishing.routes)
+                            let messagingModule = MessagingModule(
                                 redis: redis, postgres: database.app, http: http, masterKey: masterKey, configuration: messaging,
                                 maxBodyBytes: 64 * 1024, logger: logger, publisher: publishing.publisher,
                                 routerStage: TestEnvironment.uniqueName("router"),
-                                deliveryStage: deliveryStage
-                            ).register(on: gateway)
+                                deliveryStage: deliveryStage)
+                            gateway.router.addRoutes(messagingModule.webhookRoutes)
+                            gateway.api.addRoutes(messagingModule.routes)
                             let fast = StageWorker.Configuration(
                                 concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100), promoteInterval: .milliseconds(50),
                                 retry: RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(100)))

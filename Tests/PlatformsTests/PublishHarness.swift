@@ -72,12 +72,15 @@ struct PublishHarness: Sendable {
                         try await accounts.put(account, tenant: id)
                     }
                     let gateway = Gateway(
-                        dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics(), masterKey: masterKey),
+                        dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics()),
                         maxBodyBytes: maxBodyBytes)
-                    PublishingModule(
-                        redis: redis, postgres: database.app, masterKey: masterKey, plugins: registry, maxBodyBytes: maxBodyBytes, logger: logger,
-                        policyRules: TestEnvironment.policyRules(), publishStage: stage
-                    ).register(on: gateway)
+                    gateway.mountWorkspaceRoutes(
+                        postgres: database.app, masterKey: masterKey, policyRules: TestEnvironment.policyRules(), maxBodyBytes: maxBodyBytes)
+                    gateway.api.addRoutes(
+                        PublishingModule(
+                            redis: redis, postgres: database.app, masterKey: masterKey, plugins: registry, maxBodyBytes: maxBodyBytes, logger: logger,
+                            policyRules: TestEnvironment.policyRules(), publishStage: stage
+                        ).routes)
                     let worker = Self.worker(stage: stage, redis: redis, database: database, registry: registry, retry: retry, logger: logger)
                     let services: [any Service] =
                         runWorker ? [worker, PostScheduler(redis: redis, stage: stage, interval: .milliseconds(20), logger: logger)] : []

@@ -25,6 +25,7 @@ struct GatewayTests {
                 dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: metrics),
                 maxBodyBytes: maxBodyBytes
             )
+            gateway.mountWorkspaceRoutes(postgres: database.app, policyRules: .init(), maxBodyBytes: maxBodyBytes)
             let application = Application(router: gateway.router, logger: logger)
             try await application.test(.router) { client in try await body(client, tenant, signer, metrics) }
             await redis.close()

@@ -30,9 +30,10 @@ public struct PostRoutes: Sendable {
         let conversationId: UUID?
     }
 
-    /// Adds the routes to the authenticated group.
-    public func register(on group: RouterGroup<GatewayContext>) {
-        group.post("posts") { request, context -> Response in
+    /// The routes, relative to `/v1`, mounted behind the tenant authenticator.
+    public var routes: RouteCollection<GatewayContext> {
+        let routes = RouteCollection(context: GatewayContext.self)
+        routes.post("posts") { request, context -> Response in
             let identity = try context.requireIdentity()
             let tenant = identity.tenantID
             let body = try await JSONBody.decode(Body.self, from: request, limit: maxBodyBytes)
@@ -49,21 +50,22 @@ public struct PostRoutes: Sendable {
             let post = try await Self.answering { try await publisher.draft(draft, tenant: tenant) }
             return try JSONBody.response(post, status: .created)
         }
-        group.get("posts/:id") { _, context -> Response in
+        routes.get("posts/:id") { _, context -> Response in
             try JSONBody.response(try await visiblePost(context))
         }
-        group.post("posts/:id/publish") { _, context -> Response in
+        routes.post("posts/:id/publish") { _, context -> Response in
             let id = try await visiblePost(context).id
             let tenant = try context.requireIdentity().tenantID
             let post = try await Self.answering { try await publisher.confirm(id, tenant: tenant) }
             return try JSONBody.response(post, status: .accepted)
         }
-        group.delete("posts/:id") { _, context -> Response in
+        routes.delete("posts/:id") { _, context -> Response in
             let id = try await visiblePost(context).id
             let tenant = try context.requireIdentity().tenantID
             let post = try await Self.answering { try await publisher.cancel(id, tenant: tenant) }
             return try JSONBody.response(post)
         }
+        return routes
     }
 
     /// The post the path names, when the caller may see it: any of the tenant's for the API key,

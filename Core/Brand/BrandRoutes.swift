@@ -14,12 +14,13 @@ public struct BrandRoutes: Sendable {
         self.maxBodyBytes = maxBodyBytes
     }
 
-    /// Adds the routes to the authenticated group.
-    public func register(on group: RouterGroup<GatewayContext>) {
-        group.get("brand") { _, context -> Response in
+    /// The routes, relative to `/v1`, mounted behind the tenant authenticator.
+    public var routes: RouteCollection<GatewayContext> {
+        let routes = RouteCollection(context: GatewayContext.self)
+        routes.get("brand") { _, context -> Response in
             try JSONBody.response(try await store.profile(tenant: try context.requireIdentity().tenantID))
         }
-        group.put("brand") { request, context -> Response in
+        routes.put("brand") { request, context -> Response in
             let tenant = try context.requireIdentity().tenantID
             let profile = try await JSONBody.decode(BrandProfile.self, from: request, limit: maxBodyBytes)
             do { try await store.save(profile, tenant: tenant) } catch let error as StoreError where error.code == .invalidInput {
@@ -27,5 +28,6 @@ public struct BrandRoutes: Sendable {
             }
             return try JSONBody.response(profile)
         }
+        return routes
     }
 }

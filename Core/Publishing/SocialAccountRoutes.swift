@@ -37,9 +37,10 @@ public struct SocialAccountRoutes: Sendable {
         let expiresAt: Date?
     }
 
-    /// Adds the routes to the authenticated group.
-    public func register(on group: RouterGroup<GatewayContext>) {
-        group.get("social-accounts") { _, context -> Response in
+    /// The routes, relative to `/v1`, mounted behind the tenant authenticator.
+    public var routes: RouteCollection<GatewayContext> {
+        let routes = RouteCollection(context: GatewayContext.self)
+        routes.get("social-accounts") { _, context -> Response in
             let identity = try context.requireAPIKey(for: "listing social accounts")
             let accounts = try await store.accounts(tenant: identity.tenantID).map {
                 Listed(
@@ -48,7 +49,7 @@ public struct SocialAccountRoutes: Sendable {
             }
             return try JSONBody.response(["accounts": accounts])
         }
-        group.put("social-accounts/:platform") { request, context -> Response in
+        routes.put("social-accounts/:platform") { request, context -> Response in
             let identity = try context.requireAPIKey(for: "storing a social account")
             let name = context.parameters.get("platform") ?? ""
             guard let plugin = registry.plugin(named: name) else {
@@ -79,5 +80,6 @@ public struct SocialAccountRoutes: Sendable {
                     platform: name, accountId: account.accountID, baseUrl: account.baseURL, status: "connected", statusReason: nil,
                     expiresAt: account.expiresAt))
         }
+        return routes
     }
 }

@@ -1,3 +1,4 @@
+public import Hummingbird
 public import Logging
 
 /// The publishing routes of DESIGN §4 — posts, platforms and social accounts — mounted on a
@@ -34,10 +35,8 @@ public struct PublishingModule: Sendable {
         accounts = SocialAccountRoutes(store: accountStore, registry: plugins, egress: policyRules.egress, maxBodyBytes: maxBodyBytes)
     }
 
-    /// Adds the routes to the gateway's authenticated group.
-    public func register(on gateway: Gateway) {
-        posts.register(on: gateway.api)
-        platforms.register(on: gateway.api)
-        accounts.register(on: gateway.api)
+    /// Posts, platforms and social accounts, relative to `/v1`: mount on the gateway's `api`.
+    public var routes: RouteCollection<GatewayContext> {
+        RouteCollection(context: GatewayContext.self).addRoutes(posts.routes).addRoutes(platforms.routes).addRoutes(accounts.routes)
     }
 }

@@ -17,12 +17,14 @@ public struct PlatformRoutes: Sendable {
         let manifest: PluginManifest
     }
 
-    /// Adds the routes to the authenticated group.
-    public func register(on group: RouterGroup<GatewayContext>) {
-        group.get("platforms") { _, context -> Response in
+    /// The routes, relative to `/v1`, mounted behind the tenant authenticator.
+    public var routes: RouteCollection<GatewayContext> {
+        let routes = RouteCollection(context: GatewayContext.self)
+        routes.get("platforms") { _, context -> Response in
             _ = try context.requireIdentity()
             let platforms = registry.plugins.map { Platform(name: $0.name, version: $0.version, abi: $0.abiVersion, manifest: $0.manifest) }
             return try JSONBody.response(["platforms": platforms])
         }
+        return routes
     }
 }

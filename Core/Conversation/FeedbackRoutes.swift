@@ -19,9 +19,10 @@ public struct FeedbackRoutes: Sendable {
         let rating: String
     }
 
-    /// Adds the route to the authenticated group.
-    public func register(on group: RouterGroup<GatewayContext>) {
-        group.post("messages/:id/feedback") { request, context -> Response in
+    /// The routes, relative to `/v1`, mounted behind the tenant authenticator.
+    public var routes: RouteCollection<GatewayContext> {
+        let routes = RouteCollection(context: GatewayContext.self)
+        routes.post("messages/:id/feedback") { request, context -> Response in
             let identity = try context.requireIdentity()
             guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw APIError.notFound("no such message") }
             let body = try await JSONBody.decode(Body.self, from: request, limit: maxBodyBytes)
@@ -36,5 +37,6 @@ public struct FeedbackRoutes: Sendable {
             }
             return try JSONBody.response(["status": "recorded"])
         }
+        return routes
     }
 }

@@ -15,9 +15,10 @@ public struct PolicyRoutes: Sendable {
         self.maxBodyBytes = maxBodyBytes
     }
 
-    /// Adds the routes to the authenticated group.
-    public func register(on group: RouterGroup<GatewayContext>) {
-        group.get("policy") { _, context -> Response in
+    /// The routes, relative to `/v1`, mounted behind the tenant authenticator.
+    public var routes: RouteCollection<GatewayContext> {
+        let routes = RouteCollection(context: GatewayContext.self)
+        routes.get("policy") { _, context -> Response in
             let identity = try context.requireIdentity()
             let policy = try await store.effective(tenant: identity.tenantID)
             return Response(
@@ -25,7 +26,7 @@ public struct PolicyRoutes: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: PolicyRenderer.yaml(policy)))
             )
         }
-        group.put("policy") { request, context -> Response in
+        routes.put("policy") { request, context -> Response in
             let identity = try context.requireAPIKey(for: "changing the policy")
             let body = try await request.body.collect(upTo: maxBodyBytes)
             guard let text = body.getString(at: body.readerIndex, length: body.readableBytes), !text.isEmpty else {
@@ -36,7 +37,8 @@ public struct PolicyRoutes: Sendable {
             } catch let error as PolicyValidationError {
                 throw APIError.invalidPolicy(error.issues.map(\.description).joined(separator: "; "))
             }
-            return HealthRoutes.json(["status": "applied"])
+            return try JSONBody.response(["status": "applied"])
         }
+        return routes
     }
 }

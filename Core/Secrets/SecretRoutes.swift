@@ -17,13 +17,14 @@ public struct SecretRoutes: Sendable {
         let value: String
     }
 
-    /// Adds the routes to the authenticated group.
-    public func register(on group: RouterGroup<GatewayContext>) {
-        group.get("secrets") { _, context -> Response in
+    /// The routes, relative to `/v1`, mounted behind the tenant authenticator.
+    public var routes: RouteCollection<GatewayContext> {
+        let routes = RouteCollection(context: GatewayContext.self)
+        routes.get("secrets") { _, context -> Response in
             let identity = try context.requireAPIKey(for: "listing secrets")
             return try JSONBody.response(["names": try await store.names(tenant: identity.tenantID)])
         }
-        group.put("secrets/:name") { request, context -> Response in
+        routes.put("secrets/:name") { request, context -> Response in
             let identity = try context.requireAPIKey(for: "storing a secret")
             let name = context.parameters.get("name") ?? ""
             let body = try await JSONBody.decode(Body.self, from: request, limit: maxBodyBytes)
@@ -34,5 +35,6 @@ public struct SecretRoutes: Sendable {
             }
             return try JSONBody.response(["status": "stored", "name": name])
         }
+        return routes
     }
 }
