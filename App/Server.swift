@@ -30,7 +30,7 @@ struct Server {
         let logger = environment.logger
         try await checkRedis(logger: logger)
         let applied = try await Database.migrate(url: databaseURL, logger: logger)
-        if !applied.isEmpty { logger.notice("database migrated", metadata: ["leopost.migration.applied": "\(applied)"]) }
+        if !applied.isEmpty { logger.notice("database migrated", metadata: [LogKey.migrationApplied: "\(applied)"]) }
         let secrets = try LeopostSecrets.load(configuration, create: createSecrets)
 
         let redis = RedisClient(url: redisURL, logger: logger)
@@ -125,7 +125,7 @@ struct Server {
                 postgres: postgres, signer: signer, dataDirectory: environment.configuration.dataDirectory, baseURL: base)
             FileHandle.standardOutput.write(Data("Open the chat as the demo tenant's user: \(link)\n".utf8))
         } catch {
-            environment.logger.warning("could not prepare the demo tenant", metadata: ["leopost.error": "\(error)"])
+            environment.logger.warning("could not prepare the demo tenant", metadata: [LogKey.error: "\(error)"])
         }
     }
 
@@ -147,7 +147,7 @@ struct Server {
                 redisURL: redisURL.urlString, databaseURL: databaseURL, httpAddress: port.map { "\(host):\($0)" }, pid: getpid()
             )
             do { try endpoints.write(dataDirectory: environment.configuration.dataDirectory) } catch {
-                environment.logger.warning("could not record the running endpoints", metadata: ["leopost.error": "\(error)"])
+                environment.logger.warning("could not record the running endpoints", metadata: [LogKey.error: "\(error)"])
             }
         }
         if let port {

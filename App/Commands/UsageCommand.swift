@@ -22,10 +22,7 @@ struct UsageCommand: AsyncParsableCommand {
             try await UsageStore(pool: pool).report(tenant: tenantID, days: days)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(lines), as: UTF8.self))
+            print(String(decoding: try JSONBody.encoder.encode(lines), as: UTF8.self))
             return
         }
         guard !lines.isEmpty else {

@@ -81,7 +81,7 @@ public struct TelegramBotAPI: Sendable {
         for item in result as? [Any] ?? [] {
             if let id = ((item as? [String: Any])?["update_id"] as? NSNumber)?.int64Value { lastID = max(lastID ?? id, id) }
             guard let data = try? JSONSerialization.data(withJSONObject: item),
-                let update = try? JSONDecoder().decode(TelegramUpdate.self, from: data)
+                let update = try? JSONCoding.decoder.decode(TelegramUpdate.self, from: data)
             else { continue }
             updates.append(update)
         }

@@ -113,7 +113,7 @@ public final class TelegramPoller: Service, Sendable {
                 return
             } catch {
                 if Task.isCancelled { return }
-                logger.info("telegram polling failed; retrying", metadata: ["leopost.connection.id": "\(id)", "leopost.error": "\(error)"])
+                logger.info("telegram polling failed; retrying", metadata: [LogKey.connectionID: "\(id)", LogKey.error: "\(error)"])
                 let wait = (error as? ChannelError)?.retryAfter ?? delay
                 try? await Task.sleep(for: wait)
                 delay = min(delay * 2, .seconds(30))

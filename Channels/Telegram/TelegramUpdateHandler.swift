@@ -25,13 +25,13 @@ public struct TelegramUpdateHandler: Sendable {
     /// ignored, or a duplicate); throwing means it was not, and the update must come again.
     func handle(_ update: TelegramUpdate, connection: ChannelConnection, logger: Logger) async throws {
         if update.sender?.isBot == true {
-            logger.info("telegram: an update from a bot; ignored", metadata: ["leopost.telegram.update": "\(update.updateID)"])
+            logger.info("telegram: an update from a bot; ignored", metadata: [LogKey.telegramUpdate: "\(update.updateID)"])
             return
         }
         let handled = try await once.run(channel: TelegramChannel.kind, connection: connection.id.uuidString, event: String(update.updateID)) {
             try await handleOnce(update, connection: connection, logger: logger)
         }
-        if !handled { logger.info("telegram: a repeated update; ignored", metadata: ["leopost.telegram.update": "\(update.updateID)"]) }
+        if !handled { logger.info("telegram: a repeated update; ignored", metadata: [LogKey.telegramUpdate: "\(update.updateID)"]) }
     }
 
     private func handleOnce(_ update: TelegramUpdate, connection: ChannelConnection, logger: Logger) async throws {
@@ -51,7 +51,7 @@ public struct TelegramUpdateHandler: Sendable {
         }
         let edited = update.message == nil
         guard let message = update.message ?? update.editedMessage, let sender = message.from else {
-            logger.info("telegram: an update of another kind; ignored", metadata: ["leopost.telegram.update": "\(update.updateID)"])
+            logger.info("telegram: an update of another kind; ignored", metadata: [LogKey.telegramUpdate: "\(update.updateID)"])
             return
         }
         var parts: [MessagePart] = []
@@ -63,7 +63,7 @@ public struct TelegramUpdateHandler: Sendable {
             parts.append(.media(MediaReference(kind: "document", reference: document.fileID, mimeType: document.mimeType, caption: message.caption)))
         }
         guard !parts.isEmpty else {
-            logger.info("telegram: a message with nothing Leopost reads; ignored", metadata: ["leopost.telegram.update": "\(update.updateID)"])
+            logger.info("telegram: a message with nothing Leopost reads; ignored", metadata: [LogKey.telegramUpdate: "\(update.updateID)"])
             return
         }
         let inbound = InboundMessage(

@@ -35,8 +35,8 @@ public struct TelegramWebhookRoute: Sendable {
                 throw APIError.unauthorized("the X-Telegram-Bot-Api-Secret-Token header does not match this connection")
             }
             let body = try await request.body.collect(upTo: maxBodyBytes)
-            guard let update = try? JSONDecoder().decode(TelegramUpdate.self, from: Data(body.readableBytesView)) else {
-                context.logger.notice("telegram webhook: not an update; ignored", metadata: ["leopost.connection.id": "\(connection.id)"])
+            guard let update = try? JSONCoding.decoder.decode(TelegramUpdate.self, from: Data(body.readableBytesView)) else {
+                context.logger.notice("telegram webhook: not an update; ignored", metadata: [LogKey.connectionID: "\(connection.id)"])
                 return MessagingWebhooks.ok
             }
             try await MessagingWebhooks.unavailableWhenStoresAre { try await handler.handle(update, connection: connection, logger: context.logger) }

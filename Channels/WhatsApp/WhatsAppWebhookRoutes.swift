@@ -62,8 +62,8 @@ public struct WhatsAppWebhookRoutes: Sendable {
             guard Self.signatureMatches(request.headers[Self.signatureHeader], body: body, secret: connection.credentials["app_secret"] ?? "") else {
                 throw APIError.unauthorized("the X-Hub-Signature-256 header does not sign this body with this connection's app secret")
             }
-            guard let payload = try? JSONDecoder().decode(WhatsAppWebhookPayload.self, from: Data(body)) else {
-                context.logger.notice("whatsapp webhook: not a webhook payload; ignored", metadata: ["leopost.connection.id": "\(connection.id)"])
+            guard let payload = try? JSONCoding.decoder.decode(WhatsAppWebhookPayload.self, from: Data(body)) else {
+                context.logger.notice("whatsapp webhook: not a webhook payload; ignored", metadata: [LogKey.connectionID: "\(connection.id)"])
                 return MessagingWebhooks.ok
             }
             try await MessagingWebhooks.unavailableWhenStoresAre { try await handle(payload, connection: connection, logger: context.logger) }

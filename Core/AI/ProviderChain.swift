@@ -179,11 +179,8 @@ public struct ProviderChain: Sendable {
         of stream: AsyncThrowingStream<ChatEvent, any Error>, within limit: Duration?, provider: String
     ) async throws -> ([ChatEvent], AsyncThrowingStream<ChatEvent, any Error>.AsyncIterator) {
         guard let limit else { return try await firstToken(of: stream) }
-        /// The iterator leaves the child task once, after the task has ended.
-        final class Started: @unchecked Sendable {
-            let value: ([ChatEvent], AsyncThrowingStream<ChatEvent, any Error>.AsyncIterator)
-            init(_ value: ([ChatEvent], AsyncThrowingStream<ChatEvent, any Error>.AsyncIterator)) { self.value = value }
-        }
+        // The iterator leaves the child task once, after the task has ended.
+        typealias Started = SendableBox<([ChatEvent], AsyncThrowingStream<ChatEvent, any Error>.AsyncIterator)>
         let started = try await withThrowingTaskGroup(of: Started?.self) { group in
             group.addTask { Started(try await firstToken(of: stream)) }
             group.addTask {
@@ -204,18 +201,10 @@ public struct ProviderChain: Sendable {
         _ buffered: [ChatEvent],
         then rest: AsyncThrowingStream<ChatEvent, any Error>.AsyncIterator
     ) -> AsyncThrowingStream<ChatEvent, any Error> {
-        final class State: @unchecked Sendable {
-            var buffered: [ChatEvent]
-            var rest: AsyncThrowingStream<ChatEvent, any Error>.AsyncIterator
-            init(_ buffered: [ChatEvent], _ rest: AsyncThrowingStream<ChatEvent, any Error>.AsyncIterator) {
-                self.buffered = buffered
-                self.rest = rest
-            }
-        }
-        let state = State(buffered, rest)
+        let state = SendableBox((buffered: buffered, rest: rest))
         return AsyncThrowingStream(unfolding: {
-            if !state.buffered.isEmpty { return state.buffered.removeFirst() }
-            return try await state.rest.next()
+            if !state.value.buffered.isEmpty { return state.value.buffered.removeFirst() }
+            return try await state.value.rest.next()
         })
     }
 }

@@ -69,7 +69,7 @@ public struct DeliveryStage: StageHandler {
         }
         if draft != nil { try await drafts?.remove(message.messageID) }
         try await conversations.markDelivered(message.messageID, tenant: message.tenantID)
-        logger.debug("answer delivered", metadata: ["leopost.message.id": "\(message.messageID)", "leopost.pieces": "\(pieces.count)"])
+        logger.debug("answer delivered", metadata: [LogKey.messageID: "\(message.messageID)", LogKey.pieces: "\(pieces.count)"])
     }
 
     /// Shows the answer so far: its first piece, in one message sent once and then edited. A
@@ -85,7 +85,7 @@ public struct DeliveryStage: StageHandler {
                 try await drafts.record(id, of: message.messageID)
             }
         } catch let error as ChannelError where !error.isRetryable {
-            logger.info("partial answer not shown", metadata: ["leopost.message.id": "\(message.messageID)", "leopost.error": "\(error)"])
+            logger.info("partial answer not shown", metadata: [LogKey.messageID: "\(message.messageID)", LogKey.error: "\(error)"])
         }
         // A rate limit is thrown: the retry waits for it, and the answer, queued behind, waits too.
     }

@@ -59,7 +59,7 @@ public struct ChannelInbox: Sendable {
             return .linked(userID: userID)
         }
         guard let userID = try await identities.user(channel: message.channel, externalID: message.senderID, tenant: tenant) else {
-            logger.info("message from a sender who is not linked", metadata: ["leopost.channel": "\(message.channel)"])
+            logger.info("message from a sender who is not linked", metadata: [LogKey.channel: "\(message.channel)"])
             try await reply(Self.notLinkedText, to: message, through: connection)
             return .refused
         }

@@ -116,7 +116,7 @@ public final class ConversationEventHub: Service, Sendable {
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
                 do { try await thread.runIfActive { self.readLoop() } } catch {
-                    self.logger.error("the conversation event hub stopped", metadata: ["leopost.error": "\(error)"])
+                    self.logger.error("the conversation event hub stopped", metadata: [LogKey.error: "\(error)"])
                 }
             } onCancel: {
                 self.stopping.store(true, ordering: .relaxed)
@@ -150,7 +150,7 @@ public final class ConversationEventHub: Service, Sendable {
                 }
                 connection.close()
             } catch {
-                logger.warning("conversation events: subscription lost, retrying", metadata: ["leopost.error": "\(error)"])
+                logger.warning("conversation events: subscription lost, retrying", metadata: [LogKey.error: "\(error)"])
                 let until = ContinuousClock.now + configuration.reconnectDelay
                 while !stopping.load(ordering: .relaxed), ContinuousClock.now < until { usleep(50_000) }
                 broadcast(.heartbeat)

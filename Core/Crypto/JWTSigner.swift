@@ -36,9 +36,7 @@ public struct JWTSigner: Sendable, CustomStringConvertible, CustomDebugStringCon
     /// - Returns: `header.payload.signature`, each part base64url without padding.
     /// - Throws: An `EncodingError` if the claims cannot be encoded (not expected for valid strings).
     public func sign(_ claims: JWTClaims) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let signingInput = JWTHeader.encodedHS256 + "." + Base64URL.encode(try encoder.encode(claims))
+        let signingInput = JWTHeader.encodedHS256 + "." + Base64URL.encode(try JSONCoding.encoder.encode(claims))
         let signature = HMACSHA256.authenticationCode(for: Array(signingInput.utf8), key: secret)
         return signingInput + "." + Base64URL.encode(signature)
     }
@@ -71,7 +69,7 @@ public struct JWTSigner: Sendable, CustomStringConvertible, CustomDebugStringCon
         }
         let header: JWTHeader
         do {
-            header = try JSONDecoder().decode(JWTHeader.self, from: Data(headerJSON))
+            header = try JSONCoding.decoder.decode(JWTHeader.self, from: Data(headerJSON))
         } catch {
             throw JWTError.malformed("the header is not a JSON object with an \"alg\" string")
         }
@@ -98,7 +96,7 @@ public struct JWTSigner: Sendable, CustomStringConvertible, CustomDebugStringCon
     /// Decodes the payload, naming a missing claim rather than reporting a generic decoding failure.
     private static func decodeClaims(_ json: [UInt8]) throws -> JWTClaims {
         do {
-            return try JSONDecoder().decode(JWTClaims.self, from: Data(json))
+            return try JSONCoding.decoder.decode(JWTClaims.self, from: Data(json))
         } catch DecodingError.keyNotFound(let key, _) {
             throw JWTError.missingClaim(key.stringValue)
         } catch DecodingError.valueNotFound(_, let context) where context.codingPath.count == 1 {

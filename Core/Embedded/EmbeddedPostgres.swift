@@ -27,7 +27,7 @@ public final class EmbeddedPostgres: Sendable {
         if movedAside {
             logger.notice(
                 "the postgres user cannot reach the data directory; the embedded cluster is kept where it can",
-                metadata: ["leopost.postgres.directory": "\(directory)"])
+                metadata: [LogKey.postgresDirectory: "\(directory)"])
         }
         let data = directory + "/data"
         let wrap: ([String]) -> (String, [String]) = { command in
@@ -39,7 +39,7 @@ public final class EmbeddedPostgres: Sendable {
         let password = try EmbeddedPassword.readOrCreate(at: passwordFile)
         if runAsPostgres { try ChildProcess.runToCompletion("/bin/chown", ["postgres:postgres", passwordFile], what: "chown \(passwordFile)") }
         if !FileManager.default.fileExists(atPath: data + "/PG_VERSION") {
-            logger.info("creating the embedded PostgreSQL cluster", metadata: ["leopost.postgres.data": "\(data)"])
+            logger.info("creating the embedded PostgreSQL cluster", metadata: [LogKey.postgresData: "\(data)"])
             let (program, arguments) = wrap([
                 bin + "/initdb", "-D", data, "-U", "postgres", "--auth=scram-sha-256", "--pwfile=" + passwordFile,
                 "-E", "UTF8", "--locale=C.UTF-8",
@@ -56,7 +56,7 @@ public final class EmbeddedPostgres: Sendable {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if (try? ChildProcess.runToCompletion(bin + "/pg_isready", ["-q", "-h", "127.0.0.1", "-p", String(port)], what: "pg_isready")) != nil {
-                logger.debug("embedded PostgreSQL ready", metadata: ["leopost.postgres.port": "\(port)"])
+                logger.debug("embedded PostgreSQL ready", metadata: [LogKey.postgresPort: "\(port)"])
                 return server
             }
             guard child.isRunning else { break }
@@ -105,7 +105,7 @@ public final class EmbeddedPostgres: Sendable {
         guard let text = try? String(contentsOfFile: data + "/postmaster.pid", encoding: .utf8),
             let first = text.split(separator: "\n").first, let pid = Int32(first), ChildProcess.isOurs(pid: pid, marker: data)
         else { return }
-        logger.info("stopping a PostgreSQL left running on the embedded data", metadata: ["leopost.postgres.pid": "\(pid)"])
+        logger.info("stopping a PostgreSQL left running on the embedded data", metadata: [LogKey.postgresPID: "\(pid)"])
         kill(pid, SIGINT)
         for _ in 0..<300 where kill(pid, 0) == 0 { usleep(50_000) }
     }

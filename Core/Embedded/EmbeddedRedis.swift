@@ -45,7 +45,7 @@ public final class EmbeddedRedis: Sendable {
             if let connection = try? RedisConnection(url: url, connectTimeout: .milliseconds(200)),
                 (try? connection.send(RedisCommand("PING"))) == .status("PONG")
             {
-                logger.debug("embedded redis-server ready", metadata: ["leopost.redis.url": "\(url)"])
+                logger.debug("embedded redis-server ready", metadata: [LogKey.redisURL: "\(url)"])
                 return server
             }
             guard child.isRunning else { break }
@@ -61,7 +61,7 @@ public final class EmbeddedRedis: Sendable {
         guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
             let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), ChildProcess.isOurs(pid: pid, marker: directory)
         else { return }
-        logger.info("stopping a redis-server left running on the embedded data", metadata: ["leopost.redis.pid": "\(pid)"])
+        logger.info("stopping a redis-server left running on the embedded data", metadata: [LogKey.redisPID: "\(pid)"])
         kill(pid, SIGTERM)
         for _ in 0..<300 where kill(pid, 0) == 0 { usleep(20_000) }
     }

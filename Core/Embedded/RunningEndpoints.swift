@@ -26,7 +26,7 @@ public struct RunningEndpoints: Codable, Sendable, Equatable {
     /// The record of a serve that is still running, if any.
     public static func read(dataDirectory: String) -> RunningEndpoints? {
         guard let data = FileManager.default.contents(atPath: path(in: dataDirectory)),
-            let endpoints = try? JSONDecoder().decode(RunningEndpoints.self, from: data),
+            let endpoints = try? JSONCoding.decoder.decode(RunningEndpoints.self, from: data),
             kill(endpoints.pid, 0) == 0
         else { return nil }
         return endpoints
@@ -34,7 +34,7 @@ public struct RunningEndpoints: Codable, Sendable, Equatable {
 
     /// Writes the record (readable by the owner only: the URLs carry no password, but say where to knock).
     public func write(dataDirectory: String) throws {
-        let data = try JSONEncoder().encode(self)
+        let data = try JSONCoding.encoder.encode(self)
         guard FileManager.default.createFile(atPath: Self.path(in: dataDirectory), contents: data, attributes: [.posixPermissions: 0o600]) else {
             throw EmbeddedServerError(code: .startFailed, message: "could not write \(Self.path(in: dataDirectory))")
         }

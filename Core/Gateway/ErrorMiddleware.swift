@@ -36,7 +36,7 @@ public struct ErrorMiddleware: RouterMiddleware {
         } catch {
             context.logger.error(
                 "request failed",
-                metadata: ["leopost.request.id": "\(context.requestID)", "leopost.error": "\(String(reflecting: error))"]
+                metadata: [LogKey.requestID: "\(context.requestID)", LogKey.error: "\(String(reflecting: error))"]
             )
             throw APIError.internalError(requestID: context.requestID)
         }

@@ -31,13 +31,13 @@ public struct HealthRoutes: Sendable {
             // The answer names what is down; addresses and driver messages go to the log only.
             if let redisError {
                 down.append("redis")
-                context.logger.error("readiness: redis unreachable", metadata: ["leopost.redis.url": "\(self.redis.url)", "leopost.error": "\(redisError)"])
+                context.logger.error("readiness: redis unreachable", metadata: [LogKey.redisURL: "\(self.redis.url)", LogKey.error: "\(redisError)"])
             }
             if let postgresError {
                 down.append("postgres")
                 context.logger.error(
                     "readiness: postgres unreachable",
-                    metadata: ["leopost.postgres.address": "\(self.postgres.configuration.address)", "leopost.error": "\(postgresError)"]
+                    metadata: [LogKey.postgresAddress: "\(self.postgres.configuration.address)", LogKey.error: "\(postgresError)"]
                 )
             }
             guard down.isEmpty else { throw APIError.unavailable("not ready: \(down.joined(separator: " and ")) unreachable; see the server log") }

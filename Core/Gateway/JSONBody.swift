@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import HTTPTypes
 public import Hummingbird
 import NIOCore
@@ -6,7 +6,8 @@ import NIOCore
 /// JSON in and out of the HTTP API: snake-case keys, ISO 8601 dates, and a 400 that names the
 /// field when a body does not fit (`text: expected a string`), not a generic parse failure.
 public enum JSONBody {
-    static let encoder: JSONEncoder = {
+    /// The API's encoder: snake-case keys, ISO 8601 dates, sorted keys (also the CLI's `--json`).
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601

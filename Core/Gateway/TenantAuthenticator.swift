@@ -30,7 +30,7 @@ public struct TenantAuthenticator: RouterMiddleware {
             guard let token = try Self.eventStreamToken(request) else { return try await next(request, context) }
             var context = context
             context.identity = try await identify(token)
-            context.logger[metadataKey: "leopost.tenant.id"] = "\(context.identity!.tenantID)"
+            context.logger[metadataKey: LogKey.tenantID] = "\(context.identity!.tenantID)"
             return try await next(request, context)
         }
         guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
@@ -39,7 +39,7 @@ public struct TenantAuthenticator: RouterMiddleware {
         let credential = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
         var context = context
         context.identity = try await identify(credential)
-        context.logger[metadataKey: "leopost.tenant.id"] = "\(context.identity!.tenantID)"
+        context.logger[metadataKey: LogKey.tenantID] = "\(context.identity!.tenantID)"
         return try await next(request, context)
     }
 

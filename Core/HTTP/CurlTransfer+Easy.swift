@@ -32,7 +32,7 @@ extension CurlTransfer {
         addedToMulti = true
         startedAt = .now
         lastDataAt = startedAt
-        logger.debug("http request started", metadata: ["leopost.http.target": "\(request.target)"])
+        logger.debug("http request started", metadata: [LogKey.httpTarget: "\(request.target)"])
         return nil
     }
 

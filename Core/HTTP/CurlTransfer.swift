@@ -115,12 +115,12 @@ final class CurlTransfer: @unchecked Sendable {
         if let error {
             logger.debug(
                 "http request failed",
-                metadata: ["leopost.http.target": "\(request.target)", "leopost.http.error": "\(error.code)"]
+                metadata: [LogKey.httpTarget: "\(request.target)", LogKey.httpError: "\(error.code)"]
             )
         } else {
             logger.debug(
                 "http request finished",
-                metadata: ["leopost.http.target": "\(request.target)", "leopost.http.status": "\(finalHead.status)"]
+                metadata: [LogKey.httpTarget: "\(request.target)", LogKey.httpStatus: "\(finalHead.status)"]
             )
         }
         if let continuation = collectContinuation {

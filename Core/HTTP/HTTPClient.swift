@@ -123,7 +123,7 @@ public final class HTTPClient: Service, Sendable {
                 prepared.pinnedAddress = try await configuration.egress.admit(
                     host: prepared.host, port: prepared.port, field: field, target: prepared.target)
             } catch {
-                logger.warning("egress refused", metadata: ["leopost.http.target": "\(prepared.target)", "leopost.http.error": "\(error.message)"])
+                logger.warning("egress refused", metadata: [LogKey.httpTarget: "\(prepared.target)", LogKey.httpError: "\(error.message)"])
                 throw error
             }
         }

@@ -28,7 +28,7 @@ final class PluginCallContext: Sendable {
         self.operatorOrigin = operatorOrigin
         self.http = http
         var logger = logger
-        logger[metadataKey: "leopost.plugin"] = "\(plugin)"
+        logger[metadataKey: LogKey.plugin] = "\(plugin)"
         self.logger = logger
         self.defaultTimeout = defaultTimeout
     }

@@ -108,7 +108,7 @@ enum PluginHostServices {
             return HTTPOutcome(transport: LP_HTTP_HOST_NOT_ALLOWED, error: "a plugin may not call out while it loads")
         }
         guard call.allowedOrigins.contains(origin) else {
-            call.logger.warning("plugin tried to call a host outside its manifest", metadata: ["leopost.plugin.url": "\(origin)"])
+            call.logger.warning("plugin tried to call a host outside its manifest", metadata: [LogKey.pluginURL: "\(origin)"])
             let allowed = call.allowedOrigins.map(\.description).sorted().joined(separator: ", ")
             return HTTPOutcome(
                 transport: LP_HTTP_HOST_NOT_ALLOWED,

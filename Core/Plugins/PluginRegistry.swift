@@ -119,7 +119,7 @@ public final class PluginRegistry: Sendable {
                 report.loaded.append(plugin)
                 logger.info(
                     "platform plugin loaded",
-                    metadata: ["leopost.plugin": "\(plugin.name)", "leopost.plugin.version": "\(plugin.version)", "leopost.plugin.file": "\(file)"])
+                    metadata: [LogKey.plugin: "\(plugin.name)", LogKey.pluginVersion: "\(plugin.version)", LogKey.pluginFile: "\(file)"])
             } catch {
                 state.withLock {
                     $0.seen[file] = identity

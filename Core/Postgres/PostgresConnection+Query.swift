@@ -129,7 +129,7 @@ extension PostgresConnection {
         let sqlState = field("C")
         let primary = field("M") ?? handle.map(Self.errorMessage(of:)) ?? "unknown error"
         if !isHealthy {
-            logger.info("PostgreSQL connection lost", metadata: [PostgresLogKey.address: "\(configuration.address)"])
+            logger.info("PostgreSQL connection lost", metadata: [LogKey.postgresAddress: "\(configuration.address)"])
             return PostgresError(
                 code: .connectionLost,
                 message: "lost the connection to PostgreSQL at \(configuration.address): \(primary)",

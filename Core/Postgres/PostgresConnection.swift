@@ -28,7 +28,7 @@ public final class PostgresConnection: @unchecked Sendable {
             let sink = Unmanaged<NoticeSink>.fromOpaque(context).takeUnretainedValue()
             sink.logger.debug(
                 "PostgreSQL notice",
-                metadata: [PostgresLogKey.notice: "\(String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines))"])
+                metadata: [LogKey.postgresNotice: "\(String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines))"])
         }, Unmanaged.passUnretained(noticeSink).toOpaque())
     }
 
@@ -63,7 +63,7 @@ public final class PostgresConnection: @unchecked Sendable {
         if let role = configuration.role {
             try connection.setRole(role)
         }
-        logger.debug("PostgreSQL connection opened", metadata: [PostgresLogKey.address: "\(configuration.address)"])
+        logger.debug("PostgreSQL connection opened", metadata: [LogKey.postgresAddress: "\(configuration.address)"])
         return connection
     }
 

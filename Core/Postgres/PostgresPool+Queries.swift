@@ -41,7 +41,7 @@ extension PostgresPool {
         let logger = self.logger
         return try await withConnection { connection in
             try connection.withTransaction { connection in
-                logger.debug("PostgreSQL tenant transaction", metadata: [PostgresLogKey.tenantID: "\(tenantID)"])
+                logger.debug("PostgreSQL tenant transaction", metadata: [LogKey.tenantID: "\(tenantID)"])
                 _ = try connection.query("SELECT set_config('app.current_tenant', \(tenantID), true)")
                 return try body(connection)
             }

@@ -64,7 +64,7 @@ public final class PostgresPool: Service, Sendable {
     /// use close when their work finishes, then the worker threads stop. Later calls throw `poolClosed`.
     public func close() async {
         await pool.close()
-        logger.debug("PostgreSQL pool closed", metadata: [PostgresLogKey.address: "\(configuration.address)"])
+        logger.debug("PostgreSQL pool closed", metadata: [LogKey.postgresAddress: "\(configuration.address)"])
     }
 }
 

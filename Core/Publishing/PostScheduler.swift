@@ -81,7 +81,7 @@ public final class PostScheduler: Service, Sendable {
                 } catch is CancellationError {
                     return
                 } catch {
-                    self.logger.info("post scheduler could not reach Redis; retrying", metadata: ["leopost.error": "\(error)"])
+                    self.logger.info("post scheduler could not reach Redis; retrying", metadata: [LogKey.error: "\(error)"])
                     try await backoff.wait()
                 }
             }

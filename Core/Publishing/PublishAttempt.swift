@@ -163,7 +163,7 @@ struct PublishAttempt {
                 try await stage.dependencies.notices?.notify(post, target: target, tenant: tenant)
             }
         } catch {
-            stage.logger.warning("post.status not sent", metadata: ["leopost.error": "\(error)"])
+            stage.logger.warning("post.status not sent", metadata: [LogKey.error: "\(error)"])
         }
     }
 

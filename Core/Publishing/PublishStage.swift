@@ -76,7 +76,7 @@ public struct PublishStage: StageHandler {
         guard let post = try await dependencies.posts.post(request.postID, tenant: tenant),
             let target = post.targets.first(where: { $0.id == request.targetID })
         else {
-            logger.info("publish job for a post that no longer exists", metadata: ["leopost.post.id": "\(request.postID)"])
+            logger.info("publish job for a post that no longer exists", metadata: [LogKey.postID: "\(request.postID)"])
             return
         }
         var attempt = PublishAttempt(stage: self, post: post, target: target, tenant: tenant, isLast: job.attempt >= maxAttempts)

@@ -30,7 +30,7 @@ extension ChatRouter {
                 try await chains(configuration.task, policy, run.tenant), prompt: prompt, prices: prices, limits: limits, run: run, downgradedTo: nil)
         } catch let refusal as BudgetExceeded {
             guard case .downgrade(let cheaper) = policy.budgets.whenExhausted, cheaper != configuration.task else { throw refusal }
-            logger.notice("budget spent: downgrading", metadata: ["leopost.budget.level": "\(refusal.level)", "leopost.chain": "\(cheaper)"])
+            logger.notice("budget spent: downgrading", metadata: [LogKey.budgetLevel: "\(refusal.level)", LogKey.chain: "\(cheaper)"])
             return try await reserve(
                 try await chains(cheaper, policy, run.tenant), prompt: prompt, prices: prices, limits: limits, run: run, downgradedTo: cheaper)
         }

@@ -40,7 +40,7 @@ extension ChatRouter {
                     [.text(text)], messageID: run.answerID, to: thread, tenant: run.tenant,
                     idempotencyKey: "partial:\(run.answerID):\(run.attempt):\(number)", partial: true)
             } catch {
-                router.logger.info("partial answer not queued", metadata: ["leopost.message.id": "\(run.answerID)", "leopost.error": "\(error)"])
+                router.logger.info("partial answer not queued", metadata: [LogKey.messageID: "\(run.answerID)", LogKey.error: "\(error)"])
             }
         }
 

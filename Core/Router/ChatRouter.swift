@@ -104,7 +104,7 @@ public struct ChatRouter: StageHandler {
         let tenant = request.tenantID
         guard let question = try await dependencies.conversations.message(request.messageID, tenant: tenant), question.direction == .inbound else {
             // The conversation was deleted after the message was queued: nothing to answer.
-            logger.notice("the message to answer is gone", metadata: ["leopost.message.id": "\(request.messageID)"])
+            logger.notice("the message to answer is gone", metadata: [LogKey.messageID: "\(request.messageID)"])
             return
         }
         let answerID = ConversationMessage.answerID(for: question.id)
@@ -214,7 +214,7 @@ public struct ChatRouter: StageHandler {
             parts: [.text(text)], replyTo: run.question.id, status: .failed
         )
         try await dependencies.conversations.saveAnswer(stored, tenant: run.tenant)
-        logger.notice("answer failed", metadata: ["leopost.message.id": "\(run.question.id)", "leopost.failure": "\(code)"])
+        logger.notice("answer failed", metadata: [LogKey.messageID: "\(run.question.id)", LogKey.failure: "\(code)"])
         try await announce(stored, question: run.question, request: run.request, provider: "", model: "", failure: (code, message))
     }
 
@@ -241,7 +241,7 @@ public struct ChatRouter: StageHandler {
         guard let delivery = dependencies.delivery,
             let thread = try await dependencies.conversations.conversation(conversation, tenant: request.tenantID, userID: nil)
         else {
-            logger.error("no delivery stage for a channel that does not stream", metadata: ["leopost.channel": "\(request.channel)"])
+            logger.error("no delivery stage for a channel that does not stream", metadata: [LogKey.channel: "\(request.channel)"])
             return
         }
         try await delivery.deliver(answer.parts, messageID: answer.id, to: thread, tenant: request.tenantID, idempotencyKey: "answer:\(answer.id)")

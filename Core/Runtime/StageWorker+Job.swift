@@ -17,7 +17,7 @@ extension StageWorker {
         // counted in `attempt`); past the attempt limit the job is the likely cause.
         if entry.deliveries > configuration.retry.maxAttempts {
             let reason = "delivered \(entry.deliveries) times and every worker holding it stopped before finishing (crash or kill?)"
-            logger.error("stage job dead-lettered", metadata: ["leopost.job.id": "\(job.id)", "leopost.error": "\(reason)"])
+            logger.error("stage job dead-lettered", metadata: [LogKey.jobID: "\(job.id)", LogKey.error: "\(reason)"])
             await record("dead-letter", job: job, entryID: entry.id) { try await self.finish(job, entryID: entry.id, deadReason: reason) }
             return
         }
@@ -25,7 +25,7 @@ extension StageWorker {
             do {
                 guard try await admit(job, entryID: entry.id) else { return }
             } catch {
-                logger.info("stage admission failed; the entry stays pending", metadata: ["leopost.error": "\(error)"])
+                logger.info("stage admission failed; the entry stays pending", metadata: [LogKey.error: "\(error)"])
                 return
             }
         }
@@ -46,7 +46,7 @@ extension StageWorker {
                 let delay = max(backoff, (error as? any RetryAfterError)?.retryAfter ?? .zero)
                 logger.info(
                     "stage job failed; retrying",
-                    metadata: ["leopost.job.id": "\(job.id)", "leopost.job.attempt": "\(job.attempt)", "leopost.error": "\(error)"]
+                    metadata: [LogKey.jobID: "\(job.id)", LogKey.jobAttempt: "\(job.attempt)", LogKey.error: "\(error)"]
                 )
                 let next = StageJob(
                     id: job.id, orderingKey: job.orderingKey, sequence: job.sequence, attempt: job.attempt + 1, payload: job.payload
@@ -59,7 +59,7 @@ extension StageWorker {
                     )
                 }
             case .deadLetter(let reason):
-                logger.error("stage job dead-lettered", metadata: ["leopost.job.id": "\(job.id)", "leopost.error": "\(reason)"])
+                logger.error("stage job dead-lettered", metadata: [LogKey.jobID: "\(job.id)", LogKey.error: "\(reason)"])
                 await record("dead-letter", job: job, entryID: entry.id) { try await self.finish(job, entryID: entry.id, deadReason: reason) }
             }
         }
@@ -76,10 +76,10 @@ extension StageWorker {
         switch verdict {
         case "ready": return true
         case "parked":
-            logger.debug("stage job parked behind its predecessor", metadata: ["leopost.job.id": "\(job.id)"])
+            logger.debug("stage job parked behind its predecessor", metadata: [LogKey.jobID: "\(job.id)"])
             return false
         default:
-            logger.debug("stage job already finished; acked", metadata: ["leopost.job.id": "\(job.id)"])
+            logger.debug("stage job already finished; acked", metadata: [LogKey.jobID: "\(job.id)"])
             return false
         }
     }
@@ -105,7 +105,7 @@ extension StageWorker {
         } catch {
             logger.error(
                 "could not record a stage outcome; the entry stays pending and will be retried",
-                metadata: ["leopost.job.id": "\(job.id)", "leopost.stage.outcome": "\(outcome)", "leopost.error": "\(error)"]
+                metadata: [LogKey.jobID: "\(job.id)", LogKey.stageOutcome: "\(outcome)", LogKey.error: "\(error)"]
             )
         }
     }
@@ -130,7 +130,7 @@ extension StageWorker {
                     nextHeartbeat = .now + configuration.visibilityTimeout / 3
                 }
             } catch {
-                logger.info("stage maintenance failed; retrying", metadata: ["leopost.error": "\(error)"])
+                logger.info("stage maintenance failed; retrying", metadata: [LogKey.error: "\(error)"])
             }
             try? await Task.sleep(for: stopping ? .milliseconds(20) : configuration.promoteInterval)
         }

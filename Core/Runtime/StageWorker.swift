@@ -70,7 +70,7 @@ public final class StageWorker: Service, Sendable {
         self.handler = handler
         self.configuration = configuration
         var logger = logger
-        logger[metadataKey: "leopost.stage"] = "\(stage)"
+        logger[metadataKey: LogKey.stage] = "\(stage)"
         self.logger = logger
     }
 
@@ -102,7 +102,7 @@ public final class StageWorker: Service, Sendable {
                 if case .error(let text) = reply, RedisError.serverReply(text).code != .busyGroup { throw RedisError.serverReply(text) }
                 return true
             } catch {
-                logger.info("stage group not ready; retrying", metadata: ["leopost.error": "\(error)"])
+                logger.info("stage group not ready; retrying", metadata: [LogKey.error: "\(error)"])
                 try? await backoff.wait()
             }
         }
@@ -150,10 +150,10 @@ public final class StageWorker: Service, Sendable {
             } catch let error as RedisError where error.code == .noGroup {
                 // The stream and its group vanished (Redis restarted without persistence, or the key
                 // was deleted and recreated by a producer): make the group again and carry on.
-                logger.error("stage consumer group is gone; recreating it", metadata: ["leopost.error": "\(error)"])
+                logger.error("stage consumer group is gone; recreating it", metadata: [LogKey.error: "\(error)"])
                 _ = try? await ensureGroup()
             } catch {
-                logger.info("stage read failed; retrying", metadata: ["leopost.error": "\(error)"])
+                logger.info("stage read failed; retrying", metadata: [LogKey.error: "\(error)"])
                 try? await backoff.wait()
             }
         }
@@ -179,11 +179,11 @@ public final class StageWorker: Service, Sendable {
         guard let parts = reply.array, parts.count >= 2 else { return ([], "0-0") }
         let next = parts[0].string ?? "0-0"
         if parts.count >= 3, let deleted = parts[2].array, !deleted.isEmpty {
-            logger.error("pending stream entries were trimmed before they were handled", metadata: ["leopost.stage.lost": "\(deleted.count)"])
+            logger.error("pending stream entries were trimmed before they were handled", metadata: [LogKey.stageLost: "\(deleted.count)"])
         }
         var entries = StreamEntry.parseList(parts[1])
         if !entries.isEmpty {
-            logger.info("reclaimed stale stage entries", metadata: ["leopost.stage.reclaimed": "\(entries.count)"])
+            logger.info("reclaimed stale stage entries", metadata: [LogKey.stageReclaimed: "\(entries.count)"])
             entries = try await withDeliveryCounts(entries)
         }
         return (entries, next)

@@ -76,7 +76,7 @@ final class BlockingConnectionPool<Connection: BlockingPoolConnection>: @uncheck
                     connection = leased
                 } else {
                     if let leased {
-                        logger.info("dropping a broken idle connection", metadata: ["leopost.pool.server": "\(name)"])
+                        logger.info("dropping a broken idle connection", metadata: [LogKey.poolServer: "\(name)"])
                         leased.close()
                     }
                     do { connection = try open() } catch {
@@ -144,7 +144,7 @@ final class BlockingConnectionPool<Connection: BlockingPoolConnection>: @uncheck
     private func release(_ connection: Connection) {
         let reusable = connection.prepareForReuse()
         if !reusable {
-            logger.info("dropping a broken connection", metadata: ["leopost.pool.server": "\(name)"])
+            logger.info("dropping a broken connection", metadata: [LogKey.poolServer: "\(name)"])
             connection.close()
         }
         let (action, continuation) = state.withLock { state in

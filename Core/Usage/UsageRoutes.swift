@@ -18,12 +18,7 @@ public struct UsageRoutes: Sendable {
             let identity = try context.requireIdentity()
             let days = request.uri.queryParameters.get("days").map { Int($0) } ?? 30
             guard let days, (1...400).contains(days) else { throw APIError.badRequest("days must be a number from 1 to 400") }
-            let lines = try await store.report(tenant: identity.tenantID, days: days)
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = .sortedKeys
-            let body = try encoder.encode(["days": lines])
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            return try JSONBody.response(["days": try await store.report(tenant: identity.tenantID, days: days)])
         }
         return routes
     }

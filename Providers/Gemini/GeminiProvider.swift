@@ -53,18 +53,13 @@ public struct GeminiProvider: AIProvider {
 
     /// Passes events through and fails a stream that ended without a finish reason.
     static func requiringFinish(_ events: AsyncThrowingStream<ChatEvent, any Error>, provider: String) -> AsyncThrowingStream<ChatEvent, any Error> {
-        final class State: @unchecked Sendable {
-            var iterator: AsyncThrowingStream<ChatEvent, any Error>.AsyncIterator
-            var finished = false
-            init(_ events: AsyncThrowingStream<ChatEvent, any Error>) { iterator = events.makeAsyncIterator() }
-        }
-        let state = State(events)
+        let state = SendableBox((iterator: events.makeAsyncIterator(), finished: false))
         return AsyncThrowingStream(unfolding: {
-            guard let event = try await state.iterator.next() else {
-                if state.finished { return nil }
+            guard let event = try await state.value.iterator.next() else {
+                if state.value.finished { return nil }
                 throw ProviderError(code: .malformedResponse, message: "the stream ended before a finishReason (cut short)", provider: provider)
             }
-            if case .finished = event { state.finished = true }
+            if case .finished = event { state.value.finished = true }
             return event
         })
     }

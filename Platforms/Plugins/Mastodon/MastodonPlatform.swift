@@ -33,8 +33,8 @@ struct MastodonPlatform: PlatformPlugin {
         guard request.media.isEmpty else { return .badRequest(Self.mediaRefusal) }
         let form = StatusForm(status: request.text, visibility: request.account.settings["visibility"] ?? "public")
         let response = host.http(
-            "POST", Self.url(request.baseURL, "/api/v1/statuses"),
-            headers: Self.headers(request.account) + [
+            "POST", PluginURLs.join(request.baseURL, "/api/v1/statuses"),
+            headers: PluginURLs.bearerHeaders(request.account.accessToken) + [
                 ("Content-Type", "application/json"), ("Idempotency-Key", request.idempotencyKey),
             ],
             body: (try? JSONEncoder().encode(form)) ?? Data()
@@ -53,7 +53,7 @@ struct MastodonPlatform: PlatformPlugin {
         let publish = request.publish
         if let remoteID = request.remoteID, !remoteID.isEmpty {
             let response = host.http(
-                "GET", Self.url(publish.baseURL, "/api/v1/statuses/\(Self.pathSegment(remoteID))"), headers: Self.headers(publish.account))
+                "GET", PluginURLs.join(publish.baseURL, "/api/v1/statuses/\(PluginURLs.pathSegment(remoteID))"), headers: PluginURLs.bearerHeaders(publish.account.accessToken))
             if response.transport == .answered, response.status == 404 { return .ok(StatusAnswer.notFound) }
             guard response.transport == .answered, response.status == 200, let status = response.json(MastodonStatus.self) else {
                 return MastodonFailure.outcome(response, idempotent: true, now: host.now)
@@ -62,15 +62,15 @@ struct MastodonPlatform: PlatformPlugin {
         }
         var accountID = publish.account.accountID
         if accountID.isEmpty {
-            let response = host.http("GET", Self.url(publish.baseURL, "/api/v1/accounts/verify_credentials"), headers: Self.headers(publish.account))
+            let response = host.http("GET", PluginURLs.join(publish.baseURL, "/api/v1/accounts/verify_credentials"), headers: PluginURLs.bearerHeaders(publish.account.accessToken))
             guard response.transport == .answered, response.status == 200, let account = response.json(MastodonAccount.self) else {
                 return MastodonFailure.outcome(response, idempotent: true, now: host.now)
             }
             accountID = account.id
         }
         let response = host.http(
-            "GET", Self.url(publish.baseURL, "/api/v1/accounts/\(Self.pathSegment(accountID))/statuses?limit=40"),
-            headers: Self.headers(publish.account))
+            "GET", PluginURLs.join(publish.baseURL, "/api/v1/accounts/\(PluginURLs.pathSegment(accountID))/statuses?limit=40"),
+            headers: PluginURLs.bearerHeaders(publish.account.accessToken))
         guard response.transport == .answered, response.status == 200, let statuses = response.json([MastodonStatus].self) else {
             return MastodonFailure.outcome(response, idempotent: true, now: host.now)
         }
@@ -102,21 +102,5 @@ struct MastodonPlatform: PlatformPlugin {
     private struct StatusForm: Encodable {
         var status: String
         var visibility: String
-    }
-
-    private static func headers(_ account: PluginAccount) -> [(String, String)] {
-        [("Authorization", "Bearer \(account.accessToken)"), ("Accept", "application/json")]
-    }
-
-    /// `base` (the account's instance, maybe with a trailing slash) joined with an API path.
-    private static func url(_ base: String, _ path: String) -> String {
-        var base = base
-        while base.hasSuffix("/") { base.removeLast() }
-        return base + path
-    }
-
-    /// An id made safe for a path: ids are digits, but a stored value is not trusted blindly.
-    private static func pathSegment(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value
     }
 }

@@ -1,3 +1,4 @@
+import LeopostPluginKit
 import Foundation
 
 /// Mastodon's text rules, in the two places the plugin needs them: the length a status counts

@@ -1,3 +1,5 @@
+import LeopostPluginKit
+
 /// Finds the links in a post the way X's twitter-text does before weighing it: each link,
 /// whatever its length, is wrapped in t.co and weighs 23.
 ///
@@ -8,31 +10,11 @@
 /// not the full registry, so a rare TLD counts at its literal length; trailing punctuation
 /// (`.,;:!?'"` and an unbalanced `)`) is not part of a link.
 enum XLinks {
-    /// A piece of text: plain characters or one link.
-    enum Piece: Equatable {
-        case text(String)
-        case link(String)
-    }
-
     /// `text` cut into plain pieces and links, in order.
-    static func pieces(of text: String) -> [Piece] {
-        let characters = Array(text)
-        var pieces: [Piece] = []
-        var plain = ""
-        var index = 0
-        while index < characters.count {
-            if let end = schemeLinkEnd(in: characters, from: index) ?? bareLinkEnd(in: characters, from: index) {
-                if !plain.isEmpty { pieces.append(.text(plain)) }
-                plain = ""
-                pieces.append(.link(String(characters[index..<end])))
-                index = end
-            } else {
-                plain.append(characters[index])
-                index += 1
-            }
+    static func pieces(of text: String) -> [PluginLinks.Piece] {
+        PluginLinks.pieces(of: text) { characters, index in
+            schemeLinkEnd(in: characters, from: index) ?? bareLinkEnd(in: characters, from: index)
         }
-        if !plain.isEmpty { pieces.append(.text(plain)) }
-        return pieces
     }
 
     /// Generic top-level domains common enough to meet in a post (twitter-text knows them all).
@@ -57,12 +39,8 @@ enum XLinks {
     /// The end of an `http(s)://` link starting at `start`, or `nil`.
     private static func schemeLinkEnd(in characters: [Character], from start: Int) -> Int? {
         if start > 0, blocksLink(characters[start - 1]) { return nil }
-        guard
-            let scheme = ["https://", "http://"].first(where: { scheme in
-                start + scheme.count <= characters.count && String(characters[start..<(start + scheme.count)]).lowercased() == scheme
-            })
-        else { return nil }
-        let end = trimmedEnd(characters, from: start, to: runEnd(characters, from: start + scheme.count))
+        guard let scheme = PluginLinks.scheme(in: characters, at: start) else { return nil }
+        let end = PluginLinks.trimmedEnd(characters, from: start, to: PluginLinks.runEnd(characters, from: start + scheme.count))
         let rest = String(characters[(start + scheme.count)..<end])
         let host = rest.prefix(while: { !"/?#:".contains($0) })
         guard host.contains("."), !host.hasPrefix(".") else { return nil }
@@ -88,26 +66,6 @@ enum XLinks {
             genericTLDs.contains(tld) || (tld.count == 2 && (hasPath || labels.count >= 3 || specialCountryCodes.contains(tld)))
         guard isLink else { return nil }
         guard hasPath else { return domainEnd }
-        return max(domainEnd, trimmedEnd(characters, from: start, to: runEnd(characters, from: domainEnd)))
-    }
-
-    /// The end of the run of non-space characters from `start`.
-    private static func runEnd(_ characters: [Character], from start: Int) -> Int {
-        var end = start
-        while end < characters.count, !characters[end].isWhitespace, characters[end] != "<", characters[end] != ">" { end += 1 }
-        return end
-    }
-
-    /// `end` moved back over trailing punctuation that ends a sentence rather than the link.
-    private static func trimmedEnd(_ characters: [Character], from start: Int, to end: Int) -> Int {
-        var end = end
-        while end > start {
-            let last = characters[end - 1]
-            let opens = characters[start..<end].filter { $0 == "(" }.count
-            let closes = characters[start..<end].filter { $0 == ")" }.count
-            guard ".,;:!?'\"".contains(last) || (last == ")" && closes > opens) else { break }
-            end -= 1
-        }
-        return end
+        return max(domainEnd, PluginLinks.trimmedEnd(characters, from: start, to: PluginLinks.runEnd(characters, from: domainEnd)))
     }
 }

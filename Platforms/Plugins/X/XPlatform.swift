@@ -31,8 +31,8 @@ struct XPlatform: PlatformPlugin {
     func publish(_ request: PublishRequest, host: PluginHost) -> PluginOutcome {
         guard request.media.isEmpty else { return .badRequest(Self.mediaRefusal) }
         let response = host.http(
-            "POST", Self.url(request.baseURL, "/2/tweets"),
-            headers: Self.headers(request.account) + [("Content-Type", "application/json")],
+            "POST", PluginURLs.join(request.baseURL, "/2/tweets"),
+            headers: PluginURLs.bearerHeaders(request.account.accessToken) + [("Content-Type", "application/json")],
             body: (try? JSONEncoder().encode(["text": request.text])) ?? Data()
         )
         if response.transport == .answered, (200..<300).contains(response.status) {
@@ -50,8 +50,8 @@ struct XPlatform: PlatformPlugin {
     func checkStatus(_ request: StatusRequest, host: PluginHost) -> PluginOutcome {
         let publish = request.publish
         if let remoteID = request.remoteID, !remoteID.isEmpty {
-            let path = "/2/tweets/\(Self.pathSegment(remoteID))?tweet.fields=created_at"
-            let response = host.http("GET", Self.url(publish.baseURL, path), headers: Self.headers(publish.account))
+            let path = "/2/tweets/\(PluginURLs.pathSegment(remoteID))?tweet.fields=created_at"
+            let response = host.http("GET", PluginURLs.join(publish.baseURL, path), headers: PluginURLs.bearerHeaders(publish.account.accessToken))
             if response.transport == .answered, response.status == 404 { return .ok(StatusAnswer.notFound) }
             guard response.transport == .answered, response.status == 200, let answer = response.json(XTweetResponse.self) else {
                 return XFailure.outcome(response, publishing: false, now: host.now)
@@ -111,14 +111,14 @@ struct XPlatform: PlatformPlugin {
     private func recentTweet(like publish: PublishRequest, since: Date?, host: PluginHost) -> Lookup {
         var userID = publish.account.accountID
         if userID.isEmpty {
-            let response = host.http("GET", Self.url(publish.baseURL, "/2/users/me"), headers: Self.headers(publish.account))
+            let response = host.http("GET", PluginURLs.join(publish.baseURL, "/2/users/me"), headers: PluginURLs.bearerHeaders(publish.account.accessToken))
             guard response.transport == .answered, response.status == 200, let user = response.json(XUserResponse.self)?.data else {
                 return .failed(XFailure.outcome(response, publishing: false, now: host.now))
             }
             userID = user.id
         }
-        let path = "/2/users/\(Self.pathSegment(userID))/tweets?max_results=20&tweet.fields=created_at"
-        let response = host.http("GET", Self.url(publish.baseURL, path), headers: Self.headers(publish.account))
+        let path = "/2/users/\(PluginURLs.pathSegment(userID))/tweets?max_results=20&tweet.fields=created_at"
+        let response = host.http("GET", PluginURLs.join(publish.baseURL, path), headers: PluginURLs.bearerHeaders(publish.account.accessToken))
         guard response.transport == .answered, response.status == 200, let timeline = response.json(XTimelineResponse.self) else {
             return .failed(XFailure.outcome(response, publishing: false, now: host.now))
         }
@@ -133,21 +133,5 @@ struct XPlatform: PlatformPlugin {
             return XText.comparable(shown: tweet.text) == wanted
         }
         return match.map(Lookup.found) ?? .missing
-    }
-
-    private static func headers(_ account: PluginAccount) -> [(String, String)] {
-        [("Authorization", "Bearer \(account.accessToken)"), ("Accept", "application/json")]
-    }
-
-    /// `base` (the manifest's or the operator's override, maybe with a trailing slash) joined with a path.
-    private static func url(_ base: String, _ path: String) -> String {
-        var base = base
-        while base.hasSuffix("/") { base.removeLast() }
-        return base + path
-    }
-
-    /// An id made safe for a path: ids are digits, but a stored value is not trusted blindly.
-    private static func pathSegment(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value
     }
 }

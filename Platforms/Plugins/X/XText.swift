@@ -1,3 +1,4 @@
+import LeopostPluginKit
 import Foundation
 
 /// Compares a post's text with what X shows of it, to find a post whose answer was lost.

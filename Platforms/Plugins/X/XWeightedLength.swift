@@ -1,3 +1,4 @@
+import LeopostPluginKit
 import Foundation
 
 /// The length X counts for a post, by twitter-text's configuration v3 (`config/v3.json`):
