@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BUILD_FLAGS ?=
 
-.PHONY: run test e2e build release bench deps clean plugins
+.PHONY: run test check lint format e2e build release bench deps clean plugins
 
 # The plain-C example plugin, built beside the Swift plugins (which SwiftPM builds as products).
 CC ?= cc
@@ -33,6 +33,27 @@ test: deps
 	$(call build_c_plugin,$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path))
 	scripts/with-test-servers.sh $(SWIFT) test --skip-build $(BUILD_FLAGS)
 	scripts/with-test-servers.sh scripts/e2e.sh
+
+## The pure tests only (no Redis, no PostgreSQL: parsers, crypto, the HTTP client against in-process
+## servers, the plugin loader, providers against local fakes), for the edit-compile-test loop.
+PURE_SUITES = AESGCMTests|AnthropicProviderTests|ChannelErrorCodeTests|ConnectionLeaseStateMachineTests|ConstantTimeTests|\
+	EgressGuardTests|EndlessStreamTests|GeminiProviderTests|HMACSHA|HTTPClientErrorTests|HTTPClientFailureTests|\
+	HTTPClientStreamingTests|HTTPClientTests|HTTPResponseHeadParserTests|HexTests|JWTSignerTests|JWTVectorTests|\
+	OfflineProviderTests|OpenAIProviderTests|PluginLoaderTests|PolicyChainBuilderSecretTests|PolicyChannelNamesTests|\
+	PolicyDocumentScanTests|PolicyParserTests|PolicyRenderingAndStoreTests|PostgresConfigurationTests|PublishingRulesTests|\
+	RedisURLTests|RetryPolicyTests|SQLTests|SecureRandomTests|ServerSentEventParserTests|SymmetricKeyTests|TextSplitterTests|UsageMeterTests
+check:
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(call build_c_plugin,$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path))
+	$(SWIFT) test --skip-build $(BUILD_FLAGS) --filter '$(PURE_SUITES)'
+
+## Check the formatting against .swift-format (the toolchain's swift format); CI fails on any finding.
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Core Channels Providers Platforms App Tests Package.swift
+
+## Rewrite the sources as .swift-format says.
+format:
+	$(SWIFT) format format --in-place --recursive --parallel Core Channels Providers Platforms App Tests Package.swift
 
 ## The web chat in headless Chromium alone (screenshot in .build/e2e/chat.png).
 e2e: deps

@@ -56,7 +56,8 @@ struct StageCatalog {
         },
         DeliveryStage.stage: { clients in
             let delivery = DeliveryStage(
-                adapters: clients.channels, deliveries: DeliveryStore(pool: clients.postgres), conversations: ConversationStore(pool: clients.postgres),
+                adapters: clients.channels, deliveries: DeliveryStore(pool: clients.postgres),
+                conversations: ConversationStore(pool: clients.postgres),
                 drafts: DeliveryDrafts(redis: clients.redis), logger: clients.logger
             )
             return StageWorker(

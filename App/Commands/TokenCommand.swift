@@ -28,7 +28,8 @@ struct TokenCommand: AsyncParsableCommand {
         guard exists else { throw CommandFailure("no tenant \(tenantID); create one with `leopost tenant create NAME`") }
         let secrets = try LeopostSecrets.load(environment.configuration, create: false)
         guard Duration.seconds(hours * 3600) <= secrets.signer.maxLifetime else {
-            throw CommandFailure("--hours \(hours) is longer than LEOPOST_JWT_MAX_LIFETIME_HOURS allows (\(secrets.signer.maxLifetime.components.seconds / 3600))")
+            throw CommandFailure(
+                "--hours \(hours) is longer than LEOPOST_JWT_MAX_LIFETIME_HOURS allows (\(secrets.signer.maxLifetime.components.seconds / 3600))")
         }
         let claims = JWTClaims(sub: user, tid: tenantID.description, lifetime: .seconds(hours * 3600))
         print(try secrets.signer.sign(claims))

@@ -78,7 +78,9 @@ public struct ConversationEventsRoute: Sendable {
                 if signal == .superseded {
                     let note = ConversationEvent(
                         id: "", kind: .eventsClosed,
-                        data: #"{"message":"this stream was closed because you opened more streams than one person may hold; reload to follow this conversation here"}"#)
+                        data:
+                            #"{"message":"this stream was closed because you opened more streams than one person may hold; reload to follow this conversation here"}"#
+                    )
                     try await writer.write(ByteBuffer(string: note.serverSentEvent))
                     break
                 }

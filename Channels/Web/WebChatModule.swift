@@ -20,7 +20,8 @@ public struct WebChatModule: Sendable {
         let intake = ConversationIntake(conversations: conversations, router: StageQueue(stage: routerStage, redis: redis), events: log)
         chat = WebChatRoutes(
             dependencies: .init(
-                conversations: conversations, users: UserStore(pool: postgres), intake: intake, policies: PolicyStore(pool: postgres, rules: policyRules),
+                conversations: conversations, users: UserStore(pool: postgres), intake: intake,
+                policies: PolicyStore(pool: postgres, rules: policyRules),
                 limiter: RateLimiter(redis: redis), linkCodes: LinkCodes(redis: redis)
             ),
             maxBodyBytes: maxBodyBytes

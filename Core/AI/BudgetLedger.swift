@@ -66,10 +66,11 @@ public struct BudgetLedger: Sendable {
         if let limit = limits.userDaily, let user { levels.append(("user daily", "\(tag):user:\(user):day:\(day)", limit, 3 * 86_400)) }
         let reservation = Reservation(keys: levels.map(\.key), amount: amount, ttls: levels.map(\.ttl))
         guard !levels.isEmpty else { return reservation }
-        let refused = try await redis.run(
-            Self.reserveScript, keys: reservation.keys,
-            arguments: [amount] + levels.map { $0.limit as any RedisArgumentConvertible } + levels.map { $0.ttl as any RedisArgumentConvertible }
-        ).int ?? 0
+        let refused =
+            try await redis.run(
+                Self.reserveScript, keys: reservation.keys,
+                arguments: [amount] + levels.map { $0.limit as any RedisArgumentConvertible } + levels.map { $0.ttl as any RedisArgumentConvertible }
+            ).int ?? 0
         if refused > 0 { throw BudgetExceeded(level: levels[refused - 1].name, requested: amount) }
         return reservation
     }

@@ -40,21 +40,51 @@ extension PriceTable {
     public static let shipped = PriceTable(
         version: "2025-10-01",
         prices: [
-            ModelPrice(provider: "openai", model: "gpt-4o", effective: "2024-08-06", inputPerMillion: 2.50, outputPerMillion: 10.00, cacheReadPerMillion: 1.25),
-            ModelPrice(provider: "openai", model: "gpt-4o-mini", effective: "2024-07-18", inputPerMillion: 0.15, outputPerMillion: 0.60, cacheReadPerMillion: 0.075),
-            ModelPrice(provider: "openai", model: "gpt-4.1", effective: "2025-04-14", inputPerMillion: 2.00, outputPerMillion: 8.00, cacheReadPerMillion: 0.50),
-            ModelPrice(provider: "openai", model: "gpt-4.1-mini", effective: "2025-04-14", inputPerMillion: 0.40, outputPerMillion: 1.60, cacheReadPerMillion: 0.10),
-            ModelPrice(provider: "openai", model: "gpt-4.1-nano", effective: "2025-04-14", inputPerMillion: 0.10, outputPerMillion: 0.40, cacheReadPerMillion: 0.025),
-            ModelPrice(provider: "openai", model: "o3-mini", effective: "2025-01-31", inputPerMillion: 1.10, outputPerMillion: 4.40, cacheReadPerMillion: 0.55),
-            ModelPrice(provider: "anthropic", model: "claude-3-5-haiku", effective: "2024-11-04", inputPerMillion: 0.80, outputPerMillion: 4.00, cacheReadPerMillion: 0.08),
-            ModelPrice(provider: "anthropic", model: "claude-haiku-4-5", effective: "2025-10-15", inputPerMillion: 1.00, outputPerMillion: 5.00, cacheReadPerMillion: 0.10),
-            ModelPrice(provider: "anthropic", model: "claude-3-7-sonnet", effective: "2025-02-24", inputPerMillion: 3.00, outputPerMillion: 15.00, cacheReadPerMillion: 0.30),
-            ModelPrice(provider: "anthropic", model: "claude-sonnet-4", effective: "2025-05-22", inputPerMillion: 3.00, outputPerMillion: 15.00, cacheReadPerMillion: 0.30),
-            ModelPrice(provider: "anthropic", model: "claude-opus-4", effective: "2025-05-22", inputPerMillion: 15.00, outputPerMillion: 75.00, cacheReadPerMillion: 1.50),
-            ModelPrice(provider: "gemini", model: "gemini-2.0-flash", effective: "2025-02-05", inputPerMillion: 0.10, outputPerMillion: 0.40, cacheReadPerMillion: 0.025),
-            ModelPrice(provider: "gemini", model: "gemini-2.5-flash", effective: "2025-06-17", inputPerMillion: 0.30, outputPerMillion: 2.50, cacheReadPerMillion: 0.075),
-            ModelPrice(provider: "gemini", model: "gemini-2.5-flash-lite", effective: "2025-07-22", inputPerMillion: 0.10, outputPerMillion: 0.40, cacheReadPerMillion: 0.025),
-            ModelPrice(provider: "gemini", model: "gemini-2.5-pro", effective: "2025-06-17", inputPerMillion: 1.25, outputPerMillion: 10.00, cacheReadPerMillion: 0.31),
+            ModelPrice(
+                provider: "openai", model: "gpt-4o", effective: "2024-08-06", inputPerMillion: 2.50, outputPerMillion: 10.00,
+                cacheReadPerMillion: 1.25),
+            ModelPrice(
+                provider: "openai", model: "gpt-4o-mini", effective: "2024-07-18", inputPerMillion: 0.15, outputPerMillion: 0.60,
+                cacheReadPerMillion: 0.075),
+            ModelPrice(
+                provider: "openai", model: "gpt-4.1", effective: "2025-04-14", inputPerMillion: 2.00, outputPerMillion: 8.00,
+                cacheReadPerMillion: 0.50),
+            ModelPrice(
+                provider: "openai", model: "gpt-4.1-mini", effective: "2025-04-14", inputPerMillion: 0.40, outputPerMillion: 1.60,
+                cacheReadPerMillion: 0.10),
+            ModelPrice(
+                provider: "openai", model: "gpt-4.1-nano", effective: "2025-04-14", inputPerMillion: 0.10, outputPerMillion: 0.40,
+                cacheReadPerMillion: 0.025),
+            ModelPrice(
+                provider: "openai", model: "o3-mini", effective: "2025-01-31", inputPerMillion: 1.10, outputPerMillion: 4.40,
+                cacheReadPerMillion: 0.55),
+            ModelPrice(
+                provider: "anthropic", model: "claude-3-5-haiku", effective: "2024-11-04", inputPerMillion: 0.80, outputPerMillion: 4.00,
+                cacheReadPerMillion: 0.08),
+            ModelPrice(
+                provider: "anthropic", model: "claude-haiku-4-5", effective: "2025-10-15", inputPerMillion: 1.00, outputPerMillion: 5.00,
+                cacheReadPerMillion: 0.10),
+            ModelPrice(
+                provider: "anthropic", model: "claude-3-7-sonnet", effective: "2025-02-24", inputPerMillion: 3.00, outputPerMillion: 15.00,
+                cacheReadPerMillion: 0.30),
+            ModelPrice(
+                provider: "anthropic", model: "claude-sonnet-4", effective: "2025-05-22", inputPerMillion: 3.00, outputPerMillion: 15.00,
+                cacheReadPerMillion: 0.30),
+            ModelPrice(
+                provider: "anthropic", model: "claude-opus-4", effective: "2025-05-22", inputPerMillion: 15.00, outputPerMillion: 75.00,
+                cacheReadPerMillion: 1.50),
+            ModelPrice(
+                provider: "gemini", model: "gemini-2.0-flash", effective: "2025-02-05", inputPerMillion: 0.10, outputPerMillion: 0.40,
+                cacheReadPerMillion: 0.025),
+            ModelPrice(
+                provider: "gemini", model: "gemini-2.5-flash", effective: "2025-06-17", inputPerMillion: 0.30, outputPerMillion: 2.50,
+                cacheReadPerMillion: 0.075),
+            ModelPrice(
+                provider: "gemini", model: "gemini-2.5-flash-lite", effective: "2025-07-22", inputPerMillion: 0.10, outputPerMillion: 0.40,
+                cacheReadPerMillion: 0.025),
+            ModelPrice(
+                provider: "gemini", model: "gemini-2.5-pro", effective: "2025-06-17", inputPerMillion: 1.25, outputPerMillion: 10.00,
+                cacheReadPerMillion: 0.31),
             ModelPrice(provider: "offline", model: "", effective: "2000-01-01", inputPerMillion: 0, outputPerMillion: 0, cacheReadPerMillion: 0),
         ]
     )

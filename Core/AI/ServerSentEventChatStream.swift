@@ -81,7 +81,8 @@ public enum ServerSentEventChatStream {
                 guard let chunk else {
                     ended = true
                     if requiresEnd {
-                        throw ProviderError(code: .malformedResponse, message: "the stream ended before its end marker (cut short)", provider: provider)
+                        throw ProviderError(
+                            code: .malformedResponse, message: "the stream ended before its end marker (cut short)", provider: provider)
                     }
                     return nil
                 }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The two secrets a server needs: the master key that seals stored credentials (AES-256-GCM)
@@ -19,9 +20,13 @@ public struct LeopostSecrets: Sendable {
     /// - Throws: `ConfigurationError` naming the variable or file that is missing or malformed.
     public static func load(_ configuration: LeopostConfiguration, create: Bool) throws -> LeopostSecrets {
         let directory = configuration.dataDirectory
-        let keyHex = try configuration.masterKeyHex
-            ?? readOrCreate(directory + "/master.key", variable: "LEOPOST_MASTER_KEY", create: create) { Hex.encode(try SecureRandom.bytes(count: 32)) }
-        let jwtSecret = try configuration.jwtSecret
+        let keyHex =
+            try configuration.masterKeyHex
+            ?? readOrCreate(directory + "/master.key", variable: "LEOPOST_MASTER_KEY", create: create) {
+                Hex.encode(try SecureRandom.bytes(count: 32))
+            }
+        let jwtSecret =
+            try configuration.jwtSecret
             ?? readOrCreate(directory + "/jwt.secret", variable: "LEOPOST_JWT_SECRET", create: create) { try SecureRandom.token(byteCount: 48) }
         let masterKey: SymmetricKey
         do { masterKey = try SymmetricKey(hex: keyHex) } catch {
@@ -38,7 +43,8 @@ public struct LeopostSecrets: Sendable {
             return text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         guard create else {
-            throw ConfigurationError(variable: variable, message: "not set, and \(path) does not exist; set it or run `leopost serve` once to create it")
+            throw ConfigurationError(
+                variable: variable, message: "not set, and \(path) does not exist; set it or run `leopost serve` once to create it")
         }
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let value = try make()

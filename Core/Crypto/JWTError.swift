@@ -94,7 +94,9 @@ extension JWTError {
     static func lifetimeTooLong(_ lifetime: Int64, limit: Duration) -> JWTError {
         JWTError(
             code: .lifetimeTooLong,
-            message: "the token is valid for \(lifetime / 3600) hours, longer than the \(limit.components.seconds / 3600) hours this server accepts; \(remedy)")
+            message:
+                "the token is valid for \(lifetime / 3600) hours, longer than the \(limit.components.seconds / 3600) hours this server accepts; \(remedy)"
+        )
     }
 
     /// A required claim is absent.

@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A program Leopost started and must stop: the embedded redis-server and PostgreSQL.
@@ -20,7 +21,8 @@ final class ChildProcess: Sendable {
     /// Starts `executable` with `arguments`, its output appended to `logPath`.
     init(executable: String, arguments: [String], logPath: String) throws {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw EmbeddedServerError(code: .binaryMissing, message: "\(executable) is not installed; run `make deps` (Debian packages redis-server, postgresql)")
+            throw EmbeddedServerError(
+                code: .binaryMissing, message: "\(executable) is not installed; run `make deps` (Debian packages redis-server, postgresql)")
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -45,7 +47,8 @@ final class ChildProcess: Sendable {
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         // A minimal environment: the servers need no secrets of Leopost's (master key, provider keys).
-        let environment: [UnsafeMutablePointer<CChar>?] = ([String](["PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"])).map { strdup($0) } + [nil]
+        let environment: [UnsafeMutablePointer<CChar>?] =
+            ([String](["PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"])).map { strdup($0) } + [nil]
         defer { environment.forEach { free($0) } }
         let status = posix_spawn(&pid, executable, &actions, &attributes, argv, environment)
         guard status == 0 else {
@@ -119,4 +122,3 @@ final class ChildProcess: Sendable {
         }
     }
 }
-

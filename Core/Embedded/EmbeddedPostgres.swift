@@ -1,7 +1,8 @@
 import Foundation
 public import Logging
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A PostgreSQL server that Leopost starts for itself when no `LEOPOST_DATABASE_URL` is given.
@@ -94,7 +95,8 @@ public final class EmbeddedPostgres: Sendable {
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         let newest = versions.compactMap { Int($0) }.max()
         guard let newest, FileManager.default.isExecutableFile(atPath: "\(root)/\(newest)/bin/postgres") else {
-            throw EmbeddedServerError(code: .binaryMissing, message: "no PostgreSQL server under \(root); run `make deps` (Debian package postgresql)")
+            throw EmbeddedServerError(
+                code: .binaryMissing, message: "no PostgreSQL server under \(root); run `make deps` (Debian package postgresql)")
         }
         return "\(root)/\(newest)/bin"
     }

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 public import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A redis-server that Leopost starts for itself when no `LEOPOST_REDIS_URL` is given.
 ///

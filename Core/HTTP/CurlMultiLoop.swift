@@ -2,11 +2,11 @@ import CCurl
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Owns the curl multi handle and the one dedicated thread that drives every transfer on it.
@@ -58,18 +58,20 @@ final class CurlMultiLoop: Sendable {
         self.threadName = threadName
         let unmanaged = Unmanaged.passRetained(self)
         var thread = pthread_t()
-        let created = pthread_create(&thread, nil, { argument in
-            let loop = Unmanaged<CurlMultiLoop>.fromOpaque(argument!).takeRetainedValue()
-            // Named so operators (and the leak test) can tell the loop threads apart in /proc and gdb.
-            // (pthread_setname_np is not visible from Swift's Glibc; /proc/thread-self/comm is the same setting.)
-            let descriptor = open("/proc/thread-self/comm", O_WRONLY)
-            if descriptor >= 0 {
-                _ = loop.threadName.withCString { write(descriptor, $0, strlen($0)) }
-                close(descriptor)
-            }
-            loop.run()
-            return nil
-        }, unmanaged.toOpaque())
+        let created = pthread_create(
+            &thread, nil,
+            { argument in
+                let loop = Unmanaged<CurlMultiLoop>.fromOpaque(argument!).takeRetainedValue()
+                // Named so operators (and the leak test) can tell the loop threads apart in /proc and gdb.
+                // (pthread_setname_np is not visible from Swift's Glibc; /proc/thread-self/comm is the same setting.)
+                let descriptor = open("/proc/thread-self/comm", O_WRONLY)
+                if descriptor >= 0 {
+                    _ = loop.threadName.withCString { write(descriptor, $0, strlen($0)) }
+                    close(descriptor)
+                }
+                loop.run()
+                return nil
+            }, unmanaged.toOpaque())
         guard created == 0 else { fatalError("pthread_create failed for the HTTP client loop: errno \(created)") }
         state.withLock { $0.thread = thread }
     }
@@ -123,7 +125,9 @@ final class CurlMultiLoop: Sendable {
             if stopped { continuation.resume() }
         }
         // The thread signalled its last step; joining returns at once and reclaims it.
-        if let thread = state.withLock({ state in defer { state.thread = nil }; return state.thread }) {
+        if let thread = state.withLock({ state in
+            defer { state.thread = nil }; return state.thread
+        }) {
             pthread_join(thread, nil)
         }
     }
@@ -131,7 +135,9 @@ final class CurlMultiLoop: Sendable {
     /// For a client dropped without `shutdown()`: stop, and let the thread clean up after itself.
     func stopAndDetach() {
         requestStop()
-        if let thread = state.withLock({ state in defer { state.thread = nil }; return state.thread }) {
+        if let thread = state.withLock({ state in
+            defer { state.thread = nil }; return state.thread
+        }) {
             pthread_detach(thread)
         }
     }

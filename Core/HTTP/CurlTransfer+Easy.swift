@@ -66,15 +66,17 @@ extension CurlTransfer {
             }
         }
         try check(ccurl_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, userData), "CURLOPT_HEADERDATA")
-        try check(ccurl_easy_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, userData in
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(userData!).takeUnretainedValue()
-            return transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
-        }, "CURLOPT_HEADERFUNCTION")
+        try check(
+            ccurl_easy_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, userData in
+                let transfer = Unmanaged<CurlTransfer>.fromOpaque(userData!).takeUnretainedValue()
+                return transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
+            }, "CURLOPT_HEADERFUNCTION")
         try check(ccurl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, userData), "CURLOPT_WRITEDATA")
-        try check(ccurl_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, userData in
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(userData!).takeUnretainedValue()
-            return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
-        }, "CURLOPT_WRITEFUNCTION")
+        try check(
+            ccurl_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, userData in
+                let transfer = Unmanaged<CurlTransfer>.fromOpaque(userData!).takeUnretainedValue()
+                return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+            }, "CURLOPT_WRITEFUNCTION")
     }
 
     /// GET and HEAD have their own options; a body goes through `CURLOPT_COPYPOSTFIELDS` (curl keeps a copy),
@@ -89,7 +91,8 @@ extension CurlTransfer {
             try check(ccurl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method), "CURLOPT_CUSTOMREQUEST")
         case (let method, let bytes?):
             try check(ccurl_easy_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)), "CURLOPT_POSTFIELDSIZE_LARGE")
-            let code = bytes.isEmpty
+            let code =
+                bytes.isEmpty
                 ? ccurl_easy_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, "")
                 : bytes.withUnsafeBytes { ccurl_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
             try check(code, "CURLOPT_COPYPOSTFIELDS")

@@ -20,9 +20,12 @@ extension PolicyParser {
                 finish(Result { try parse(text, rules: rules) })
             }
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(limit.components.seconds * 1000))) {
-                finish(.failure(PolicyValidationError(issues: [
-                    PolicyIssue(line: 1, column: 1, field: "(document)", message: "the document took longer than \(limit) to read; simplify it")
-                ])))
+                finish(
+                    .failure(
+                        PolicyValidationError(issues: [
+                            PolicyIssue(
+                                line: 1, column: 1, field: "(document)", message: "the document took longer than \(limit) to read; simplify it")
+                        ])))
             }
         }
         return try outcome.get()

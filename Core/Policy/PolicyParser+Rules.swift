@@ -29,10 +29,12 @@ extension PolicyParser {
         /// Why `api_key: env:variable` is refused, or `nil`.
         func refusal(environmentVariable variable: String) -> String? {
             if variable.hasPrefix("LEOPOST_") {
-                return "env:\(variable) is one of Leopost's own settings and is never readable by a policy; store your key with PUT /v1/secrets/NAME and write secret:NAME"
+                return
+                    "env:\(variable) is one of Leopost's own settings and is never readable by a policy; store your key with PUT /v1/secrets/NAME and write secret:NAME"
             }
             guard readableEnvironment.contains(variable) else {
-                return "env:\(variable) is not readable by policies (the operator lists those in LEOPOST_POLICY_ENV_ALLOW); store your key with PUT /v1/secrets/NAME and write secret:NAME"
+                return
+                    "env:\(variable) is not readable by policies (the operator lists those in LEOPOST_POLICY_ENV_ALLOW); store your key with PUT /v1/secrets/NAME and write secret:NAME"
             }
             return nil
         }

@@ -18,7 +18,8 @@ extension PostgresConfiguration {
         }
         let scheme = url[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "postgres" || scheme == "postgresql" else {
-            let shown = scheme.count <= 20 && scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" })
+            let shown =
+                scheme.count <= 20 && scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" })
                 ? "'\(scheme)'" : "the given one"
             throw PostgresError.invalidURL("unsupported scheme \(shown); use postgres:// or postgresql://")
         }

@@ -23,13 +23,15 @@ public final class PostgresConnection: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         self.noticeSink = NoticeSink(logger: logger)
-        PQsetNoticeProcessor(handle, { context, message in
-            guard let context, let message else { return }
-            let sink = Unmanaged<NoticeSink>.fromOpaque(context).takeUnretainedValue()
-            sink.logger.debug(
-                "PostgreSQL notice",
-                metadata: [LogKey.postgresNotice: "\(String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines))"])
-        }, Unmanaged.passUnretained(noticeSink).toOpaque())
+        PQsetNoticeProcessor(
+            handle,
+            { context, message in
+                guard let context, let message else { return }
+                let sink = Unmanaged<NoticeSink>.fromOpaque(context).takeUnretainedValue()
+                sink.logger.debug(
+                    "PostgreSQL notice",
+                    metadata: [LogKey.postgresNotice: "\(String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines))"])
+            }, Unmanaged.passUnretained(noticeSink).toOpaque())
     }
 
     deinit { close() }

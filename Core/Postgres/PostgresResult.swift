@@ -32,10 +32,11 @@ public struct PostgresResult: Sendable, RandomAccessCollection {
         var rows = [[String?]]()
         rows.reserveCapacity(rowCount)
         for row in 0..<Int32(rowCount) {
-            rows.append((0..<Int32(columnCount)).map { column in
-                if PQgetisnull(result, row, column) == 1 { return nil }
-                return PQgetvalue(result, row, column).map { String(cString: $0) } ?? ""
-            })
+            rows.append(
+                (0..<Int32(columnCount)).map { column in
+                    if PQgetisnull(result, row, column) == 1 { return nil }
+                    return PQgetvalue(result, row, column).map { String(cString: $0) } ?? ""
+                })
         }
         let tuples = PQcmdTuples(result).map { String(cString: $0) } ?? ""
         let tag = PQcmdStatus(result).map { String(cString: $0) } ?? ""

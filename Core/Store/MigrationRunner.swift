@@ -44,7 +44,9 @@ public struct MigrationRunner: Sendable {
                         "INSERT INTO leopost_schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))"
                     )
                 }
-                logger.notice("applied database migration", metadata: [LogKey.migrationVersion: "\(migration.version)", LogKey.migrationName: "\(migration.name)"])
+                logger.notice(
+                    "applied database migration",
+                    metadata: [LogKey.migrationVersion: "\(migration.version)", LogKey.migrationName: "\(migration.name)"])
                 now.append(migration.version)
             }
             return now

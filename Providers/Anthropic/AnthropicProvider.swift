@@ -79,10 +79,12 @@ public struct AnthropicProvider: AIProvider {
             var events: [ChatEvent] = []
             if let output = payload.usage?.output_tokens {
                 // Cumulative: replaces the count so far, never adds to it.
-                events.append(.usage(usage.withLock { usage in
-                    usage.output = output
-                    return usage
-                }))
+                events.append(
+                    .usage(
+                        usage.withLock { usage in
+                            usage.output = output
+                            return usage
+                        }))
             }
             if let reason = payload.delta?.stop_reason {
                 switch reason {

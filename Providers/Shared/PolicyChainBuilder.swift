@@ -103,10 +103,15 @@ public struct PolicyChainBuilder: Sendable {
         case let reference?:
             let variable = String(reference.dropFirst(4))
             guard readableByPolicies.contains(variable) else {
-                return .failure(Unavailable(message: "env:\(variable) is not readable by policies (the operator lists those in LEOPOST_POLICY_ENV_ALLOW)"))
+                return .failure(
+                    Unavailable(message: "env:\(variable) is not readable by policies (the operator lists those in LEOPOST_POLICY_ENV_ALLOW)"))
             }
             guard isOperatorEndpoint else {
-                return .failure(Unavailable(message: "env:\(variable) is the operator's key and goes only to the operator's endpoint; give your own base_url api_key: secret:NAME"))
+                return .failure(
+                    Unavailable(
+                        message:
+                            "env:\(variable) is the operator's key and goes only to the operator's endpoint; give your own base_url api_key: secret:NAME"
+                    ))
             }
             key = environment[variable].flatMap { $0.isEmpty ? nil : $0 }
             missing = "\(variable) is not set"

@@ -40,7 +40,9 @@ enum ChatBenchmark {
             gateway.api.addRoutes(webChat.routes)
             let lines = try await withTestHTTPServer(router: gateway.router) { port in
                 try await withRunningServices([worker, hub], logger: logger) {
-                    try await HTTPClient.withHTTPClient(configuration: .init(maxConnectionsPerHost: 64, egress: TestEnvironment.egress()), logger: logger) { http in
+                    try await HTTPClient.withHTTPClient(
+                        configuration: .init(maxConnectionsPerHost: 64, egress: TestEnvironment.egress()), logger: logger
+                    ) { http in
                         let client = Client(http: http, port: port, token: token)
                         let throughput = try await measureThroughput(client, messages: messages, database: database, tenant: tenant.tenantID)
                         let latency = try await measureLatency(client, rate: rate, seconds: duration)

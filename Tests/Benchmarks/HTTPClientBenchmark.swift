@@ -18,8 +18,10 @@ enum HTTPClientBenchmark {
                 format: "http client GET %@, %d requests, %d concurrent: %.0f req/s (%.2f of the operator's), p50 %.2f ms, p99 %.2f ms",
                 label, requests, concurrency, figures.rate, figures.rate / plain.rate, figures.p50, figures.p99)
         }
-        return [line("(operator endpoint)", plain), line("(tenant URL, literal address, egress-guarded)", literal),
-                line("(tenant URL, name resolved and pinned)", named)].joined(separator: "\n")
+        return [
+            line("(operator endpoint)", plain), line("(tenant URL, literal address, egress-guarded)", literal),
+            line("(tenant URL, name resolved and pinned)", named),
+        ].joined(separator: "\n")
     }
 
     struct Figures {

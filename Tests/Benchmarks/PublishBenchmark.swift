@@ -29,7 +29,8 @@ enum PublishBenchmark {
             let masterKey = try SymmetricKey(bytes: Array(repeating: 9, count: 32))
             let mastodon = FakeMastodon()
             let line = try await withTestHTTPServer(router: mastodon.router()) { port in
-                try await HTTPClient.withHTTPClient(configuration: .init(maxConnectionsPerHost: 64, egress: TestEnvironment.egress()), logger: logger) { http in
+                try await HTTPClient.withHTTPClient(configuration: .init(maxConnectionsPerHost: 64, egress: TestEnvironment.egress()), logger: logger)
+                { http in
                     let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
                     let registry = PluginRegistry(configuration: .init(directory: directory, callThreads: 32), http: http, logger: logger)
                     registry.scan()

@@ -36,7 +36,8 @@ struct ChannelCapabilityTests {
 
     @Test func aNewChannelIsStreamedDeliveredOrShownGrowingByItsCapabilitiesAlone() async throws {
         let pigeon = RecordingChannel(kind: "pigeon", capabilities: ChannelCapabilities(maxMessageLength: 500))
-        let mirror = RecordingChannel(kind: "mirror", capabilities: ChannelCapabilities(maxMessageLength: 500, canEditSentMessage: true, canStream: true))
+        let mirror = RecordingChannel(
+            kind: "mirror", capabilities: ChannelCapabilities(maxMessageLength: 500, canEditSentMessage: true, canStream: true))
         let slate = RecordingChannel(kind: "slate", capabilities: ChannelCapabilities(maxMessageLength: 500, canEditSentMessage: true))
         let paced = ScriptedProvider(pieces: ["Tulips ", "are ", "in ", "season."], pause: .milliseconds(400))
         let chains: ChatRouter.ChainFactory = { _, _, _ in ProviderChain(entries: [.init(name: "paced", provider: paced, model: "m")]) }
@@ -45,7 +46,8 @@ struct ChannelCapabilityTests {
             let alice = try await UserStore(pool: chat.database.app).resolve(name: "alice", tenant: tenant)
             let conversations = ConversationStore(pool: chat.database.app)
             let intake = ConversationIntake(
-                conversations: conversations, router: StageQueue(stage: chat.stage, redis: chat.redis), events: ConversationEventLog(redis: chat.redis))
+                conversations: conversations, router: StageQueue(stage: chat.stage, redis: chat.redis),
+                events: ConversationEventLog(redis: chat.redis))
             for channel in [pigeon, mirror, slate] {
                 let conversation = try await conversations.create(tenant: tenant, userID: alice, channel: channel.kind)
                 _ = try await intake.accept([.text("what is in season?")], into: conversation, from: alice, tenant: tenant)

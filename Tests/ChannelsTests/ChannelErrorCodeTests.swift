@@ -17,7 +17,9 @@ struct ChannelErrorCodeTests {
         #expect(TelegramBotAPI.error(method: "editMessageText", status: 400, body: gone).code == .rejected)
         let blocked: [String: Any] = ["ok": false, "error_code": 403, "description": "Forbidden: bot was blocked by the user"]
         #expect(TelegramBotAPI.error(method: "sendMessage", status: 403, body: blocked).code == .rejected)
-        let slow: [String: Any] = ["ok": false, "error_code": 429, "description": "Too Many Requests: retry after 7", "parameters": ["retry_after": 7]]
+        let slow: [String: Any] = [
+            "ok": false, "error_code": 429, "description": "Too Many Requests: retry after 7", "parameters": ["retry_after": 7],
+        ]
         let limited = TelegramBotAPI.error(method: "sendMessage", status: 429, body: slow)
         #expect(limited.code == .rateLimited && limited.retryAfter == .seconds(7))
     }
@@ -26,7 +28,10 @@ struct ChannelErrorCodeTests {
         let closed: [String: Any] = [
             "error": [
                 "message": "(#131047) Re-engagement message", "type": "OAuthException", "code": 131047,
-                "error_data": ["messaging_product": "whatsapp", "details": "Message failed to send because more than 24 hours have passed since the customer last replied to this number."],
+                "error_data": [
+                    "messaging_product": "whatsapp",
+                    "details": "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+                ],
                 "fbtrace_id": "AbCdEf",
             ] as [String: Any]
         ]

@@ -20,7 +20,9 @@ struct ChannelTrustTests {
             #expect(pressFromBot.contains(#""is_bot":true,"first_name":"Chris""#))
             #expect(try await telegram.post(pressFromBot) == 200)
             try await Task.sleep(for: .milliseconds(500))
-            #expect(!telegram.fake.calls.contains { ["sendMessage", "answerCallbackQuery", "sendChatAction"].contains($0.method) }, "\(telegram.fake.calls.map(\.method))")
+            #expect(
+                !telegram.fake.calls.contains { ["sendMessage", "answerCallbackQuery", "sendChatAction"].contains($0.method) },
+                "\(telegram.fake.calls.map(\.method))")
             #expect(try await telegram.chat.storedMessages("inbound") == 0)
         }
     }

@@ -56,7 +56,8 @@ struct ChatHarness: Sendable {
                 let builder = PolicyChainBuilder(http: http, environment: environment, breaker: CircuitBreaker(redis: redis))
                 let adapters =
                     MessagingModule.adapters(
-                        postgres: database.app, http: http, masterKey: masterKey, configuration: messaging ?? MessagingConfiguration(environment: [:]))
+                        postgres: database.app, http: http, masterKey: masterKey, configuration: messaging ?? MessagingConfiguration(environment: [:])
+                    )
                     + extraChannels
                 let router = ChatRouter(
                     dependencies: .init(

@@ -153,7 +153,8 @@ struct ChatRouterTests {
             #expect(posted.status == 409 && posted.body.contains("invalid_policy") && posted.body.contains("line 2"), "\(posted.body)")
             // A message that was already queued (from a chat app, or before the policy went bad) fails with the reason.
             let tenant = chat.tenant.tenantID
-            let stored = try #require(try await ConversationStore(pool: chat.database.app).conversation(UUID(uuidString: conversation)!, tenant: tenant, userID: nil))
+            let stored = try #require(
+                try await ConversationStore(pool: chat.database.app).conversation(UUID(uuidString: conversation)!, tenant: tenant, userID: nil))
             let alice = try await UserStore(pool: chat.database.app).resolve(name: "alice", tenant: tenant)
             let intake = ConversationIntake(
                 conversations: ConversationStore(pool: chat.database.app), router: StageQueue(stage: chat.stage, redis: chat.redis),
@@ -162,7 +163,9 @@ struct ChatRouterTests {
             let events = try await chat.events(of: conversation, credential: token, lastEventID: "0-0", until: Self.finished)
             let failed = try #require(events.last)
             #expect(failed.event == "message.failed")
-            #expect(failed.data.contains("invalid_policy") && failed.data.contains("line 2") && failed.data.contains("env:LEOPOST_JWT_SECRET"), "\(failed.data)")
+            #expect(
+                failed.data.contains("invalid_policy") && failed.data.contains("line 2") && failed.data.contains("env:LEOPOST_JWT_SECRET"),
+                "\(failed.data)")
         }
     }
 

@@ -20,7 +20,9 @@ struct ChatTokenScopeTests {
             let refused = try await chat.call("POST", "/v1/messages/\(answer)/feedback", json: #"{"rating":"down"}"#, credential: bob)
             #expect(refused.status == 404, "\(refused.body)")
             #expect(try await chat.call("POST", "/v1/messages/\(answer)/feedback", json: #"{"rating":"up"}"#, credential: alice).status == 200)
-            #expect(try await chat.call("POST", "/v1/messages/\(answer)/feedback", json: #"{"rating":"up"}"#, credential: chat.tenant.apiKey).status == 200)
+            #expect(
+                try await chat.call("POST", "/v1/messages/\(answer)/feedback", json: #"{"rating":"up"}"#, credential: chat.tenant.apiKey).status
+                    == 200)
             let history = try await chat.call("GET", "/v1/conversations/\(conversation)/messages", credential: alice)
             #expect(history.body.contains(#""feedback":"up""#), "bob's rating was never stored")
         }
@@ -40,7 +42,8 @@ struct ChatTokenScopeTests {
                 #expect(answer.status == 401, "\(claims): \(answer.body)")
                 #expect(answer.body.contains(reason), "\(claims): \(answer.body)")
             }
-            let fine = try await chat.call("GET", "/v1/whoami", credential: try chat.signer.sign(JWTClaims(sub: "alice", tid: tenant, lifetime: .seconds(3600))))
+            let fine = try await chat.call(
+                "GET", "/v1/whoami", credential: try chat.signer.sign(JWTClaims(sub: "alice", tid: tenant, lifetime: .seconds(3600))))
             #expect(fine.status == 200)
         }
     }
@@ -50,7 +53,8 @@ struct ChatTokenScopeTests {
             let alice = try chat.token("alice")
             let conversation = try await chat.newConversation(credential: alice)
             let sse = [("Accept", "text/event-stream")]
-            let key = try await chat.call("GET", "/v1/conversations/\(conversation)/events?access_token=\(chat.tenant.apiKey)", credential: nil, headers: sse)
+            let key = try await chat.call(
+                "GET", "/v1/conversations/\(conversation)/events?access_token=\(chat.tenant.apiKey)", credential: nil, headers: sse)
             #expect(key.status == 401)
             #expect(key.body.contains("never be put in a URL"), "\(key.body)")
             for path in ["/v1/whoami", "/v1/conversations", "/v1/conversations/\(conversation)/messages"] {

@@ -80,9 +80,14 @@ struct PublishingBadInputTests {
                 ("x", #"{"access_token": "t", "base_url": "https://evil.example"}"#, nil, 400, "leave it out"),
                 ("mastodon", #"{"access_token": "t", "base_url": "ftp://x"}"#, nil, 400, "is not an http(s) URL"),
                 // A tenant pointing its instance at Leopost's own Redis, or at the cloud's metadata service.
-                ("mastodon", #"{"access_token": "t", "base_url": "http://127.0.0.1:\#(redisPort)"}"#, nil, 400,
-                 "base_url 127.0.0.1:\(redisPort) is a private address (loopback)"),
-                ("webhook", #"{"access_token": "t", "base_url": "http://169.254.169.254/latest/meta-data"}"#, nil, 400, "is a private address (link-local"),
+                (
+                    "mastodon", #"{"access_token": "t", "base_url": "http://127.0.0.1:\#(redisPort)"}"#, nil, 400,
+                    "base_url 127.0.0.1:\(redisPort) is a private address (loopback)"
+                ),
+                (
+                    "webhook", #"{"access_token": "t", "base_url": "http://169.254.169.254/latest/meta-data"}"#, nil, 400,
+                    "is a private address (link-local"
+                ),
                 ("webhook", #"{"access_token": "t"}"#, nil, 400, "needs the account's own address"),
                 ("x", #"{"access_token": "t"}"#, token, 403, "needs the tenant's API key"),
                 ("x", #"{"token": "t"}"#, nil, 400, "access_token: missing"),
@@ -104,7 +109,8 @@ struct PublishingBadInputTests {
         try await PublishHarness.with { harness in
             // Stored before the guard existed, or a name that resolves to loopback: judged when the call is made.
             let account = PublishHarness.account("mastodon", token: "t", baseURL: "http://localhost:\(redisPort)")
-            try await SocialAccountStore(pool: harness.database.app, masterKey: PublishHarness.masterKey).put(account, tenant: harness.tenant.tenantID)
+            try await SocialAccountStore(pool: harness.database.app, masterKey: PublishHarness.masterKey).put(
+                account, tenant: harness.tenant.tenantID)
             let id = try await harness.publish("To Redis?", platforms: ["mastodon"])
             let post = try await harness.settled(id)
             let target = try #require(post.targets.first)

@@ -27,16 +27,23 @@ enum FakeAnthropic {
                 response.headers[.retryAfter] = "12"
                 return response
             case "overloaded-midstream":
-                return stream([start(input: 25), delta("Hel"), delta("lo"), event("error", #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#)])
+                return stream([
+                    start(input: 25), delta("Hel"), delta("lo"),
+                    event("error", #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#),
+                ])
             case "cut":
                 return stream([start(input: 25), delta("Hel"), delta("lo")])
             default:
                 return stream([
-                    start(input: 25), event("content_block_start", #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#),
+                    start(input: 25),
+                    event("content_block_start", #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#),
                     event("ping", #"{"type": "ping"}"#), delta("Hello"), delta(", world"),
-                    event("message_delta", #"{"type":"message_delta","delta":{"stop_reason":null,"stop_sequence":null},"usage":{"output_tokens":2}}"#),
+                    event(
+                        "message_delta", #"{"type":"message_delta","delta":{"stop_reason":null,"stop_sequence":null},"usage":{"output_tokens":2}}"#),
                     event("content_block_stop", #"{"type":"content_block_stop","index":0}"#),
-                    event("message_delta", #"{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":15}}"#),
+                    event(
+                        "message_delta",
+                        #"{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":15}}"#),
                     event("message_stop", #"{"type":"message_stop"}"#),
                 ])
             }

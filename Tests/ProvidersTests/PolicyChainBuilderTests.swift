@@ -27,7 +27,8 @@ struct PolicyChainBuilderTests {
                 let builder = PolicyChainBuilder(
                     http: http,
                     environment: [
-                        "TENANT_OPENAI_KEY": "sk-test", "LEOPOST_POLICY_ENV_ALLOW": "TENANT_OPENAI_KEY", "OPENAI_BASE_URL": "http://127.0.0.1:\(port)/v1",
+                        "TENANT_OPENAI_KEY": "sk-test", "LEOPOST_POLICY_ENV_ALLOW": "TENANT_OPENAI_KEY",
+                        "OPENAI_BASE_URL": "http://127.0.0.1:\(port)/v1",
                     ]
                 )
                 let (chain, skipped) = builder.chain(for: "chat", policy: policy)

@@ -33,7 +33,8 @@ public final class RequestRecorder: Sendable {
             self.recorded.withLock { $0.append(Seen(method: request.method.rawValue, path: request.uri.description, headers: headers)) }
             return Response(
                 status: .unauthorized, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: #"{"error": {"message": "no key", "type": "invalid_request_error", "code": "invalid_api_key"}}"#)))
+                body: .init(
+                    byteBuffer: ByteBuffer(string: #"{"error": {"message": "no key", "type": "invalid_request_error", "code": "invalid_api_key"}}"#)))
         }
         for method in [HTTPRequest.Method.get, .post, .put, .delete] {
             router.on("**", method: method, use: record)

@@ -66,7 +66,8 @@ public struct EgressGuard: Sendable {
                 let via = IPAddress(host) == nil ? " (\(host) resolves to it)" : ""
                 throw .about(
                     target, .egressRefused,
-                    "\(field) \(reason)\(via); Leopost does not call private networks for a tenant (the operator may allow a target with LEOPOST_EGRESS_ALLOW)")
+                    "\(field) \(reason)\(via); Leopost does not call private networks for a tenant (the operator may allow a target with LEOPOST_EGRESS_ALLOW)"
+                )
             }
         }
         return addresses[0]

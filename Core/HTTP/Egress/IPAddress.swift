@@ -44,7 +44,9 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         let mapped: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]
         let nat64: [UInt8] = [0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0]
         let compatible = [UInt8](repeating: 0, count: 12)
-        guard Array(head) == mapped || Array(head) == nat64 || (Array(head) == compatible && bytes[12...] != [0, 0, 0, 0] && bytes[12...] != [0, 0, 0, 1])
+        guard
+            Array(head) == mapped || Array(head) == nat64
+                || (Array(head) == compatible && bytes[12...] != [0, 0, 0, 0] && bytes[12...] != [0, 0, 0, 1])
         else { return nil }
         return IPAddress(bytes: Array(bytes[12...]))
     }

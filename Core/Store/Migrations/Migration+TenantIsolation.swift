@@ -25,7 +25,7 @@ extension Migration {
             GRANT USAGE ON SCHEMA public TO leopost_app;
 
             """
-            + tenantTables.map { isolation(of: $0) + "\n" }.joined()
+                + tenantTables.map { isolation(of: $0) + "\n" }.joined()
     )
 
     /// Row-level security for one tenant table, enabled and forced, with the tenant policy and the

@@ -53,7 +53,8 @@ struct MastodonPlatform: PlatformPlugin {
         let publish = request.publish
         if let remoteID = request.remoteID, !remoteID.isEmpty {
             let response = host.http(
-                "GET", PluginURLs.join(publish.baseURL, "/api/v1/statuses/\(PluginURLs.pathSegment(remoteID))"), headers: PluginURLs.bearerHeaders(publish.account.accessToken))
+                "GET", PluginURLs.join(publish.baseURL, "/api/v1/statuses/\(PluginURLs.pathSegment(remoteID))"),
+                headers: PluginURLs.bearerHeaders(publish.account.accessToken))
             if response.transport == .answered, response.status == 404 { return .ok(StatusAnswer.notFound) }
             guard response.transport == .answered, response.status == 200, let status = response.json(MastodonStatus.self) else {
                 return MastodonFailure.outcome(response, idempotent: true, now: host.now)
@@ -62,7 +63,9 @@ struct MastodonPlatform: PlatformPlugin {
         }
         var accountID = publish.account.accountID
         if accountID.isEmpty {
-            let response = host.http("GET", PluginURLs.join(publish.baseURL, "/api/v1/accounts/verify_credentials"), headers: PluginURLs.bearerHeaders(publish.account.accessToken))
+            let response = host.http(
+                "GET", PluginURLs.join(publish.baseURL, "/api/v1/accounts/verify_credentials"),
+                headers: PluginURLs.bearerHeaders(publish.account.accessToken))
             guard response.transport == .answered, response.status == 200, let account = response.json(MastodonAccount.self) else {
                 return MastodonFailure.outcome(response, idempotent: true, now: host.now)
             }

@@ -1,5 +1,5 @@
-import LeopostPluginKit
 import Foundation
+import LeopostPluginKit
 
 /// Mastodon's text rules, in the two places the plugin needs them: the length a status counts
 /// for, and the comparison of a status's HTML `content` with the text that was sent.

@@ -111,7 +111,8 @@ struct XPlatform: PlatformPlugin {
     private func recentTweet(like publish: PublishRequest, since: Date?, host: PluginHost) -> Lookup {
         var userID = publish.account.accountID
         if userID.isEmpty {
-            let response = host.http("GET", PluginURLs.join(publish.baseURL, "/2/users/me"), headers: PluginURLs.bearerHeaders(publish.account.accessToken))
+            let response = host.http(
+                "GET", PluginURLs.join(publish.baseURL, "/2/users/me"), headers: PluginURLs.bearerHeaders(publish.account.accessToken))
             guard response.transport == .answered, response.status == 200, let user = response.json(XUserResponse.self)?.data else {
                 return .failed(XFailure.outcome(response, publishing: false, now: host.now))
             }

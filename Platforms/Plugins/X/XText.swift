@@ -1,5 +1,5 @@
-import LeopostPluginKit
 import Foundation
+import LeopostPluginKit
 
 /// Compares a post's text with what X shows of it, to find a post whose answer was lost.
 ///

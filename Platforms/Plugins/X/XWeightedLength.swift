@@ -1,5 +1,5 @@
-import LeopostPluginKit
 import Foundation
+import LeopostPluginKit
 
 /// The length X counts for a post, by twitter-text's configuration v3 (`config/v3.json`):
 /// `maxWeightedTweetLength` 280, `scale` 100, `defaultWeight` 200, `transformedURLLength` 23,

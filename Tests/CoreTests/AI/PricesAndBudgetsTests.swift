@@ -14,12 +14,14 @@ struct PricesAndBudgetsTests {
         #expect(table.price(provider: "gemini", model: "gemini-2.5-flash-lite", on: "2025-09-01")?.model == "gemini-2.5-flash-lite")
         #expect(table.price(provider: "openai", model: "gpt-4.1", on: "2025-01-01") == nil, "not in effect yet")
         #expect(table.price(provider: "openai", model: "unknown-model", on: "2025-01-01") == nil)
-        let override = ModelPrice(provider: "openai", model: "gpt-4o-mini", effective: "2000-01-01", inputPerMillion: 1, outputPerMillion: 2, cacheReadPerMillion: 0.5)
+        let override = ModelPrice(
+            provider: "openai", model: "gpt-4o-mini", effective: "2000-01-01", inputPerMillion: 1, outputPerMillion: 2, cacheReadPerMillion: 0.5)
         #expect(table.overridden(by: [override]).price(provider: "openai", model: "gpt-4o-mini", on: "2025-01-01") == override)
     }
 
     @Test func costPricesCachedInputApartAndReasoningAsOutput() {
-        let price = ModelPrice(provider: "openai", model: "m", effective: "2025-01-01", inputPerMillion: 2, outputPerMillion: 8, cacheReadPerMillion: 0.5)
+        let price = ModelPrice(
+            provider: "openai", model: "m", effective: "2025-01-01", inputPerMillion: 2, outputPerMillion: 8, cacheReadPerMillion: 0.5)
         // 1000 input of which 400 cached, 100 output (reasoning included): 600×2000 + 400×500 + 100×8000 nanodollars.
         #expect(price.cost(of: TokenUsage(input: 1000, output: 100, cacheRead: 400, reasoning: 30)) == 1_200_000 + 200_000 + 800_000)
         #expect(price.worstCase(inputTokens: 1000, maxTokens: 500) == 2_000_000 + 4_000_000)

@@ -5,7 +5,9 @@ import Testing
 struct UsageMeterTests {
     @Test func theProvidersLastReportIsTheBill() {
         var meter = UsageMeter(estimatedInputTokens: 10)
-        for event: ChatEvent in [.usage(TokenUsage(input: 30, output: 1)), .delta("Hello, world"), .usage(TokenUsage(input: 30, output: 15)), .finished(.stop)] {
+        for event: ChatEvent in [
+            .usage(TokenUsage(input: 30, output: 1)), .delta("Hello, world"), .usage(TokenUsage(input: 30, output: 15)), .finished(.stop),
+        ] {
             meter.observe(event)
         }
         #expect(meter.charge.usage == TokenUsage(input: 30, output: 15))
@@ -29,7 +31,8 @@ struct UsageMeterTests {
     }
 
     @Test func promptsAreEstimatedFromTheirText() {
-        let request = ChatRequest(model: "m", messages: [.init(role: .system, content: String(repeating: "a", count: 40)), .init(role: .user, content: "")])
+        let request = ChatRequest(
+            model: "m", messages: [.init(role: .system, content: String(repeating: "a", count: 40)), .init(role: .user, content: "")])
         #expect(UsageMeter.estimateTokens(of: request) == 11)
     }
 }

@@ -1,5 +1,6 @@
-@testable import LeopostCore
 import Testing
+
+@testable import LeopostCore
 
 @Suite("AES-256-GCM boxes")
 struct AESGCMTests {
@@ -53,11 +54,12 @@ struct AESGCMTests {
     @Test("a flipped byte in the nonce, ciphertext or tag fails authentication", arguments: ["nonce", "ciphertext", "tag"])
     func tamper(part: String) throws {
         var box = try AESGCM.seal(plaintext, using: key, authenticating: aad)
-        let index = switch part {
-        case "nonce": 1
-        case "ciphertext": 1 + AESGCM.nonceByteCount + 3
-        default: box.count - 1
-        }
+        let index =
+            switch part {
+            case "nonce": 1
+            case "ciphertext": 1 + AESGCM.nonceByteCount + 3
+            default: box.count - 1
+            }
         box[index] ^= 0x01
         try expectFailure(.authenticationFailed) { try AESGCM.open(box, using: key, authenticating: aad) }
     }

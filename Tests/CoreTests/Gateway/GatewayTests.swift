@@ -52,7 +52,8 @@ struct GatewayTests {
             let port = try FreePort.loopback()
             let redis = RedisClient(url: RedisURL(host: "127.0.0.1", port: port), logger: logger)
             let gateway = Gateway(
-                dependencies: .init(redis: redis, postgres: database.app, signer: JWTSigner(secret: Array(repeating: 1, count: 32)), metrics: GatewayMetrics()),
+                dependencies: .init(
+                    redis: redis, postgres: database.app, signer: JWTSigner(secret: Array(repeating: 1, count: 32)), metrics: GatewayMetrics()),
                 maxBodyBytes: 1024
             )
             try await Application(router: gateway.router, logger: logger).test(.router) { client in
@@ -169,7 +170,8 @@ struct GatewayTests {
             try await client.execute(uri: "/v1/policy", method: .get, headers: key) { response in
                 #expect(String(buffer: response.body).contains("model: \"gpt-4o-mini\""))
             }
-            try await client.execute(uri: "/v1/policy", method: .put, headers: key, body: ByteBuffer(string: "providers:\n  x: {kind: nope}\n")) { response in
+            try await client.execute(uri: "/v1/policy", method: .put, headers: key, body: ByteBuffer(string: "providers:\n  x: {kind: nope}\n")) {
+                response in
                 #expect(response.status == .badRequest)
                 #expect(String(buffer: response.body).contains("line 2"))
             }

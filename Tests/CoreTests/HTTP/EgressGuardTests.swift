@@ -86,7 +86,9 @@ struct EgressGuardTests {
             }
         }
         var pinned = try PreparedRequest(
-            { var r = HTTPClientRequest(url: "https://rebind.example:8443/v1"); r.egress = .tenant(field: "base_url"); return r }(),
+            {
+                var r = HTTPClientRequest(url: "https://rebind.example:8443/v1"); r.egress = .tenant(field: "base_url"); return r
+            }(),
             configuration: .init(), now: .now)
         pinned.pinnedAddress = IPAddress("93.184.216.34")
         #expect(pinned.resolveEntry == "rebind.example:8443:93.184.216.34", "curl connects to the judged address, whatever the name says later")

@@ -7,7 +7,7 @@ import Testing
 @testable import LeopostCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("HTTPClient: failures, timeouts, cancellation, shutdown")

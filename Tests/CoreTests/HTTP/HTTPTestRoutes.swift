@@ -1,7 +1,7 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
-import HTTPTypes
 
 /// The routes the HTTP client tests talk to, served by `withTestHTTPServer`.
 enum HTTPTestRoutes {
@@ -58,48 +58,58 @@ enum HTTPTestRoutes {
             Response(status: .ok, body: .init(byteBuffer: ByteBuffer(repeating: 65, count: 64 * 1024)))
         }
         router.get("/big-chunked") { _, _ -> Response in
-            Response(status: .ok, body: ResponseBody { writer in
-                for _ in 0..<8 { try await writer.write(ByteBuffer(repeating: 66, count: 8 * 1024)) }
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    for _ in 0..<8 { try await writer.write(ByteBuffer(repeating: 66, count: 8 * 1024)) }
+                    try await writer.finish(nil)
+                })
         }
         router.get("/stream") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
-                try await writer.write(ByteBuffer(string: "data: one\n\n"))
-                await streamGate.serverWaited(opened: streamGate.wait(timeout: .seconds(5)))
-                try await Task.sleep(for: .milliseconds(100))
-                try await writer.write(ByteBuffer(string: "data: two\n\n"))
-                try await Task.sleep(for: .milliseconds(100))
-                streamGate.markLastWrite()
-                try await writer.write(ByteBuffer(string: "data: three\n\n"))
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok, headers: [.contentType: "text/event-stream"],
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: "data: one\n\n"))
+                    await streamGate.serverWaited(opened: streamGate.wait(timeout: .seconds(5)))
+                    try await Task.sleep(for: .milliseconds(100))
+                    try await writer.write(ByteBuffer(string: "data: two\n\n"))
+                    try await Task.sleep(for: .milliseconds(100))
+                    streamGate.markLastWrite()
+                    try await writer.write(ByteBuffer(string: "data: three\n\n"))
+                    try await writer.finish(nil)
+                })
         }
         router.get("/stall") { _, _ -> Response in
-            Response(status: .ok, body: ResponseBody { writer in
-                try await writer.write(ByteBuffer(string: "first"))
-                try? await Task.sleep(for: .milliseconds(1500))
-                try await writer.write(ByteBuffer(string: "late"))
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: "first"))
+                    try? await Task.sleep(for: .milliseconds(1500))
+                    try await writer.write(ByteBuffer(string: "late"))
+                    try await writer.finish(nil)
+                })
         }
         router.get("/drop") { _, _ -> Response in
-            Response(status: .ok, body: ResponseBody { writer in
-                try await writer.write(ByteBuffer(string: "partial"))
-                try await Task.sleep(for: .milliseconds(50))
-                throw HTTPError(.internalServerError)  // mid-body: the server can only close the connection
-            })
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: "partial"))
+                    try await Task.sleep(for: .milliseconds(50))
+                    throw HTTPError(.internalServerError)  // mid-body: the server can only close the connection
+                })
         }
         router.get("/large-stream") { _, _ -> Response in
-            Response(status: .ok, body: ResponseBody { writer in
-                let chunk = 64 * 1024
-                for start in stride(from: 0, to: 4 * 1024 * 1024, by: chunk) {
-                    var buffer = ByteBuffer()
-                    buffer.writeBytes((start..<start + chunk).map(patternByte))
-                    try await writer.write(buffer)
-                }
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    let chunk = 64 * 1024
+                    for start in stride(from: 0, to: 4 * 1024 * 1024, by: chunk) {
+                        var buffer = ByteBuffer()
+                        buffer.writeBytes((start..<start + chunk).map(patternByte))
+                        try await writer.write(buffer)
+                    }
+                    try await writer.finish(nil)
+                })
         }
         return router
     }

@@ -1,5 +1,6 @@
-@testable import LeopostCore
 import Testing
+
+@testable import LeopostCore
 
 @Suite("PostgresConfiguration URL parsing")
 struct PostgresConfigurationTests {

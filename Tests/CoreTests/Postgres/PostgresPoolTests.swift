@@ -10,8 +10,10 @@ struct PostgresPoolTests {
             try await withThrowingTaskGroup(of: (Int, Int).self) { group in
                 for n in 0..<50 {
                     group.addTask {
-                        let row = try #require(try await pool.query(
-                            "SELECT \(n)::int AS n, pg_backend_pid() AS pid, pg_sleep(0.005)").singleRow)
+                        let row = try #require(
+                            try await pool.query(
+                                "SELECT \(n)::int AS n, pg_backend_pid() AS pid, pg_sleep(0.005)"
+                            ).singleRow)
                         return (try row.decode(Int.self, column: "n"), try row.decode(Int.self, column: "pid"))
                     }
                 }
@@ -49,7 +51,8 @@ struct PostgresPoolTests {
                 async let first = pool.query("SELECT pg_sleep(0.1)")
                 async let second = pool.query("SELECT pg_sleep(0.1)")
                 _ = try await (first, second)
-                let terminated = try await admin.query("""
+                let terminated = try await admin.query(
+                    """
                     SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE application_name = \(appName)
                     """)
                 #expect(terminated.count >= 1)
@@ -72,8 +75,9 @@ struct PostgresPoolTests {
     }
 
     @Test func closedPoolRefusesWorkAndFailsWaiters() async throws {
-        let pool = PostgresPool(configuration: try PostgresTestDatabase.configuration(maxConnections: 1),
-                                logger: PostgresTestDatabase.logger)
+        let pool = PostgresPool(
+            configuration: try PostgresTestDatabase.configuration(maxConnections: 1),
+            logger: PostgresTestDatabase.logger)
         let holder = try await Self.holdOnlyConnection(of: pool, seconds: 2)
         let waiter = Task { try await pool.query("SELECT 1") }
         try await Task.sleep(for: .milliseconds(50))
@@ -114,8 +118,9 @@ struct PostgresPoolTests {
     }
 
     @Test func runEndsOnGracefulShutdownAndClosesThePool() async throws {
-        let pool = PostgresPool(configuration: try PostgresTestDatabase.configuration(maxConnections: 2),
-                                logger: PostgresTestDatabase.logger)
+        let pool = PostgresPool(
+            configuration: try PostgresTestDatabase.configuration(maxConnections: 2),
+            logger: PostgresTestDatabase.logger)
         let group = ServiceGroup(services: [pool], logger: PostgresTestDatabase.logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

@@ -12,13 +12,16 @@ struct PostgresRoundTripTests {
         let early = Date(timeIntervalSince1970: -86_400.000_001)
         let bytes: [UInt8] = [0, 1, 0, 255, 0, 0x5C, 0x78]
         let row = try await PostgresTestDatabase.withPool { pool in
-            try #require(try await pool.query("""
-                SELECT \(text)::text AS text, ''::text AS empty, \(Int.max)::int8 AS int, \(Int.min)::int8 AS intmin,
-                       \(Int32.min)::int4 AS int32, \(Int64(-42))::int8 AS int64, \(0.1)::float8 AS double,
-                       \(-1.5e300)::float8 AS big, \(Double.infinity)::float8 AS inf, \(Double.nan)::float8 AS nan,
-                       \(true)::bool AS yes, \(false)::bool AS no, \(id)::uuid AS id, \(date)::timestamptz AS date,
-                       \(early)::timestamptz AS early, \(bytes)::bytea AS bytes, \([UInt8]())::bytea AS nobytes
-                """).singleRow)
+            try #require(
+                try await pool.query(
+                    """
+                    SELECT \(text)::text AS text, ''::text AS empty, \(Int.max)::int8 AS int, \(Int.min)::int8 AS intmin,
+                           \(Int32.min)::int4 AS int32, \(Int64(-42))::int8 AS int64, \(0.1)::float8 AS double,
+                           \(-1.5e300)::float8 AS big, \(Double.infinity)::float8 AS inf, \(Double.nan)::float8 AS nan,
+                           \(true)::bool AS yes, \(false)::bool AS no, \(id)::uuid AS id, \(date)::timestamptz AS date,
+                           \(early)::timestamptz AS early, \(bytes)::bytea AS bytes, \([UInt8]())::bytea AS nobytes
+                    """
+                ).singleRow)
         }
         #expect(try row.decode(String.self, column: "text") == text)
         #expect(try row.decode(String.self, column: "empty") == "")
@@ -44,11 +47,14 @@ struct PostgresRoundTripTests {
         let none: String? = nil
         let some: Int? = 7
         let row = try await PostgresTestDatabase.withPool { pool in
-            try #require(try await pool.query("""
-                SELECT \(none)::text AS a, \(some)::int AS b, \(Optional<UUID>.none)::uuid AS c,
-                       \(Optional<Date>.none)::timestamptz AS d, \(Optional<[UInt8]>.none)::bytea AS e,
-                       (\(none)::text IS NULL) AS isnull
-                """).singleRow)
+            try #require(
+                try await pool.query(
+                    """
+                    SELECT \(none)::text AS a, \(some)::int AS b, \(Optional<UUID>.none)::uuid AS c,
+                           \(Optional<Date>.none)::timestamptz AS d, \(Optional<[UInt8]>.none)::bytea AS e,
+                           (\(none)::text IS NULL) AS isnull
+                    """
+                ).singleRow)
         }
         #expect(try row.decode(String?.self, column: "a") == nil)
         #expect(try row.decode(Int?.self, column: "b") == 7)

@@ -1,7 +1,8 @@
 import Foundation
-@testable import LeopostCore
 import Logging
 import Testing
+
+@testable import LeopostCore
 
 /// The real PostgreSQL the integration suites talk to, named by `LEOPOST_TEST_DATABASE_URL` (a superuser URL).
 enum PostgresTestDatabase {

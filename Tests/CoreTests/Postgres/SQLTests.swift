@@ -1,6 +1,7 @@
 import Foundation
-@testable import LeopostCore
 import Testing
+
+@testable import LeopostCore
 
 @Suite("SQL interpolation and timestamp text")
 struct SQLTests {

@@ -1,7 +1,8 @@
 import Foundation
-@testable import LeopostCore
 import LeopostTestSupport
 import Testing
+
+@testable import LeopostCore
 
 @Suite("Stage runtime: recovery from crashes and lost state")
 struct StageRecoveryTests {

@@ -1,9 +1,10 @@
 import Foundation
-@testable import LeopostCore
 import LeopostTestSupport
 import Logging
 import Synchronization
 import Testing
+
+@testable import LeopostCore
 
 /// Records what handlers saw, from many tasks at once.
 final class JobLog: Sendable {
@@ -48,7 +49,8 @@ struct StageRuntimeTests {
         let queue = StageQueue(stage: stage, redis: redis)
         let log = JobLog()
         for index in 0..<50 { try await queue.enqueue("{\"n\":\(index)}") }
-        let worker = StageWorker(stage: stage, redis: redis, handler: ClosureStageHandler { log.append($0) }, configuration: fastConfiguration("w1"), logger: logger)
+        let worker = StageWorker(
+            stage: stage, redis: redis, handler: ClosureStageHandler { log.append($0) }, configuration: fastConfiguration("w1"), logger: logger)
         try await withRunningServices([worker], logger: logger) {
             #expect(await eventually { log.count == 50 })
             #expect(await eventually { try await queue.backlog() == (0, 0) })
@@ -182,7 +184,9 @@ struct StageRuntimeTests {
         }
         let retry = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(20))
         let workers = (1...2).map { index in
-            StageWorker(stage: stage, redis: redis, handler: handler, configuration: fastConfiguration("w\(index)", concurrency: 6, retry: retry), logger: logger)
+            StageWorker(
+                stage: stage, redis: redis, handler: handler, configuration: fastConfiguration("w\(index)", concurrency: 6, retry: retry),
+                logger: logger)
         }
         let conversations = (0..<6).map { "conversation-\($0)" }
         try await withRunningServices(workers, logger: logger) {

@@ -1,7 +1,8 @@
 import Foundation
-@testable import LeopostCore
 import LeopostTestSupport
 import Testing
+
+@testable import LeopostCore
 
 /// Puts one row of tenant `tenant` in every tenant table, through that tenant's door.
 func seedEveryTable(_ tenant: TenantID, in database: TestDatabase) async throws {

@@ -13,7 +13,8 @@ struct UsageStoreTests {
             let a = try await tenants.createTenant(name: "A").tenantID
             let b = try await tenants.createTenant(name: "B").tenantID
             let usage = UsageStore(pool: database.app)
-            try await usage.record(UsageRecord(provider: "openai", model: "gpt-4o-mini", usage: TokenUsage(input: 100, output: 20), costNanodollars: 27_000), tenant: a)
+            try await usage.record(
+                UsageRecord(provider: "openai", model: "gpt-4o-mini", usage: TokenUsage(input: 100, output: 20), costNanodollars: 27_000), tenant: a)
             try await usage.record(
                 UsageRecord(
                     provider: "openai", model: "gpt-4o-mini", usage: TokenUsage(input: 50, output: 0), costNanodollars: 7_500,
@@ -22,10 +23,13 @@ struct UsageStoreTests {
                 tenant: a
             )
             try await usage.record(
-                UsageRecord(provider: "anthropic", model: "claude-haiku-4-5", usage: TokenUsage(input: 10, output: 5), costNanodollars: 35_000, estimated: true),
+                UsageRecord(
+                    provider: "anthropic", model: "claude-haiku-4-5", usage: TokenUsage(input: 10, output: 5), costNanodollars: 35_000,
+                    estimated: true),
                 tenant: a
             )
-            try await usage.record(UsageRecord(provider: "openai", model: "gpt-4o-mini", usage: TokenUsage(input: 9, output: 9), costNanodollars: 1), tenant: b)
+            try await usage.record(
+                UsageRecord(provider: "openai", model: "gpt-4o-mini", usage: TokenUsage(input: 9, output: 9), costNanodollars: 1), tenant: b)
             let report = try await usage.report(tenant: a)
             #expect(report.count == 2)
             let openai = try #require(report.first { $0.provider == "openai" })
