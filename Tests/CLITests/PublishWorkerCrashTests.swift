@@ -21,55 +21,55 @@ struct PublishWorkerCrashTests {
         x.ledger.queue(.acceptThenStall(seconds: 5))
         try await withTestHTTPServer(router: x.router()) { port in
             try await TestDatabase.with(logger: logger) { database in
-                let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
-                let tenant = try await TenantStore(pool: database.app).createTenant(name: "Crash").tenantID
-                let masterKey = try SymmetricKey(bytes: Array(repeating: 0xab, count: 32))
-                try await SocialAccountStore(pool: database.app, masterKey: masterKey).put(
-                    SocialAccount(
-                        id: UUID(), platform: "x", accountID: x.userID, baseURL: nil, settings: [:], accessToken: x.token, expiresAt: nil,
-                        status: .connected, statusReason: nil),
-                    tenant: tenant)
-                let target = PostTarget(
-                    id: UUID(), platform: "x", status: .queued, preview: PostPreview(length: 20, limit: 280, counting: "weighted", problems: []),
-                    idempotencyKey: "leopost-crash-test")
-                let post = Post(
-                    id: UUID(), conversationID: nil, text: "Posted once, whatever happens.", media: [], status: .confirmed, scheduledAt: nil,
-                    createdAt: Date(), targets: [target])
-                let posts = PostStore(pool: database.app)
-                try await posts.create(post, tenant: tenant)
+                try await withTestRedis(logger: logger) { (redis) async throws in
+                    let tenant = try await TenantStore(pool: database.app).createTenant(name: "Crash").tenantID
+                    let masterKey = try SymmetricKey(bytes: Array(repeating: 0xab, count: 32))
+                    try await SocialAccountStore(pool: database.app, masterKey: masterKey).put(
+                        SocialAccount(
+                            id: UUID(), platform: "x", accountID: x.userID, baseURL: nil, settings: [:], accessToken: x.token, expiresAt: nil,
+                            status: .connected, statusReason: nil),
+                        tenant: tenant)
+                    let target = PostTarget(
+                        id: UUID(), platform: "x", status: .queued, preview: PostPreview(length: 20, limit: 280, counting: "weighted", problems: []),
+                        idempotencyKey: "leopost-crash-test")
+                    let post = Post(
+                        id: UUID(), conversationID: nil, text: "Posted once, whatever happens.", media: [], status: .confirmed, scheduledAt: nil,
+                        createdAt: Date(), targets: [target])
+                    let posts = PostStore(pool: database.app)
+                    try await posts.create(post, tenant: tenant)
 
-                let plugins = try TestEnvironment.temporaryDirectory()
-                let built = URL(fileURLWithPath: LeopostProcess.executable).deletingLastPathComponent().appendingPathComponent(
-                    "libLeopostPlatformX.so")
-                try FileManager.default.copyItem(atPath: built.path, toPath: "\(plugins)/libLeopostPlatformX.so")
+                    let plugins = try TestEnvironment.temporaryDirectory()
+                    let built = URL(fileURLWithPath: LeopostProcess.executable).deletingLastPathComponent().appendingPathComponent(
+                        "libLeopostPlatformX.so")
+                    try FileManager.default.copyItem(atPath: built.path, toPath: "\(plugins)/libLeopostPlatformX.so")
 
-                var environment = try LeopostProcess.workerEnvironment(databaseURL: database.url)
-                environment["LEOPOST_PLUGIN_DIR"] = plugins
-                environment["LEOPOST_PLATFORM_X_BASE_URL"] = "http://127.0.0.1:\(port)"
+                    var environment = try LeopostProcess.workerEnvironment(databaseURL: database.url)
+                    environment["LEOPOST_PLUGIN_DIR"] = plugins
+                    environment["LEOPOST_PLATFORM_X_BASE_URL"] = "http://127.0.0.1:\(port)"
 
-                let first = try LeopostProcess.startWorker(stages: "publish", environment: environment)
-                let job = PublishJob(tenantID: tenant.rawValue, postID: post.id, targetID: target.id)
-                let payload = String(decoding: try JSONEncoder().encode(job), as: UTF8.self)
-                try await StageQueue(stage: PublishStage.stage, redis: redis).enqueue(payload, jobID: "publish:\(target.id)")
+                    let first = try LeopostProcess.startWorker(stages: "publish", environment: environment)
+                    let job = PublishJob(tenantID: tenant.rawValue, postID: post.id, targetID: target.id)
+                    let payload = String(decoding: try JSONEncoder().encode(job), as: UTF8.self)
+                    try await StageQueue(stage: PublishStage.stage, redis: redis).enqueue(payload, jobID: "publish:\(target.id)")
 
-                try await waitFor(seconds: 60) { x.ledger.posts.count == 1 }
-                kill(first.processIdentifier, SIGKILL)
-                first.waitUntilExit()
-                #expect(try await posts.post(post.id, tenant: tenant)?.targets.first?.status == .publishing)
+                    try await eventually(timeout: .seconds(60)) { x.ledger.posts.count == 1 }
+                    kill(first.processIdentifier, SIGKILL)
+                    first.waitUntilExit()
+                    #expect(try await posts.post(post.id, tenant: tenant)?.targets.first?.status == .publishing)
 
-                let second = try LeopostProcess.startWorker(stages: "publish", environment: environment)
-                defer {
-                    second.terminate()
-                    second.waitUntilExit()
+                    let second = try LeopostProcess.startWorker(stages: "publish", environment: environment)
+                    defer {
+                        second.terminate()
+                        second.waitUntilExit()
+                    }
+                    try await eventually(timeout: .seconds(60)) {
+                        try await posts.post(post.id, tenant: tenant)?.targets.first?.status == .published
+                    }
+                    let published = try #require(try await posts.post(post.id, tenant: tenant)?.targets.first)
+                    #expect(published.remoteID == x.ledger.posts.first?.id)
+                    #expect(x.ledger.posts.count == 1)
+                    #expect(x.ledger.attempts == 1, "the second worker asked X instead of posting again")
                 }
-                try await waitFor(seconds: 60) {
-                    try await posts.post(post.id, tenant: tenant)?.targets.first?.status == .published
-                }
-                let published = try #require(try await posts.post(post.id, tenant: tenant)?.targets.first)
-                #expect(published.remoteID == x.ledger.posts.first?.id)
-                #expect(x.ledger.posts.count == 1)
-                #expect(x.ledger.attempts == 1, "the second worker asked X instead of posting again")
-                await redis.close()
             }
         }
     }

@@ -56,20 +56,6 @@ struct LeopostProcess {
     }
 }
 
-/// Waits until `condition` holds, up to `seconds`.
-func waitFor(seconds: Int, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(seconds)
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw WaitTimedOut(seconds: seconds) }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-}
-
-struct WaitTimedOut: Error, CustomStringConvertible {
-    let seconds: Int
-    var description: String { "gave up waiting after \(seconds) s" }
-}
-
 /// Polls `url` until it answers 200 or `timeout` passes.
 func waitForOK(_ url: String, timeout: Duration = .seconds(60)) async -> Bool {
     await HTTPClient.withHTTPClient(logger: TestEnvironment.logger()) { client in

@@ -3,15 +3,6 @@ import LeopostChannels
 import LeopostCore
 import LeopostTestSupport
 
-/// Waits until `condition` holds, up to `seconds`.
-func eventually(_ what: String, seconds: Int = 20, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(seconds)
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw HarnessError("gave up waiting for \(what) after \(seconds) s") }
-        try await Task.sleep(for: .milliseconds(25))
-    }
-}
-
 extension ChatHarness {
     /// A link code for `user`, from the web chat's API.
     func linkCode(for user: String = "alice") async throws -> String {

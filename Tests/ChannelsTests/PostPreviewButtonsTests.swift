@@ -74,83 +74,86 @@ struct PostPreviewButtonsTests {
             try await withTestHTTPServer(router: telegram.router()) { telegramPort in
                 try await withTestHTTPServer(router: mastodon.router()) { mastodonPort in
                     try await TestDatabase.with(logger: logger) { database in
-                        let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
-                        let masterKey = try SymmetricKey(bytes: Array(repeating: 5, count: 32))
-                        let created = try await TenantStore(pool: database.app).createTenant(name: "Acme")
-                        let tenant = created.tenantID
-                        try await SocialAccountStore(pool: database.app, masterKey: masterKey).put(
-                            SocialAccount(
-                                id: UUID(), platform: "mastodon", accountID: mastodon.accountID, baseURL: "http://127.0.0.1:\(mastodonPort)",
-                                settings: [:], accessToken: mastodon.token, expiresAt: nil, status: .connected, statusReason: nil),
-                            tenant: tenant)
-                        let (deliveryStage, publishStage) = (TestEnvironment.uniqueName("delivery"), TestEnvironment.uniqueName("publish"))
-                        let messaging = MessagingConfiguration(
-                            publicBaseURL: "https://leopost.example", telegramAPIBaseURL: "http://127.0.0.1:\(telegramPort)",
-                            whatsAppAPIBaseURL: "http://127.0.0.1:9/v21.0")
-                        try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
-                            let registry = PluginRegistry(configuration: .init(directory: plugins), http: http, logger: logger)
-                            registry.scan()
-                            let gateway = Gateway(
-                                dependencies: .init(
-                                    redis: redis, postgres: database.app, signer: JWTSigner(secret: Array(repeating: 1, count: 32)),
-                                    metrics: GatewayMetrics()),
-                                maxBodyBytes: 64 * 1024)
-                            let publishing = PublishingModule(
-                                redis: redis, postgres: database.app, masterKey: masterKey, plugins: registry, maxBodyBytes: 64 * 1024,
-                                logger: logger, policyRules: TestEnvironment.policyRules(),
-                                publishStage: publishStage, deliveryStage: deliveryStage)
-                            gateway.api.addRoutes(publishing.routes)
-                            let messagingModule = MessagingModule(
-                                redis: redis, postgres: database.app, http: http, masterKey: masterKey, configuration: messaging,
-                                maxBodyBytes: 64 * 1024, logger: logger, publisher: publishing.publisher,
-                                routerStage: TestEnvironment.uniqueName("router"),
-                                deliveryStage: deliveryStage)
-                            gateway.router.addRoutes(messagingModule.webhookRoutes)
-                            gateway.api.addRoutes(messagingModule.routes)
-                            let fast = StageWorker.Configuration(
-                                concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100), promoteInterval: .milliseconds(50),
-                                retry: RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(100)))
-                            let delivery = StageWorker(
-                                stage: deliveryStage, redis: redis,
-                                handler: DeliveryStage(
-                                    adapters: MessagingModule.adapters(
-                                        postgres: database.app, http: http, masterKey: masterKey, configuration: messaging),
-                                    deliveries: DeliveryStore(pool: database.app), conversations: ConversationStore(pool: database.app),
-                                    logger: logger),
-                                configuration: fast, logger: logger)
-                            let publisher = StageWorker(
-                                stage: publishStage, redis: redis,
-                                handler: PublishStage(
+                        try await withTestRedis(logger: logger) { (redis) async throws in
+                            let masterKey = try SymmetricKey(bytes: Array(repeating: 5, count: 32))
+                            let created = try await TenantStore(pool: database.app).createTenant(name: "Acme")
+                            let tenant = created.tenantID
+                            try await SocialAccountStore(pool: database.app, masterKey: masterKey).put(
+                                SocialAccount(
+                                    id: UUID(), platform: "mastodon", accountID: mastodon.accountID, baseURL: "http://127.0.0.1:\(mastodonPort)",
+                                    settings: [:], accessToken: mastodon.token, expiresAt: nil, status: .connected, statusReason: nil),
+                                tenant: tenant)
+                            let (deliveryStage, publishStage) = (TestEnvironment.uniqueName("delivery"), TestEnvironment.uniqueName("publish"))
+                            let messaging = MessagingConfiguration(
+                                publicBaseURL: "https://leopost.example", telegramAPIBaseURL: "http://127.0.0.1:\(telegramPort)",
+                                whatsAppAPIBaseURL: "http://127.0.0.1:9/v21.0")
+                            try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
+                                let registry = PluginRegistry(configuration: .init(directory: plugins), http: http, logger: logger)
+                                registry.scan()
+                                let gateway = Gateway(
                                     dependencies: .init(
-                                        posts: PostStore(pool: database.app), accounts: SocialAccountStore(pool: database.app, masterKey: masterKey),
-                                        registry: registry, events: ConversationEventLog(redis: redis), redis: redis,
-                                        scheduler: PostScheduler(redis: redis, stage: publishStage, logger: logger),
-                                        notices: PostNotices(
-                                            conversations: ConversationStore(pool: database.app),
-                                            delivery: StageQueue(stage: deliveryStage, redis: redis))),
-                                    maxAttempts: 4, logger: logger),
-                                configuration: fast, logger: logger)
-                            let scheduler = PostScheduler(redis: redis, stage: publishStage, interval: .milliseconds(20), logger: logger)
-                            try await withTestHTTPServer(router: gateway.router) { port in
-                                try await withRunningServices([delivery, publisher, scheduler], logger: logger) {
-                                    let (webhook, secret) = try await connectTelegram(
-                                        port: port, apiKey: created.apiKey, http: http, telegram: telegram)
-                                    // The chat is linked to alice, and has a conversation.
-                                    let user = try await UserStore(pool: database.app).resolve(name: "alice", tenant: tenant)
-                                    try await IdentityStore(pool: database.app).link(channel: "telegram", externalID: chat, to: user, tenant: tenant)
-                                    let connection = try #require(
-                                        try await ChannelConnectionStore(pool: database.app, masterKey: masterKey).connections(tenant: tenant).first)
-                                    let conversation = try await ConversationStore(pool: database.app).thread(
-                                        chat, channel: "telegram", connectionID: connection.id, userID: user, tenant: tenant)
-                                    try await body(
-                                        Deployment(
-                                            port: port, webhook: webhook, secret: secret, apiKey: created.apiKey, tenant: tenant,
-                                            conversation: conversation.id, http: http, posts: PostStore(pool: database.app), telegram: telegram,
-                                            mastodon: mastodon))
+                                        redis: redis, postgres: database.app, signer: JWTSigner(secret: Array(repeating: 1, count: 32)),
+                                        metrics: GatewayMetrics()),
+                                    maxBodyBytes: 64 * 1024)
+                                let publishing = PublishingModule(
+                                    redis: redis, postgres: database.app, masterKey: masterKey, plugins: registry, maxBodyBytes: 64 * 1024,
+                                    logger: logger, policyRules: TestEnvironment.policyRules(),
+                                    publishStage: publishStage, deliveryStage: deliveryStage)
+                                gateway.api.addRoutes(publishing.routes)
+                                let messagingModule = MessagingModule(
+                                    redis: redis, postgres: database.app, http: http, masterKey: masterKey, configuration: messaging,
+                                    maxBodyBytes: 64 * 1024, logger: logger, publisher: publishing.publisher,
+                                    routerStage: TestEnvironment.uniqueName("router"),
+                                    deliveryStage: deliveryStage)
+                                gateway.router.addRoutes(messagingModule.webhookRoutes)
+                                gateway.api.addRoutes(messagingModule.routes)
+                                let fast = StageWorker.Configuration(
+                                    concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100), promoteInterval: .milliseconds(50),
+                                    retry: RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(100)))
+                                let delivery = StageWorker(
+                                    stage: deliveryStage, redis: redis,
+                                    handler: DeliveryStage(
+                                        adapters: MessagingModule.adapters(
+                                            postgres: database.app, http: http, masterKey: masterKey, configuration: messaging),
+                                        deliveries: DeliveryStore(pool: database.app), conversations: ConversationStore(pool: database.app),
+                                        logger: logger),
+                                    configuration: fast, logger: logger)
+                                let publisher = StageWorker(
+                                    stage: publishStage, redis: redis,
+                                    handler: PublishStage(
+                                        dependencies: .init(
+                                            posts: PostStore(pool: database.app),
+                                            accounts: SocialAccountStore(pool: database.app, masterKey: masterKey),
+                                            registry: registry, events: ConversationEventLog(redis: redis), redis: redis,
+                                            scheduler: PostScheduler(redis: redis, stage: publishStage, logger: logger),
+                                            notices: PostNotices(
+                                                conversations: ConversationStore(pool: database.app),
+                                                delivery: StageQueue(stage: deliveryStage, redis: redis))),
+                                        maxAttempts: 4, logger: logger),
+                                    configuration: fast, logger: logger)
+                                let scheduler = PostScheduler(redis: redis, stage: publishStage, interval: .milliseconds(20), logger: logger)
+                                try await withTestHTTPServer(router: gateway.router) { port in
+                                    try await withRunningServices([delivery, publisher, scheduler], logger: logger) {
+                                        let (webhook, secret) = try await connectTelegram(
+                                            port: port, apiKey: created.apiKey, http: http, telegram: telegram)
+                                        // The chat is linked to alice, and has a conversation.
+                                        let user = try await UserStore(pool: database.app).resolve(name: "alice", tenant: tenant)
+                                        try await IdentityStore(pool: database.app).link(
+                                            channel: "telegram", externalID: chat, to: user, tenant: tenant)
+                                        let connection = try #require(
+                                            try await ChannelConnectionStore(pool: database.app, masterKey: masterKey).connections(tenant: tenant)
+                                                .first)
+                                        let conversation = try await ConversationStore(pool: database.app).thread(
+                                            chat, channel: "telegram", connectionID: connection.id, userID: user, tenant: tenant)
+                                        try await body(
+                                            Deployment(
+                                                port: port, webhook: webhook, secret: secret, apiKey: created.apiKey, tenant: tenant,
+                                                conversation: conversation.id, http: http, posts: PostStore(pool: database.app), telegram: telegram,
+                                                mastodon: mastodon))
+                                    }
                                 }
                             }
                         }
-                        await redis.close()
                     }
                 }
             }

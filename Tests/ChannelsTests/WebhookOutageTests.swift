@@ -28,7 +28,9 @@ final class PrivateRedis: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
-        try await eventually("redis-server to answer", seconds: 10) { (try? RedisConnection(url: url).send(RedisCommand("PING")))?.string == "PONG" }
+        try await eventually("redis-server to answer", timeout: .seconds(10)) {
+            (try? RedisConnection(url: url).send(RedisCommand("PING")))?.string == "PONG"
+        }
     }
 
     /// Stops the server. (By `SHUTDOWN` rather than a signal: a child started with Foundation's

@@ -40,62 +40,64 @@ struct PublishHarness: Sendable {
         let directory = try PluginFixtures.directory()
         let fakes = (FakeMastodon(), FakeX(), FakeLinkedIn(), FakeMeta(), FakeWebhookReceiver(secret: "whsec-test"), FakeDiscord())
         try await TestDatabase.with(logger: logger) { database in
-            let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
-            let stage = TestEnvironment.uniqueName("publish")
-            let tenant = try await TenantStore(pool: database.app).createTenant(name: "Acme")
-            let signer = JWTSigner(secret: Array("a-test-secret-that-is-long-enough-for-hs256".utf8))
-            try await withFakeServers(
-                [fakes.0.router(), fakes.1.router(), fakes.2.router(), fakes.3.router(), fakes.4.router(), fakes.5.router()]
-            ) { ports in
-                try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
-                    let registry = PluginRegistry(
-                        configuration: .init(
-                            directory: directory, httpTimeout: httpTimeout,
-                            baseURLOverrides: [
-                                "x": "http://127.0.0.1:\(ports[1])", "linkedin": "http://127.0.0.1:\(ports[2])",
-                                "meta": "http://127.0.0.1:\(ports[3])",
-                            ]),
-                        http: http, logger: logger)
-                    registry.scan()
-                    let accounts = SocialAccountStore(pool: database.app, masterKey: masterKey)
-                    let id = tenant.tenantID
-                    for account in [
-                        Self.account("mastodon", token: fakes.0.token, accountID: fakes.0.accountID, baseURL: "http://127.0.0.1:\(ports[0])"),
-                        Self.account("x", token: fakes.1.token, accountID: fakes.1.userID),
-                        Self.account("linkedin", token: fakes.2.token, accountID: fakes.2.author),
-                        Self.account("meta", token: fakes.3.token, accountID: fakes.3.pageID),
-                        Self.account(
-                            "webhook", token: "unused", baseURL: "http://127.0.0.1:\(ports[4])/hook", settings: ["signing_secret": "whsec-test"]),
-                        Self.account(
-                            "discord", token: "unused", baseURL: "http://127.0.0.1:\(ports[5])/api/webhooks/\(fakes.5.webhookID)/\(fakes.5.token)"),
-                    ] {
-                        try await accounts.put(account, tenant: id)
-                    }
-                    let gateway = Gateway(
-                        dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics()),
-                        maxBodyBytes: maxBodyBytes)
-                    gateway.mountWorkspaceRoutes(
-                        postgres: database.app, masterKey: masterKey, policyRules: TestEnvironment.policyRules(), maxBodyBytes: maxBodyBytes)
-                    gateway.api.addRoutes(
-                        PublishingModule(
-                            redis: redis, postgres: database.app, masterKey: masterKey, plugins: registry, maxBodyBytes: maxBodyBytes, logger: logger,
-                            policyRules: TestEnvironment.policyRules(), publishStage: stage
-                        ).routes)
-                    let worker = Self.worker(stage: stage, redis: redis, database: database, registry: registry, retry: retry, logger: logger)
-                    let services: [any Service] =
-                        runWorker ? [worker, PostScheduler(redis: redis, stage: stage, interval: .milliseconds(20), logger: logger)] : []
-                    try await withTestHTTPServer(router: gateway.router) { port in
-                        try await withRunningServices(services, logger: logger) {
-                            try await body(
-                                PublishHarness(
-                                    port: port, tenant: tenant, http: http, redis: redis, database: database, registry: registry, stage: stage,
-                                    mastodon: fakes.0, x: fakes.1, linkedIn: fakes.2, meta: fakes.3, webhook: fakes.4, discord: fakes.5,
-                                    signer: signer))
+            try await withTestRedis(logger: logger) { (redis) async throws in
+                let stage = TestEnvironment.uniqueName("publish")
+                let tenant = try await TenantStore(pool: database.app).createTenant(name: "Acme")
+                let signer = JWTSigner(secret: Array("a-test-secret-that-is-long-enough-for-hs256".utf8))
+                try await withFakeServers(
+                    [fakes.0.router(), fakes.1.router(), fakes.2.router(), fakes.3.router(), fakes.4.router(), fakes.5.router()]
+                ) { ports in
+                    try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
+                        let registry = PluginRegistry(
+                            configuration: .init(
+                                directory: directory, httpTimeout: httpTimeout,
+                                baseURLOverrides: [
+                                    "x": "http://127.0.0.1:\(ports[1])", "linkedin": "http://127.0.0.1:\(ports[2])",
+                                    "meta": "http://127.0.0.1:\(ports[3])",
+                                ]),
+                            http: http, logger: logger)
+                        registry.scan()
+                        let accounts = SocialAccountStore(pool: database.app, masterKey: masterKey)
+                        let id = tenant.tenantID
+                        for account in [
+                            Self.account("mastodon", token: fakes.0.token, accountID: fakes.0.accountID, baseURL: "http://127.0.0.1:\(ports[0])"),
+                            Self.account("x", token: fakes.1.token, accountID: fakes.1.userID),
+                            Self.account("linkedin", token: fakes.2.token, accountID: fakes.2.author),
+                            Self.account("meta", token: fakes.3.token, accountID: fakes.3.pageID),
+                            Self.account(
+                                "webhook", token: "unused", baseURL: "http://127.0.0.1:\(ports[4])/hook", settings: ["signing_secret": "whsec-test"]),
+                            Self.account(
+                                "discord", token: "unused", baseURL: "http://127.0.0.1:\(ports[5])/api/webhooks/\(fakes.5.webhookID)/\(fakes.5.token)"
+                            ),
+                        ] {
+                            try await accounts.put(account, tenant: id)
+                        }
+                        let gateway = Gateway(
+                            dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics()),
+                            maxBodyBytes: maxBodyBytes)
+                        gateway.mountWorkspaceRoutes(
+                            postgres: database.app, masterKey: masterKey, policyRules: TestEnvironment.policyRules(), maxBodyBytes: maxBodyBytes)
+                        gateway.api.addRoutes(
+                            PublishingModule(
+                                redis: redis, postgres: database.app, masterKey: masterKey, plugins: registry, maxBodyBytes: maxBodyBytes,
+                                logger: logger,
+                                policyRules: TestEnvironment.policyRules(), publishStage: stage
+                            ).routes)
+                        let worker = Self.worker(stage: stage, redis: redis, database: database, registry: registry, retry: retry, logger: logger)
+                        let services: [any Service] =
+                            runWorker ? [worker, PostScheduler(redis: redis, stage: stage, interval: .milliseconds(20), logger: logger)] : []
+                        try await withTestHTTPServer(router: gateway.router) { port in
+                            try await withRunningServices(services, logger: logger) {
+                                try await body(
+                                    PublishHarness(
+                                        port: port, tenant: tenant, http: http, redis: redis, database: database, registry: registry, stage: stage,
+                                        mastodon: fakes.0, x: fakes.1, linkedIn: fakes.2, meta: fakes.3, webhook: fakes.4, discord: fakes.5,
+                                        signer: signer))
+                            }
                         }
                     }
                 }
             }
-            await redis.close()
         }
     }
 

@@ -50,35 +50,35 @@ struct ProviderChainTests {
     }
 
     @Test func badRequestsDoNotFallBackAndContextTooLongDoesNotHurtTheCircuit() async throws {
-        let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
-        let breaker = CircuitBreaker(redis: redis, configuration: .init(failureThreshold: 1, cooldown: .seconds(60)))
-        let name = TestEnvironment.uniqueName("openai")
-        try await withOpenAI { openai in
-            let contextChain = ProviderChain(
-                entries: [
-                    .init(name: name, provider: openai, model: "context"), .init(name: "offline", provider: OfflineProvider(), model: "offline"),
-                ],
-                breaker: breaker
-            )
-            let answer = try await contextChain.start(request)
-            #expect(answer.attempts.map(\.failure) == [.contextTooLong, nil])
-            #expect(try await breaker.state(name) == "closed")
+        try await withTestRedis(logger: logger) { (redis) async throws in
+            let breaker = CircuitBreaker(redis: redis, configuration: .init(failureThreshold: 1, cooldown: .seconds(60)))
+            let name = TestEnvironment.uniqueName("openai")
+            try await withOpenAI { openai in
+                let contextChain = ProviderChain(
+                    entries: [
+                        .init(name: name, provider: openai, model: "context"), .init(name: "offline", provider: OfflineProvider(), model: "offline"),
+                    ],
+                    breaker: breaker
+                )
+                let answer = try await contextChain.start(request)
+                #expect(answer.attempts.map(\.failure) == [.contextTooLong, nil])
+                #expect(try await breaker.state(name) == "closed")
 
-            let quota = ProviderChain(entries: [.init(name: name + "-q", provider: openai, model: "quota")], breaker: breaker)
-            await #expect { _ = try await quota.start(request) } throws: { ($0 as? ProviderError)?.code == .quotaExhausted }
-            // One server-side failure opens a threshold-1 circuit; the next call skips the entry at once.
-            #expect(try await breaker.state(name + "-q") == "open")
-            let skipping = ProviderChain(
-                entries: [
-                    .init(name: name + "-q", provider: openai, model: "gpt-4o-mini"),
-                    .init(name: "offline", provider: OfflineProvider(), model: "offline"),
-                ],
-                breaker: breaker
-            )
-            let skipped = try await skipping.start(request)
-            #expect(skipped.attempts.map(\.entry) == [name + "-q", "offline"])
+                let quota = ProviderChain(entries: [.init(name: name + "-q", provider: openai, model: "quota")], breaker: breaker)
+                await #expect { _ = try await quota.start(request) } throws: { ($0 as? ProviderError)?.code == .quotaExhausted }
+                // One server-side failure opens a threshold-1 circuit; the next call skips the entry at once.
+                #expect(try await breaker.state(name + "-q") == "open")
+                let skipping = ProviderChain(
+                    entries: [
+                        .init(name: name + "-q", provider: openai, model: "gpt-4o-mini"),
+                        .init(name: "offline", provider: OfflineProvider(), model: "offline"),
+                    ],
+                    breaker: breaker
+                )
+                let skipped = try await skipping.start(request)
+                #expect(skipped.attempts.map(\.entry) == [name + "-q", "offline"])
+            }
         }
-        await redis.close()
     }
 
     @Test func retryableErrorsAreRetriedOnTheSameEntryFirst() async throws {

@@ -100,57 +100,57 @@ struct TenantCredentialTests {
     }
 
     @Test func oneTenantsBreakerSettingsDoNotRefuseAnotherTenant() async throws {
-        let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
-        try await withTestHTTPServer(router: FakeOpenAI.router()) { port in
-            try await withTestHTTPServer(router: FakeOpenAI.router()) { tenantPort in
-                try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
-                    let operatorURL = "http://127.0.0.1:\(port)/v1"
-                    let environment = ["OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": operatorURL]
-                    // The shared circuit of the operator's endpoint keeps the operator's own settings.
-                    let shared = CircuitBreaker(redis: redis, configuration: .init(failureThreshold: 5, cooldown: .seconds(60)))
-                    let builder = PolicyChainBuilder(http: http, environment: environment, breaker: shared)
-                    let hostile = try PolicyParser.parse(
-                        """
-                        providers: {main: {kind: openai, first_token_timeout: 50ms}}
-                        chains: {chat: [{provider: main, model: slow-first-token}]}
-                        circuit_breaker: {failure_threshold: 1, cooldown: 1m}
-                        retries: {max_attempts: 1}
-                        """)
-                    let a = TestEnvironment.uniqueName("tenant-a")
-                    for _ in 0..<3 {
-                        await #expect(throws: ProviderError.self) {
-                            _ = try await builder.chain(for: "chat", policy: hostile, tenant: a).chain.start(request)
+        try await withTestRedis(logger: logger) { (redis) async throws in
+            try await withTestHTTPServer(router: FakeOpenAI.router()) { port in
+                try await withTestHTTPServer(router: FakeOpenAI.router()) { tenantPort in
+                    try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
+                        let operatorURL = "http://127.0.0.1:\(port)/v1"
+                        let environment = ["OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": operatorURL]
+                        // The shared circuit of the operator's endpoint keeps the operator's own settings.
+                        let shared = CircuitBreaker(redis: redis, configuration: .init(failureThreshold: 5, cooldown: .seconds(60)))
+                        let builder = PolicyChainBuilder(http: http, environment: environment, breaker: shared)
+                        let hostile = try PolicyParser.parse(
+                            """
+                            providers: {main: {kind: openai, first_token_timeout: 50ms}}
+                            chains: {chat: [{provider: main, model: slow-first-token}]}
+                            circuit_breaker: {failure_threshold: 1, cooldown: 1m}
+                            retries: {max_attempts: 1}
+                            """)
+                        let a = TestEnvironment.uniqueName("tenant-a")
+                        for _ in 0..<3 {
+                            await #expect(throws: ProviderError.self) {
+                                _ = try await builder.chain(for: "chat", policy: hostile, tenant: a).chain.start(request)
+                            }
                         }
-                    }
-                    let sharedName = "openai:\(operatorURL)"
-                    #expect(try await shared.state(sharedName) == "closed", "a timeout the tenant set does not count against the shared circuit")
+                        let sharedName = "openai:\(operatorURL)"
+                        #expect(try await shared.state(sharedName) == "closed", "a timeout the tenant set does not count against the shared circuit")
 
-                    let ordinary = try PolicyParser.parse(
-                        "providers: {main: {kind: openai}}\nchains: {chat: [{provider: main, model: gpt-4o-mini}]}\n")
-                    let b = TestEnvironment.uniqueName("tenant-b")
-                    let answer = try await builder.chain(for: "chat", policy: ordinary, tenant: b).chain.start(request)
-                    #expect(answer.attempts.last?.failure == nil)
+                        let ordinary = try PolicyParser.parse(
+                            "providers: {main: {kind: openai}}\nchains: {chat: [{provider: main, model: gpt-4o-mini}]}\n")
+                        let b = TestEnvironment.uniqueName("tenant-b")
+                        let answer = try await builder.chain(for: "chat", policy: ordinary, tenant: b).chain.start(request)
+                        #expect(answer.attempts.last?.failure == nil)
 
-                    // The tenant's own endpoint: its own circuit, opened by its own settings, for it alone.
-                    let ownURL = "http://127.0.0.1:\(tenantPort)/v1"
-                    let own = try PolicyParser.parse(
-                        """
-                        providers: {mine: {kind: openai, base_url: "\(ownURL)", api_key: secret:k}}
-                        chains: {chat: [{provider: mine, model: html}]}
-                        circuit_breaker: {failure_threshold: 1, cooldown: 1m}
-                        retries: {max_attempts: 1}
-                        """, rules: TestEnvironment.policyRules())
-                    await #expect(throws: ProviderError.self) {
-                        _ = try await builder.chain(for: "chat", policy: own, secrets: ["k": "sk-test"], tenant: a).chain.start(request)
+                        // The tenant's own endpoint: its own circuit, opened by its own settings, for it alone.
+                        let ownURL = "http://127.0.0.1:\(tenantPort)/v1"
+                        let own = try PolicyParser.parse(
+                            """
+                            providers: {mine: {kind: openai, base_url: "\(ownURL)", api_key: secret:k}}
+                            chains: {chat: [{provider: mine, model: html}]}
+                            circuit_breaker: {failure_threshold: 1, cooldown: 1m}
+                            retries: {max_attempts: 1}
+                            """, rules: TestEnvironment.policyRules())
+                        await #expect(throws: ProviderError.self) {
+                            _ = try await builder.chain(for: "chat", policy: own, secrets: ["k": "sk-test"], tenant: a).chain.start(request)
+                        }
+                        #expect(try await shared.state("tenant:\(a):openai:\(ownURL)") == "open")
+                        let sameURL = own
+                        let other = try await builder.chain(for: "chat", policy: sameURL, secrets: ["k": "sk-test"], tenant: b).chain
+                        #expect(other.entries.first?.circuit == "tenant:\(b):openai:\(ownURL)")
+                        #expect(try await shared.state(other.entries[0].circuit) == "closed", "tenant B's circuit for the same URL is its own")
                     }
-                    #expect(try await shared.state("tenant:\(a):openai:\(ownURL)") == "open")
-                    let sameURL = own
-                    let other = try await builder.chain(for: "chat", policy: sameURL, secrets: ["k": "sk-test"], tenant: b).chain
-                    #expect(other.entries.first?.circuit == "tenant:\(b):openai:\(ownURL)")
-                    #expect(try await shared.state(other.entries[0].circuit) == "closed", "tenant B's circuit for the same URL is its own")
                 }
             }
         }
-        await redis.close()
     }
 }

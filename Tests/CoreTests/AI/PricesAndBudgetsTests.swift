@@ -28,48 +28,48 @@ struct PricesAndBudgetsTests {
     }
 
     @Test func concurrentReservationsNeverOverspend() async throws {
-        let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
-        let ledger = BudgetLedger(redis: redis)
-        let tenant = TenantID.random()
-        let limits = BudgetLimits(tenantDaily: 100_000_000, tenantMonthly: 1_000_000_000)  // $0.10 a day
-        let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
-            for _ in 0..<50 {
-                group.addTask {
-                    do {
-                        _ = try await ledger.reserve(tenant: tenant, user: "ada", amount: 10_000_000, limits: limits)  // $0.01 each
-                        return true
-                    } catch let refused as BudgetExceeded {
-                        #expect(refused.level == "tenant daily")
-                        return false
+        try await withTestRedis(logger: logger) { (redis) async throws in
+            let ledger = BudgetLedger(redis: redis)
+            let tenant = TenantID.random()
+            let limits = BudgetLimits(tenantDaily: 100_000_000, tenantMonthly: 1_000_000_000)  // $0.10 a day
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<50 {
+                    group.addTask {
+                        do {
+                            _ = try await ledger.reserve(tenant: tenant, user: "ada", amount: 10_000_000, limits: limits)  // $0.01 each
+                            return true
+                        } catch let refused as BudgetExceeded {
+                            #expect(refused.level == "tenant daily")
+                            return false
+                        }
                     }
                 }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
             }
-            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            #expect(outcomes.filter { $0 }.count == 10)
+            #expect(try await ledger.used(tenant: tenant).day == 100_000_000)
         }
-        #expect(outcomes.filter { $0 }.count == 10)
-        #expect(try await ledger.used(tenant: tenant).day == 100_000_000)
-        await redis.close()
     }
 
     @Test func settlementReplacesTheReservationAndEveryLevelIsChecked() async throws {
-        let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
-        let ledger = BudgetLedger(redis: redis)
-        let tenant = TenantID.random()
-        let limits = BudgetLimits(tenantDaily: 1_000, tenantMonthly: 500, userDaily: 300, perMessage: 250)
-        let held = try await ledger.reserve(tenant: tenant, user: "ada", amount: 200, limits: limits)
-        try await ledger.settle(held, actual: 50)
-        #expect(try await ledger.used(tenant: tenant) == (50, 50))
-        await #expect { _ = try await ledger.reserve(tenant: tenant, user: "ada", amount: 260, limits: limits) } throws: {
-            ($0 as? BudgetExceeded)?.level == "per message"
+        try await withTestRedis(logger: logger) { (redis) async throws in
+            let ledger = BudgetLedger(redis: redis)
+            let tenant = TenantID.random()
+            let limits = BudgetLimits(tenantDaily: 1_000, tenantMonthly: 500, userDaily: 300, perMessage: 250)
+            let held = try await ledger.reserve(tenant: tenant, user: "ada", amount: 200, limits: limits)
+            try await ledger.settle(held, actual: 50)
+            #expect(try await ledger.used(tenant: tenant) == (50, 50))
+            await #expect { _ = try await ledger.reserve(tenant: tenant, user: "ada", amount: 260, limits: limits) } throws: {
+                ($0 as? BudgetExceeded)?.level == "per message"
+            }
+            _ = try await ledger.reserve(tenant: tenant, user: "ada", amount: 240, limits: limits)
+            await #expect { _ = try await ledger.reserve(tenant: tenant, user: "ada", amount: 20, limits: limits) } throws: {
+                ($0 as? BudgetExceeded)?.level == "user daily"
+            }
+            _ = try await ledger.reserve(tenant: tenant, user: "bob", amount: 200, limits: limits)
+            await #expect { _ = try await ledger.reserve(tenant: tenant, user: "cy", amount: 20, limits: limits) } throws: {
+                ($0 as? BudgetExceeded)?.level == "tenant monthly"
+            }
         }
-        _ = try await ledger.reserve(tenant: tenant, user: "ada", amount: 240, limits: limits)
-        await #expect { _ = try await ledger.reserve(tenant: tenant, user: "ada", amount: 20, limits: limits) } throws: {
-            ($0 as? BudgetExceeded)?.level == "user daily"
-        }
-        _ = try await ledger.reserve(tenant: tenant, user: "bob", amount: 200, limits: limits)
-        await #expect { _ = try await ledger.reserve(tenant: tenant, user: "cy", amount: 20, limits: limits) } throws: {
-            ($0 as? BudgetExceeded)?.level == "tenant monthly"
-        }
-        await redis.close()
     }
 }

@@ -7,37 +7,37 @@ struct RateLimiterTests {
     let logger = TestEnvironment.logger()
 
     @Test func allowsTheBurstThenRefusesWithRetryAfter() async throws {
-        let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
-        let limiter = RateLimiter(redis: redis)
-        let subject = TestEnvironment.uniqueName("tenant")
-        let limit = RateLimiter.Limit(count: 5, per: .seconds(60))
-        // Concurrent callers from any process share the same allowance.
-        let decisions = try await withThrowingTaskGroup(of: RateLimiter.Decision.self) { group in
-            for _ in 0..<8 { group.addTask { try await limiter.check(subject, limit: limit) } }
-            return try await group.reduce(into: [RateLimiter.Decision]()) { $0.append($1) }
+        try await withTestRedis(logger: logger) { (redis) async throws in
+            let limiter = RateLimiter(redis: redis)
+            let subject = TestEnvironment.uniqueName("tenant")
+            let limit = RateLimiter.Limit(count: 5, per: .seconds(60))
+            // Concurrent callers from any process share the same allowance.
+            let decisions = try await withThrowingTaskGroup(of: RateLimiter.Decision.self) { group in
+                for _ in 0..<8 { group.addTask { try await limiter.check(subject, limit: limit) } }
+                return try await group.reduce(into: [RateLimiter.Decision]()) { $0.append($1) }
+            }
+            #expect(decisions.filter { $0 == .allowed }.count == 5)
+            for case .limited(let wait) in decisions {
+                #expect(wait > .zero && wait <= .seconds(12), "one request per 12 s is the sustained rate")
+            }
+            #expect(try await limiter.check(TestEnvironment.uniqueName("other"), limit: limit) == .allowed, "subjects are independent")
         }
-        #expect(decisions.filter { $0 == .allowed }.count == 5)
-        for case .limited(let wait) in decisions {
-            #expect(wait > .zero && wait <= .seconds(12), "one request per 12 s is the sustained rate")
-        }
-        #expect(try await limiter.check(TestEnvironment.uniqueName("other"), limit: limit) == .allowed, "subjects are independent")
-        await redis.close()
     }
 
     @Test func allowsAgainOnceTheIntervalHasPassed() async throws {
-        let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
-        let limiter = RateLimiter(redis: redis)
-        let subject = TestEnvironment.uniqueName("user")
-        // One request per 10 s: long enough that the second check comes within it even on a machine
-        // loaded by the whole suite (4 s was not, once).
-        let limit = RateLimiter.Limit(count: 1, per: .seconds(10), burst: 1)
-        #expect(try await limiter.check(subject, limit: limit) == .allowed)
-        guard case .limited(let wait) = try await limiter.check(subject, limit: limit) else {
-            Issue.record("a burst of 1 refuses the second request at once")
-            return
+        try await withTestRedis(logger: logger) { (redis) async throws in
+            let limiter = RateLimiter(redis: redis)
+            let subject = TestEnvironment.uniqueName("user")
+            // One request per 10 s: long enough that the second check comes within it even on a machine
+            // loaded by the whole suite (4 s was not, once).
+            let limit = RateLimiter.Limit(count: 1, per: .seconds(10), burst: 1)
+            #expect(try await limiter.check(subject, limit: limit) == .allowed)
+            guard case .limited(let wait) = try await limiter.check(subject, limit: limit) else {
+                Issue.record("a burst of 1 refuses the second request at once")
+                return
+            }
+            try await Task.sleep(for: wait + .milliseconds(20))
+            #expect(try await limiter.check(subject, limit: limit) == .allowed)
         }
-        try await Task.sleep(for: wait + .milliseconds(20))
-        #expect(try await limiter.check(subject, limit: limit) == .allowed)
-        await redis.close()
     }
 }

@@ -17,18 +17,18 @@ struct GatewayTests {
         _ body: @Sendable (any TestClientProtocol, TenantStore.CreatedTenant, JWTSigner, GatewayMetrics) async throws -> Void
     ) async throws {
         try await TestDatabase.with(logger: logger) { database in
-            let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
-            let signer = JWTSigner(secret: Array("a-test-secret-that-is-long-enough-for-hs256".utf8))
-            let metrics = GatewayMetrics()
-            let tenant = try await TenantStore(pool: database.app).createTenant(name: "Acme")
-            let gateway = Gateway(
-                dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: metrics),
-                maxBodyBytes: maxBodyBytes
-            )
-            gateway.mountWorkspaceRoutes(postgres: database.app, policyRules: .init(), maxBodyBytes: maxBodyBytes)
-            let application = Application(router: gateway.router, logger: logger)
-            try await application.test(.router) { client in try await body(client, tenant, signer, metrics) }
-            await redis.close()
+            try await withTestRedis(logger: logger) { (redis) async throws in
+                let signer = JWTSigner(secret: Array("a-test-secret-that-is-long-enough-for-hs256".utf8))
+                let metrics = GatewayMetrics()
+                let tenant = try await TenantStore(pool: database.app).createTenant(name: "Acme")
+                let gateway = Gateway(
+                    dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: metrics),
+                    maxBodyBytes: maxBodyBytes
+                )
+                gateway.mountWorkspaceRoutes(postgres: database.app, policyRules: .init(), maxBodyBytes: maxBodyBytes)
+                let application = Application(router: gateway.router, logger: logger)
+                try await application.test(.router) { client in try await body(client, tenant, signer, metrics) }
+            }
         }
     }
 

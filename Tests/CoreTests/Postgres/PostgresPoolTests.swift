@@ -78,11 +78,14 @@ struct PostgresPoolTests {
         let pool = PostgresPool(
             configuration: try PostgresTestDatabase.configuration(maxConnections: 1),
             logger: PostgresTestDatabase.logger)
-        let holder = try await Self.holdOnlyConnection(of: pool, seconds: 2)
+        let (holder, release) = try await Self.holdOnlyConnection(of: pool)
         let waiter = Task { try await pool.query("SELECT 1") }
         try await Task.sleep(for: .milliseconds(50))
-        await pool.close()
+        // Closing fails the waiter at once, then waits for the work in progress, which ends when released.
+        async let closing: Void = pool.close()
         await #expect(throws: PostgresError.poolClosed) { try await waiter.value }
+        try await release()
+        await closing
         #expect(try await holder.value.count == 1, "work already running finishes")
         let error = try await #require(throws: PostgresError.self) { try await pool.query("SELECT 1") }
         #expect(error.code == .poolClosed)
@@ -91,30 +94,42 @@ struct PostgresPoolTests {
 
     @Test func cancelledWaiterLeavesTheQueue() async throws {
         try await PostgresTestDatabase.withPool(maxConnections: 1) { pool in
-            let holder = try await Self.holdOnlyConnection(of: pool, seconds: 2)
+            let (holder, release) = try await Self.holdOnlyConnection(of: pool)
             let waiter = Task { try await pool.query("SELECT 1") }
             try await Task.sleep(for: .milliseconds(20))
             waiter.cancel()
             await #expect(throws: CancellationError.self) { try await waiter.value }
+            try await release()
             _ = try await holder.value
             #expect(try await pool.query("SELECT 1").count == 1)
         }
     }
 
-    /// Starts a query that keeps the pool's only connection busy and returns once it is running.
+    /// Starts a query that keeps the pool's only connection busy until `release` is called (it waits
+    /// for an advisory lock a second connection holds), and returns once it is running: the test
+    /// decides when the work ends, however slow the machine is.
     private static func holdOnlyConnection(
-        of pool: PostgresPool, seconds: Double
-    ) async throws -> Task<PostgresResult, any Error> {
+        of pool: PostgresPool
+    ) async throws -> (holder: Task<PostgresResult, any Error>, release: @Sendable () async throws -> Void) {
+        let control = PostgresPool(configuration: try PostgresTestDatabase.configuration(maxConnections: 1), logger: PostgresTestDatabase.logger)
+        let key = Int.random(in: 1...Int(Int32.max))
+        _ = try await control.query("SELECT pg_advisory_lock(\(key)::bigint)")
         let (started, signal) = AsyncStream<Void>.makeStream()
         let holder = Task {
             try await pool.withConnection { connection in
                 signal.yield()
-                return try connection.query("SELECT pg_sleep(\(seconds))")
+                return try connection.query("SELECT pg_advisory_lock(\(key)::bigint), pg_advisory_unlock(\(key)::bigint)")
             }
         }
         var iterator = started.makeAsyncIterator()
         await iterator.next()
-        return holder
+        return (
+            holder,
+            {
+                _ = try await control.query("SELECT pg_advisory_unlock(\(key)::bigint)")
+                await control.close()
+            }
+        )
     }
 
     @Test func runEndsOnGracefulShutdownAndClosesThePool() async throws {

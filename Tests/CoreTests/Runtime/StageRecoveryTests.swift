@@ -13,69 +13,69 @@ struct StageRecoveryTests {
     }
 
     @Test func aJobThatKeepsKillingWorkersIsDeadLetteredNotRetriedForever() async throws {
-        let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
-        let stage = TestEnvironment.uniqueName("poison")
-        let queue = StageQueue(stage: stage, redis: redis)
-        let keys = queue.keys
-        try await redis.send(RedisCommand("XGROUP", "CREATE", keys.stream, keys.group, "0", "MKSTREAM"))
-        try await queue.enqueue("segfaults the handler", jobID: "poison-1")
-        // Three workers took it in turn and died holding it.
-        let read = try await redis.send(RedisCommand("XREADGROUP", "GROUP", keys.group, "dead-1", "COUNT", 1, "STREAMS", keys.stream, ">"))
-        let id = try #require(StreamEntry.parseRead(read).first?.id)
-        for consumer in ["dead-2", "dead-3"] {
-            try await redis.send(RedisCommand("XCLAIM", keys.stream, keys.group, consumer, 0, id))
+        try await withTestRedis(logger: logger) { (redis) async throws in
+            let stage = TestEnvironment.uniqueName("poison")
+            let queue = StageQueue(stage: stage, redis: redis)
+            let keys = queue.keys
+            try await redis.send(RedisCommand("XGROUP", "CREATE", keys.stream, keys.group, "0", "MKSTREAM"))
+            try await queue.enqueue("segfaults the handler", jobID: "poison-1")
+            // Three workers took it in turn and died holding it.
+            let read = try await redis.send(RedisCommand("XREADGROUP", "GROUP", keys.group, "dead-1", "COUNT", 1, "STREAMS", keys.stream, ">"))
+            let id = try #require(StreamEntry.parseRead(read).first?.id)
+            for consumer in ["dead-2", "dead-3"] {
+                try await redis.send(RedisCommand("XCLAIM", keys.stream, keys.group, consumer, 0, id))
+            }
+            let log = JobLog()
+            let worker = StageWorker(
+                stage: stage, redis: redis, handler: ClosureStageHandler { log.append($0) },
+                configuration: configuration("survivor", maxAttempts: 3, visibility: .milliseconds(200)), logger: logger
+            )
+            try await withRunningServices([worker], logger: logger) {
+                try await eventually { try await !queue.deadLetters().isEmpty }
+            }
+            #expect(log.count == 0, "the handler must not run a job that killed every worker before")
+            let dead = try #require(try await queue.deadLetters().first)
+            #expect(dead.job.id == "poison-1")
+            #expect(dead.reason.contains("delivered 4 times"))
         }
-        let log = JobLog()
-        let worker = StageWorker(
-            stage: stage, redis: redis, handler: ClosureStageHandler { log.append($0) },
-            configuration: configuration("survivor", maxAttempts: 3, visibility: .milliseconds(200)), logger: logger
-        )
-        try await withRunningServices([worker], logger: logger) {
-            #expect(await eventually { try await !queue.deadLetters().isEmpty })
-        }
-        #expect(log.count == 0, "the handler must not run a job that killed every worker before")
-        let dead = try #require(try await queue.deadLetters().first)
-        #expect(dead.job.id == "poison-1")
-        #expect(dead.reason.contains("delivered 4 times"))
-        await redis.close()
     }
 
     @Test func workersRecreateAVanishedConsumerGroup() async throws {
-        let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
-        let stage = TestEnvironment.uniqueName("nogroup")
-        let queue = StageQueue(stage: stage, redis: redis)
-        let log = JobLog()
-        let worker = StageWorker(
-            stage: stage, redis: redis, handler: ClosureStageHandler { log.append($0) }, configuration: configuration("w1"), logger: logger
-        )
-        try await withRunningServices([worker], logger: logger) {
-            try await queue.enqueue("before")
-            #expect(await eventually { log.count == 1 })
-            // Redis lost the stream and its group; a producer recreates the stream without the group.
-            try await redis.send(RedisCommand("DEL", queue.keys.stream))
-            try await queue.enqueue("after")
-            #expect(await eventually { log.count == 2 })
+        try await withTestRedis(logger: logger) { (redis) async throws in
+            let stage = TestEnvironment.uniqueName("nogroup")
+            let queue = StageQueue(stage: stage, redis: redis)
+            let log = JobLog()
+            let worker = StageWorker(
+                stage: stage, redis: redis, handler: ClosureStageHandler { log.append($0) }, configuration: configuration("w1"), logger: logger
+            )
+            try await withRunningServices([worker], logger: logger) {
+                try await queue.enqueue("before")
+                try await eventually { log.count == 1 }
+                // Redis lost the stream and its group; a producer recreates the stream without the group.
+                try await redis.send(RedisCommand("DEL", queue.keys.stream))
+                try await queue.enqueue("after")
+                try await eventually { log.count == 2 }
+            }
+            #expect(log.jobs.map(\.payload) == ["before", "after"])
         }
-        #expect(log.jobs.map(\.payload) == ["before", "after"])
-        await redis.close()
     }
 
     @Test func aLostSequenceCounterNeverMakesANewJobLookFinished() async throws {
-        let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
-        let stage = TestEnvironment.uniqueName("seq")
-        let queue = StageQueue(stage: stage, redis: redis)
-        // Ten jobs of the conversation finished earlier; then its sequence counter expired or was evicted.
-        try await redis.send(RedisCommand("SET", queue.keys.finished("c1"), 10))
-        try await queue.enqueue("eleventh", orderingKey: "c1")
-        let log = JobLog()
-        let worker = StageWorker(
-            stage: stage, redis: redis, handler: ClosureStageHandler { log.append($0) }, configuration: configuration("w1"), logger: logger
-        )
-        try await withRunningServices([worker], logger: logger) {
-            #expect(await eventually { log.count == 1 })
+        try await withTestRedis(logger: logger) { (redis) async throws in
+            let stage = TestEnvironment.uniqueName("seq")
+            let queue = StageQueue(stage: stage, redis: redis)
+            // Ten jobs of the conversation finished earlier; then its sequence counter expired or was evicted.
+            try await redis.send(RedisCommand("SET", queue.keys.finished("c1"), 10))
+            try await queue.enqueue("eleventh", orderingKey: "c1")
+            let log = JobLog()
+            let worker = StageWorker(
+                stage: stage, redis: redis, handler: ClosureStageHandler { log.append($0) }, configuration: configuration("w1"), logger: logger
+            )
+            try await withRunningServices([worker], logger: logger) {
+                try await eventually { log.count == 1 }
+            }
+            #expect(log.jobs.first?.sequence == 11)
+            #expect(try await redis.send(RedisCommand("XLEN", queue.keys.stream)).int == 0, "handled entries are deleted")
         }
-        #expect(log.jobs.first?.sequence == 11)
-        #expect(try await redis.send(RedisCommand("XLEN", queue.keys.stream)).int == 0, "handled entries are deleted")
-        await redis.close()
     }
 }
