@@ -78,7 +78,8 @@ public struct RoutingPolicy: Sendable, Equatable {
     public var tenantRequestsPerMinute: Int?
     /// Requests per minute for one user; `nil` is unlimited.
     public var userRequestsPerMinute: Int?
-    /// Channels the tenant may use.
+    /// Channels the tenant may use; empty (the default) is every channel the deployment runs, so
+    /// the default names none of them.
     public var channels: [String]
     /// Platforms the tenant may publish to.
     public var platforms: [String]
@@ -113,7 +114,7 @@ public struct RoutingPolicy: Sendable, Equatable {
         budgets: Budgets(dailyUSD: nil, monthlyUSD: nil, perUserDailyUSD: nil, perMessageUSD: nil, whenExhausted: .refuse),
         tenantRequestsPerMinute: nil,
         userRequestsPerMinute: nil,
-        channels: ["web", "telegram", "whatsapp", "email"],
+        channels: [],
         platforms: [],
         postsNeedConfirmation: true
     )
