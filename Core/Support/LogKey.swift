@@ -1,80 +1,80 @@
 /// Every `leopost.*` metadata key Leopost logs with, in one place: the set stays closed and
 /// greppable, and a dashboard or a log query can rely on the names.
 public enum LogKey {
-    /// `leopost.budget.level`.
+    /// Which budget refused or downgraded an answer (`daily`, `monthly`, `message`).
     public static let budgetLevel = "leopost.budget.level"
-    /// `leopost.chain`.
+    /// The cheaper chain a spent budget downgraded an answer to.
     public static let chain = "leopost.chain"
-    /// `leopost.channel`.
+    /// The channel a message came from or goes to (`web`, `telegram`, ...).
     public static let channel = "leopost.channel"
-    /// `leopost.connection.id`.
+    /// The channel connection (a bot, a phone number) a webhook or delivery is for.
     public static let connectionID = "leopost.connection.id"
-    /// `leopost.error`.
+    /// The error, as its description says it; errors never carry a secret (URLs are reduced to their origin).
     public static let error = "leopost.error"
-    /// `leopost.failure`.
+    /// Why an answer failed, as the code its `message.failed` event carries.
     public static let failure = "leopost.failure"
-    /// `leopost.http.error`.
+    /// Why an outbound request failed, or why the egress guard refused it.
     public static let httpError = "leopost.http.error"
-    /// `leopost.http.status`.
+    /// The status an outbound request was answered with.
     public static let httpStatus = "leopost.http.status"
-    /// `leopost.http.target`.
+    /// An outbound request's method and origin (`POST https://api.x.com:443`), never its path or query.
     public static let httpTarget = "leopost.http.target"
-    /// `leopost.job.attempt`.
+    /// Which attempt of a stage job this is, from 1.
     public static let jobAttempt = "leopost.job.attempt"
-    /// `leopost.job.id`.
+    /// A stage job's id, the same across its retries.
     public static let jobID = "leopost.job.id"
-    /// `leopost.message.id`.
+    /// A conversation message's id.
     public static let messageID = "leopost.message.id"
-    /// `leopost.migration.applied`.
+    /// The migrations a start applied.
     public static let migrationApplied = "leopost.migration.applied"
-    /// `leopost.migration.name`.
+    /// A migration's name.
     public static let migrationName = "leopost.migration.name"
-    /// `leopost.migration.version`.
+    /// A migration's number.
     public static let migrationVersion = "leopost.migration.version"
-    /// `leopost.pieces`.
+    /// How many pieces an answer was split into for a channel.
     public static let pieces = "leopost.pieces"
-    /// `leopost.plugin`.
+    /// A platform plugin's name.
     public static let plugin = "leopost.plugin"
-    /// `leopost.plugin.file`.
+    /// The library a plugin was loaded from.
     public static let pluginFile = "leopost.plugin.file"
-    /// `leopost.plugin.url`.
+    /// The origin a plugin tried to call outside its manifest.
     public static let pluginURL = "leopost.plugin.url"
-    /// `leopost.plugin.version`.
+    /// A plugin's own version.
     public static let pluginVersion = "leopost.plugin.version"
-    /// `leopost.pool.server`.
+    /// Which server a blocking connection pool talks to (`Redis`, `PostgreSQL`).
     public static let poolServer = "leopost.pool.server"
-    /// `leopost.post.id`.
+    /// A post's id.
     public static let postID = "leopost.post.id"
-    /// `leopost.postgres.address`.
+    /// `host:port/database` of a PostgreSQL server, never its password.
     public static let postgresAddress = "leopost.postgres.address"
-    /// `leopost.postgres.data`.
+    /// The embedded PostgreSQL's data directory.
     public static let postgresData = "leopost.postgres.data"
-    /// `leopost.postgres.directory`.
+    /// Where the embedded cluster is kept when the postgres user cannot reach the data directory.
     public static let postgresDirectory = "leopost.postgres.directory"
-    /// `leopost.postgres.error`.
+    /// The error that made the pool drop a PostgreSQL connection.
     public static let postgresError = "leopost.postgres.error"
-    /// `leopost.postgres.notice`.
+    /// A PostgreSQL server notice's text.
     public static let postgresNotice = "leopost.postgres.notice"
-    /// `leopost.postgres.pid`.
+    /// An embedded or left-over PostgreSQL's process id.
     public static let postgresPID = "leopost.postgres.pid"
-    /// `leopost.postgres.port`.
+    /// The embedded PostgreSQL's port.
     public static let postgresPort = "leopost.postgres.port"
-    /// `leopost.redis.pid`.
+    /// An embedded or left-over redis-server's process id.
     public static let redisPID = "leopost.redis.pid"
-    /// `leopost.redis.url`.
+    /// A Redis server's address (`redis://host:port/db`), never its password.
     public static let redisURL = "leopost.redis.url"
-    /// `leopost.request.id`.
+    /// The gateway's id of one request, echoed in a 500 answer so it can be found here.
     public static let requestID = "leopost.request.id"
-    /// `leopost.stage`.
+    /// The stage a worker runs (`router`, `delivery`, `publish`).
     public static let stage = "leopost.stage"
-    /// `leopost.stage.lost`.
+    /// How many pending entries were trimmed from a stream before they were handled (lost work to look into).
     public static let stageLost = "leopost.stage.lost"
-    /// `leopost.stage.outcome`.
+    /// What became of a failed stage job (retried or dead-lettered).
     public static let stageOutcome = "leopost.stage.outcome"
-    /// `leopost.stage.reclaimed`.
+    /// How many entries were taken over from a worker that stopped heartbeating.
     public static let stageReclaimed = "leopost.stage.reclaimed"
-    /// `leopost.telegram.update`.
+    /// A Telegram `update_id`.
     public static let telegramUpdate = "leopost.telegram.update"
-    /// `leopost.tenant.id`.
+    /// The tenant a request, a transaction or a job is for.
     public static let tenantID = "leopost.tenant.id"
 }
