@@ -31,6 +31,8 @@ trap stop_gateway EXIT
 (
   export LEOPOST_REDIS_URL="$LEOPOST_TEST_REDIS_URL" LEOPOST_DATABASE_URL="${LEOPOST_TEST_DATABASE_URL%/*}/$database"
   export LEOPOST_DATA_DIR="$work" LEOPOST_HTTP_ADDR="127.0.0.1:$port" LEOPOST_LOG_LEVEL=error
+  # The idle-stream measurement below opens thousands of streams as one person; a deployment keeps the default 20.
+  export LEOPOST_MAX_EVENT_STREAMS=10000
   # Telegram is a one-call stub (scripts/bench/telegram_stub.py) for connecting the bot; the typing
   # action after each accepted update then finds its port closed: refused at once.
   export TELEGRAM_API_BASE_URL="http://127.0.0.1:$telegram_port"

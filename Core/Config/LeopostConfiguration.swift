@@ -111,8 +111,8 @@ public struct LeopostConfiguration: Sendable {
             tokenMaxLifetime = .seconds(720 * 3600)
         }
         if let text = value("LEOPOST_MAX_EVENT_STREAMS") {
-            guard let count = Int(text), (1...1000).contains(count) else {
-                throw ConfigurationError(variable: "LEOPOST_MAX_EVENT_STREAMS", message: "expected a number from 1 to 1000")
+            guard let count = Int(text), (1...100_000).contains(count) else {
+                throw ConfigurationError(variable: "LEOPOST_MAX_EVENT_STREAMS", message: "expected a number from 1 to 100000")
             }
             maxEventStreamsPerPerson = count
         } else {

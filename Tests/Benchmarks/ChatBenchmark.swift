@@ -32,7 +32,8 @@ enum ChatBenchmark {
                 configuration: .init(channels: ChannelCatalog([WebChannel()])), logger: logger
             )
             let worker = StageWorker(stage: stage, redis: redis, handler: router, configuration: .init(concurrency: 32), logger: logger)
-            let hub = ConversationEventHub(url: try TestEnvironment.redisURL(), logger: logger)
+            // One person holds every stream of the benchmark; a deployment keeps the default of 20.
+            let hub = ConversationEventHub(url: try TestEnvironment.redisURL(), configuration: .init(maxStreamsPerHolder: 100_000), logger: logger)
             let gateway = Gateway(
                 dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics()), maxBodyBytes: 1 << 20)
             let webChat = WebChatModule(redis: redis, postgres: database.app, hub: hub, maxBodyBytes: 1 << 20, routerStage: stage)
