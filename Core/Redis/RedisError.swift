@@ -53,7 +53,7 @@ public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Classifies a `-ERR`-style reply by its first word, Redis's error code.
     static func serverReply(_ text: String) -> RedisError {
         let code: Code =
-            switch text.prefix { $0 != " " } {
+            switch text.prefix(while: { $0 != " " }) {
             case "NOSCRIPT": .noScript
             case "NOGROUP": .noGroup
             case "BUSYGROUP": .busyGroup

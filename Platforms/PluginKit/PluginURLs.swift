@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Small pieces every HTTP-speaking plugin writes the same way.
 public enum PluginURLs {
