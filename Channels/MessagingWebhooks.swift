@@ -28,6 +28,8 @@ enum MessagingWebhooks {
             throw APIError.unavailable("the message could not be stored just now (\(error.code)); please retry")
         } catch let error as PostgresError {
             throw APIError.unavailable("the message could not be stored just now (\(error.sqlState ?? "database")); please retry")
+        } catch is InboundOnce.InProgress {
+            throw APIError.unavailable("this update is being handled by another delivery; please retry")
         }
     }
 }

@@ -7,6 +7,8 @@ import Testing
 /// Real-format updates that must not make Leopost talk: bots, repeated deliveries, buttons it never sent.
 @Suite("Channels: bots, repeated updates and foreign buttons")
 struct ChannelTrustTests {
+    static let chat = "\(TelegramUpdates.chatID)"
+
     @Test func aTelegramMessageFromABotGetsNoReplyOfAnyKind() async throws {
         try await TelegramSetup.with { telegram in
             // Another bot in a group with ours, not linked: the link-flow text would start a loop of bots.
@@ -34,6 +36,23 @@ struct ChannelTrustTests {
             #expect(try await telegram.post(press) == 200)
             try await Task.sleep(for: .milliseconds(300))
             #expect(telegram.fake.calls.filter { $0.method == "answerCallbackQuery" }.count == 1)
+        }
+    }
+
+    @Test func anUpdateClaimedByAGatewayThatDiedIsAnsweredOnceItsClaimRunsOut() async throws {
+        try await TelegramSetup.with { telegram in
+            try await telegram.link(updateID: 800)
+            let handle = String(telegram.path.split(separator: "/").last ?? "")
+            let connection = try #require(ChannelConnection.parse(handle: handle)).connection
+            // A gateway killed after claiming update 801 and before storing it leaves this behind.
+            _ = try await telegram.chat.redis.send(RedisCommand("SET", "{lp:inbound:\(connection.uuidString)}:telegram:801", "pending", "EX", 1))
+            let update = TelegramUpdates.text("Draft a post about dahlias", updateID: 801)
+            #expect(try await telegram.post(update) == 503, "Telegram is asked to deliver it again, not told it was taken")
+            try await eventually("the redelivery to be taken") { try await telegram.post(update) == 200 }
+            try await eventually("the answer") { telegram.fake.sentTexts(to: Self.chat).contains { $0.contains("dahlias") } }
+            #expect(try await telegram.post(update) == 200)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(telegram.fake.sentTexts(to: Self.chat).filter { $0.contains("dahlias") }.count == 1)
         }
     }
 
