@@ -21,11 +21,17 @@ struct LeopostConfigurationTests {
             "LEOPOST_JWT_SECRET": String(repeating: "s", count: 40),
             "LEOPOST_MAX_BODY_BYTES": "65536",
             "LEOPOST_LOG_LEVEL": "debug",
+            "LEOPOST_EGRESS_ALLOW": "127.0.0.1:8081, 10.20.0.0/16",
+            "LEOPOST_JWT_MAX_LIFETIME_HOURS": "24",
+            "LEOPOST_MAX_EVENT_STREAMS": "5",
         ])
         #expect(configuration.redisURL?.port == 6380)
         #expect(configuration.httpAddress.host == "::1" && configuration.httpAddress.port == 9000)
         #expect(configuration.dataDirectory == "/var/lib/leopost")
         #expect(configuration.maxBodyBytes == 65536)
+        #expect(configuration.egressAllowances.map(\.description) == ["127.0.0.1:8081", "10.20.0.0/16"])
+        #expect(configuration.tokenMaxLifetime == .seconds(24 * 3600))
+        #expect(configuration.maxEventStreamsPerPerson == 5)
     }
 
     @Test(arguments: [
@@ -37,6 +43,9 @@ struct LeopostConfigurationTests {
         ("LEOPOST_JWT_SECRET", "short"),
         ("LEOPOST_MAX_BODY_BYTES", "ten"),
         ("LEOPOST_LOG_LEVEL", "loud"),
+        ("LEOPOST_EGRESS_ALLOW", "intranet.local:80"),
+        ("LEOPOST_JWT_MAX_LIFETIME_HOURS", "0"),
+        ("LEOPOST_MAX_EVENT_STREAMS", "lots"),
     ])
     func badValuesAreRefusedNamingTheVariable(variable: String, value: String) {
         #expect {
