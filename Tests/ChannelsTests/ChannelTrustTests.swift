@@ -45,9 +45,11 @@ struct ChannelTrustTests {
             let handle = String(telegram.path.split(separator: "/").last ?? "")
             let connection = try #require(ChannelConnection.parse(handle: handle)).connection
             // A gateway killed after claiming update 801 and before storing it leaves this behind.
-            _ = try await telegram.chat.redis.send(RedisCommand("SET", "{lp:inbound:\(connection.uuidString)}:telegram:801", "pending", "EX", 1))
+            _ = try await telegram.chat.redis.send(RedisCommand("SET", "{lp:inbound:\(connection.uuidString)}:telegram:801", "pending", "EX", 60))
             let update = TelegramUpdates.text("Draft a post about dahlias", updateID: 801)
             #expect(try await telegram.post(update) == 503, "Telegram is asked to deliver it again, not told it was taken")
+            // Time passes for the dead gateway's claim (on Redis's clock, not a sleep of the test's).
+            _ = try await telegram.chat.redis.send(RedisCommand("PEXPIRE", "{lp:inbound:\(connection.uuidString)}:telegram:801", 1))
             try await eventually("the redelivery to be taken") { try await telegram.post(update) == 200 }
             try await eventually("the answer") { telegram.fake.sentTexts(to: Self.chat).contains { $0.contains("dahlias") } }
             #expect(try await telegram.post(update) == 200)

@@ -8,7 +8,7 @@ import Testing
 struct InboundOnceTests {
     @Test func aHandledEventIsSkippedAFailedOneComesBackAndADeadProcesssClaimRunsOut() async throws {
         try await withTestRedis { (redis) async throws in
-            let once = InboundOnce(redis: redis, pendingTimeout: .seconds(1))
+            let once = InboundOnce(redis: redis)
             let connection = TestEnvironment.uniqueName("connection")
             var runs = 0
             #expect(try await once.run(channel: "telegram", connection: connection, event: "1") { runs += 1 })
@@ -20,10 +20,12 @@ struct InboundOnceTests {
 
             // What a process killed between the claim and the record leaves behind: a pending claim.
             let key = "{lp:inbound:\(connection)}:telegram:3"
-            _ = try await redis.send(RedisCommand("SET", key, "pending", "EX", 1))
+            _ = try await redis.send(RedisCommand("SET", key, "pending", "EX", 60))
             await #expect(throws: InboundOnce.InProgress.self) {
                 try await once.run(channel: "telegram", connection: connection, event: "3") { runs += 1 }
             }
+            // Time passes for the dead process's claim (set on Redis's clock, not a sleep of the test's).
+            _ = try await redis.send(RedisCommand("PEXPIRE", key, 1))
             try await eventually("the dead process's claim to run out") {
                 (try? await once.run(channel: "telegram", connection: connection, event: "3") { runs += 1 }) == true
             }
