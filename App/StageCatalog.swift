@@ -39,7 +39,13 @@ struct StageCatalog {
                     conversations: ConversationStore(pool: clients.postgres), brands: BrandStore(pool: clients.postgres),
                     feedback: FeedbackStore(pool: clients.postgres), policies: PolicyStore(pool: clients.postgres, rules: clients.policyRules),
                     usage: UsageStore(pool: clients.postgres), events: ConversationEventLog(redis: clients.redis),
-                    ledger: BudgetLedger(redis: clients.redis), delivery: StageQueue(stage: DeliveryStage.stage, redis: clients.redis)
+                    ledger: BudgetLedger(redis: clients.redis), delivery: StageQueue(stage: DeliveryStage.stage, redis: clients.redis),
+                    users: UserStore(pool: clients.postgres),
+                    tools: ToolBox(
+                        PublishingTools(
+                            redis: clients.redis, postgres: clients.postgres, masterKey: clients.masterKey, plugins: clients.plugins,
+                            policyRules: clients.policyRules, logger: clients.logger
+                        ).all)
                 ),
                 chains: { task, policy, tenant in
                     let secrets = try await SecretStore(pool: clients.postgres, masterKey: clients.masterKey).values(

@@ -14,19 +14,32 @@ public protocol AIProvider: Sendable {
 }
 
 extension AIProvider {
-    /// Runs a call to the end and returns the whole text with the last usage reported.
+    /// Runs a call to the end and returns the whole text and tool calls with the last usage reported.
     /// For callers that do not stream (tests, drafts built in the background).
-    public func complete(_ request: ChatRequest) async throws -> (text: String, usage: TokenUsage?, finish: FinishReason?) {
-        var text = ""
-        var usage: TokenUsage?
-        var finish: FinishReason?
+    public func complete(_ request: ChatRequest) async throws -> Completion {
+        var completion = Completion()
+        var calls = ToolCallAssembler()
         for try await event in try await stream(request) {
             switch event {
-            case .delta(let piece): text += piece
-            case .usage(let counted): usage = counted
-            case .finished(let reason): finish = reason
+            case .delta(let piece): completion.text += piece
+            case .toolCall(let piece): calls.add(piece)
+            case .usage(let counted): completion.usage = counted
+            case .finished(let reason): completion.finish = reason
             }
         }
-        return (text, usage, finish)
+        completion.toolCalls = calls.calls
+        return completion
     }
+}
+
+/// A whole answer, read to its end.
+public struct Completion: Sendable, Equatable {
+    /// The text.
+    public var text = ""
+    /// The tools it called, in order.
+    public var toolCalls: [ToolCall] = []
+    /// The last usage reported.
+    public var usage: TokenUsage?
+    /// Why it stopped.
+    public var finish: FinishReason?
 }

@@ -1,8 +1,11 @@
-/// What a provider's answer stream yields, in order: deltas, then usage and the finish reason
-/// (a provider may report usage before or after finishing; both arrive before the stream ends).
+/// What a provider's answer stream yields, in order: text and tool-call pieces, then usage and
+/// the finish reason (a provider may report usage before or after finishing; both arrive before
+/// the stream ends).
 public enum ChatEvent: Sendable, Equatable {
     /// The next piece of the answer's text.
     case delta(String)
+    /// The next piece of a tool call (``ToolCallAssembler`` puts them together).
+    case toolCall(ToolCallDelta)
     /// Token counts so far. Providers that report cumulatively (Anthropic's `message_delta`) yield
     /// the running total, so the last `usage` event is the one to charge, never a sum.
     case usage(TokenUsage)
@@ -38,6 +41,8 @@ public enum FinishReason: String, Sendable, Equatable {
     case length
     /// The provider's content filter cut it.
     case contentFilter
+    /// It called tools and waits for their results.
+    case toolCalls
     /// Anything else the provider reported.
     case other
 }

@@ -2,7 +2,7 @@
 ///
 /// Retries a retryable failure on the same entry with backoff (honouring `Retry-After`), falls back
 /// to the next entry on the configured codes, and skips entries whose circuit is open — but only
-/// until the first token has reached the caller. After that a failure ends the answer: a user who
+/// until the first token or tool call has reached the caller. After that a failure ends the answer: a user who
 /// has seen half an answer must not see another model start over. Every attempt is recorded with
 /// its outcome and usage, so the caller can write usage records that say why a fallback happened.
 public struct ProviderChain: Sendable {
@@ -154,7 +154,7 @@ public struct ProviderChain: Sendable {
         let usage: TokenUsage?
     }
 
-    /// Reads until the first text delta (or the end), so failures before it can still fall back.
+    /// Reads until the first text or tool call (or the end), so failures before it can still fall back.
     static func firstToken(
         of stream: AsyncThrowingStream<ChatEvent, any Error>
     ) async throws -> ([ChatEvent], AsyncThrowingStream<ChatEvent, any Error>.AsyncIterator) {
@@ -165,7 +165,9 @@ public struct ProviderChain: Sendable {
             while let event = try await iterator.next() {
                 buffered.append(event)
                 if case .usage(let counted) = event { usage = counted }
+                // Text or a tool call is the answer starting: from then on a failure is the person's to see.
                 if case .delta = event { break }
+                if case .toolCall = event { break }
             }
         } catch let error as ProviderError {
             throw StartFailure(error: error, usage: usage)

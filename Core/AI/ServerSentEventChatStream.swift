@@ -104,7 +104,12 @@ public enum ServerSentEventChatStream {
                     }
                     let decoded = try decode(event)
                     if !sawText {
-                        sawText = decoded.contains { if case .delta = $0 { true } else { false } }
+                        sawText = decoded.contains {
+                            switch $0 {
+                            case .delta, .toolCall: true
+                            default: false
+                            }
+                        }
                         eventsBeforeText += 1
                         guard sawText || eventsBeforeText <= limits.maxEventsBeforeText else {
                             throw ProviderError(

@@ -14,15 +14,26 @@ public struct UsageMeter: Sendable {
         self.estimatedInput = estimatedInputTokens
     }
 
-    /// Estimates a prompt's tokens from its text (about four characters a token, at least one per message).
+    /// Estimates a prompt's tokens from its text (about four characters a token, at least one per
+    /// message), tool calls and the tools' descriptions included: they are all sent as input.
     public static func estimateTokens(of request: ChatRequest) -> Int {
-        request.messages.reduce(0) { $0 + max(1, ($1.content.count + 3) / 4) }
+        let messages = request.messages.reduce(0) { total, message in
+            let calls = message.toolCalls.reduce(0) { $0 + $1.name.count + $1.arguments.count }
+            return total + max(1, (message.content.count + calls + 3) / 4) + message.images.count * imageTokens
+        }
+        let tools = request.tools.reduce(0) { $0 + ($1.name.count + $1.description.count + $1.parameters.text.count + 3) / 4 }
+        return messages + tools
     }
+
+    /// What one image is reckoned at before the provider counts it (a 1024×1024 picture costs
+    /// about 765 tokens at OpenAI and 1,400 at Anthropic; the larger is the safe side of a budget).
+    public static let imageTokens = 1_500
 
     /// Takes one event of the answer.
     public mutating func observe(_ event: ChatEvent) {
         switch event {
         case .delta(let text): characters += text.count
+        case .toolCall(let piece): characters += (piece.name?.count ?? 0) + piece.arguments.count
         case .usage(let usage): reported = usage
         case .finished: break
         }

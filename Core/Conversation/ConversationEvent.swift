@@ -13,6 +13,10 @@ public struct ConversationEvent: Sendable, Equatable {
         case messageCompleted = "message.completed"
         /// The answer failed; its data says why, for the person.
         case messageFailed = "message.failed"
+        /// The assistant started a tool (drafting a post, looking up accounts); the page shows its label.
+        case toolStarted = "tool.started"
+        /// A tool finished, or failed (the model then fixes its call or tells the person).
+        case toolFinished = "tool.finished"
         /// A draft post to look at before it is published.
         case postPreview = "post.preview"
         /// A post's publishing state changed.

@@ -92,6 +92,14 @@ public enum PolicyParser {
                         walker.unknown(fieldNode, "posts")
                     }
                 }
+            case "tools":
+                for (fieldNode, field) in walker.mapping(value, key) ?? [] {
+                    if fieldNode.string == "max_steps" {
+                        if let n = walker.int(field, "tools.max_steps", in: 1...RoutingPolicy.toolStepsCeiling) { policy.toolMaxSteps = n }
+                    } else {
+                        walker.unknown(fieldNode, "tools")
+                    }
+                }
             default:
                 walker.unknown(keyNode, "(document)")
             }

@@ -48,6 +48,7 @@ public enum PolicyRenderer {
         lines.append("channels: [\(policy.channels.joined(separator: ", "))]")
         lines.append("platforms: [\(policy.platforms.map(quoted).joined(separator: ", "))]")
         lines.append("posts: {require_confirmation: \(policy.postsNeedConfirmation)}")
+        lines.append("tools: {max_steps: \(policy.toolMaxSteps)}")
         if !policy.prices.isEmpty {
             lines.append("prices:")
             for price in policy.prices {

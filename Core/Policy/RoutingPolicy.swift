@@ -85,6 +85,10 @@ public struct RoutingPolicy: Sendable, Equatable {
     public var platforms: [String]
     /// Whether a post waits for the user's confirmation before publishing.
     public var postsNeedConfirmation: Bool
+    /// Model calls one message may take when the model uses tools (each tool round is one more call).
+    public var toolMaxSteps: Int = 4
+    /// The most `tools.max_steps` may say: every step is a paid call the person waits for.
+    public static let toolStepsCeiling = 16
     /// The tenant's own prices (negotiated rates, self-hosted models), consulted before the shipped table.
     public var prices: [ModelPrice] = []
 

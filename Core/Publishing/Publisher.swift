@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 
 /// The publish flow of DESIGN §2 up to the stream: draft (with a preview per platform), confirm
 /// (now, or at `scheduled_at`), cancel. The REST routes and the chat's Confirm button both use it,
@@ -25,6 +26,21 @@ public struct Publisher: Sendable {
         self.registry = registry
         self.scheduler = scheduler
         self.queue = StageQueue(stage: stage, redis: redis)
+    }
+
+    /// Creates the publisher of a process over its shared clients, showing drafts in their
+    /// conversations: what the REST routes, the chat buttons and the assistant's tools share.
+    public init(
+        redis: RedisClient, postgres: PostgresPool, masterKey: SymmetricKey, plugins: PluginRegistry, policyRules: PolicyParser.Rules, logger: Logger,
+        publishStage: String = PublishStage.stage, deliveryStage: String = DeliveryStage.stage
+    ) {
+        let conversations = ConversationStore(pool: postgres)
+        self.init(
+            posts: PostStore(pool: postgres), accounts: SocialAccountStore(pool: postgres, masterKey: masterKey),
+            policies: PolicyStore(pool: postgres, rules: policyRules), registry: plugins,
+            scheduler: PostScheduler(redis: redis, stage: publishStage, logger: logger), redis: redis, stage: publishStage,
+            previews: PostPreviews(
+                conversations: conversations, events: ConversationEventLog(redis: redis), delivery: StageQueue(stage: deliveryStage, redis: redis)))
     }
 
     /// What a draft is made from.
@@ -106,7 +122,15 @@ public struct Publisher: Sendable {
     /// Confirms a draft and queues its targets: into the publish stream now, or onto the schedule
     /// for `scheduled_at`. Repeating it re-queues what is still queued (the stream takes each
     /// target once), which is how a confirmation that failed half-way is completed.
+    ///
+    /// A draft whose time has passed by more than a minute is refused: the person agreed to that
+    /// time, not to now, and should pick a new one (``reschedule(_:to:tenant:now:)``).
     public func confirm(_ id: UUID, tenant: TenantID, now: Date = Date()) async throws -> Post {
+        if let before = try await posts.post(id, tenant: tenant), before.status == .draft, let time = before.scheduledAt,
+            time < now.addingTimeInterval(-Self.lateConfirmation)
+        {
+            throw PostError(.conflict, "it was scheduled for \(time), which has passed; give it a new time (or none, to publish now) first")
+        }
         guard let post = try await posts.confirm(id, tenant: tenant) else {
             if try await posts.post(id, tenant: tenant) == nil { throw PostError(.notFound, "no such post") }
             throw PostError(.conflict, "the post was cancelled; draft a new one")
@@ -121,6 +145,32 @@ public struct Publisher: Sendable {
             }
         }
         return post
+    }
+
+    /// How late a draft may be confirmed after its time and still go out at once.
+    public static let lateConfirmation: TimeInterval = 60
+
+    /// Moves a post that has not gone out to `time`, or to "on confirmation" with `nil` (drafts
+    /// only). A confirmed post's waiting targets are taken off the schedule and put back at the new
+    /// time; a target already on its way stays as it is.
+    /// - Throws: ``PostError`` `.invalid` for a time in the past, `.notFound`, or `.conflict` when
+    ///   nothing is left waiting.
+    public func reschedule(_ id: UUID, to time: Date?, tenant: TenantID, now: Date = Date()) async throws -> Post {
+        if let time, time <= now { throw PostError(.invalid, "scheduled_at: \(time) is in the past") }
+        guard let before = try await posts.post(id, tenant: tenant) else { throw PostError(.notFound, "no such post") }
+        if time == nil && before.status != .draft {
+            throw PostError(.conflict, "a confirmed post needs a time to move to; cancel it to stop it instead")
+        }
+        guard let after = try await posts.reschedule(id, to: time, tenant: tenant) else {
+            let states = before.targets.map { "\($0.platform) is \($0.status.rawValue)" }.joined(separator: ", ")
+            throw PostError(.conflict, before.status == .cancelled ? "the post was cancelled" : "nothing is left waiting to move: \(states)")
+        }
+        if after.status == .confirmed, let time {
+            let queued = after.targets.filter { $0.status == .queued }
+            try await scheduler.unschedule(queued.map(\.id))
+            try await scheduler.schedule(queued.map { PublishJob(tenantID: tenant.rawValue, postID: after.id, targetID: $0.id) }, at: time)
+        }
+        return after
     }
 
     /// Cancels what has not gone out. Targets already published or on their way stay as they are.

@@ -24,11 +24,9 @@ public struct PublishingModule: Sendable {
         let postStore = PostStore(pool: postgres)
         let accountStore = SocialAccountStore(pool: postgres, masterKey: masterKey)
         let conversations = ConversationStore(pool: postgres)
-        let previews = PostPreviews(
-            conversations: conversations, events: ConversationEventLog(redis: redis), delivery: StageQueue(stage: deliveryStage, redis: redis))
         publisher = Publisher(
-            posts: postStore, accounts: accountStore, policies: PolicyStore(pool: postgres, rules: policyRules), registry: plugins,
-            scheduler: PostScheduler(redis: redis, stage: publishStage, logger: logger), redis: redis, stage: publishStage, previews: previews)
+            redis: redis, postgres: postgres, masterKey: masterKey, plugins: plugins, policyRules: policyRules, logger: logger,
+            publishStage: publishStage, deliveryStage: deliveryStage)
         posts = PostRoutes(
             publisher: publisher, posts: postStore, conversations: conversations, users: UserStore(pool: postgres), maxBodyBytes: maxBodyBytes)
         platforms = PlatformRoutes(registry: plugins)

@@ -79,4 +79,53 @@ public enum AnswerEvents {
             self.message = message
         }
     }
+
+    /// `tool.started`: the assistant runs a tool while answering.
+    public struct ToolStarted: Codable, Sendable, Equatable {
+        /// The answer being made.
+        public var messageID: UUID
+        /// The provider's id of the call.
+        public var callID: String
+        /// The tool.
+        public var name: String
+        /// What the page shows meanwhile ("Drafting a post for LinkedIn…").
+        public var label: String
+        /// Which model call of the answer asked for it (1, 2, …).
+        public var step: Int
+        enum CodingKeys: String, CodingKey { case messageID = "message_id", callID = "call_id", name, label, step }
+        /// Creates the data.
+        public init(messageID: UUID, callID: String, name: String, label: String, step: Int) {
+            self.messageID = messageID
+            self.callID = callID
+            self.name = name
+            self.label = label
+            self.step = step
+        }
+    }
+
+    /// `tool.finished`: how a tool call ended.
+    public struct ToolFinished: Codable, Sendable, Equatable {
+        /// The answer being made.
+        public var messageID: UUID
+        /// The provider's id of the call.
+        public var callID: String
+        /// The tool.
+        public var name: String
+        /// Whether it did what was asked.
+        public var ok: Bool
+        /// The error's code when it did not (`invalid_arguments`, `refused`, ...).
+        public var error: String?
+        /// The post it made or changed, when it did.
+        public var postID: UUID?
+        enum CodingKeys: String, CodingKey { case messageID = "message_id", callID = "call_id", name, ok, error, postID = "post_id" }
+        /// Creates the data.
+        public init(messageID: UUID, callID: String, name: String, ok: Bool, error: String?, postID: UUID?) {
+            self.messageID = messageID
+            self.callID = callID
+            self.name = name
+            self.ok = ok
+            self.error = error
+            self.postID = postID
+        }
+    }
 }

@@ -5,6 +5,8 @@ extension ChatRouter {
     struct Relayed: Sendable {
         /// The text received.
         var text = ""
+        /// The tool calls the model made, whole.
+        var toolCalls: [ToolCall] = []
         /// What to charge.
         var meter: UsageMeter
         /// When the first text came, after the start.
@@ -18,7 +20,9 @@ extension ChatRouter {
     /// Text received but not yet published, and all the text so far.
     private final class PendingText: Sendable {
         let text = Mutex("")
-        let all = Mutex("")
+        let all: Mutex<String>
+
+        init(earlier: String) { all = Mutex(earlier) }
 
         func take() -> String {
             text.withLock { text in
@@ -34,10 +38,13 @@ extension ChatRouter {
     /// one: a slow provider's every token is published at once, a fast one's are merged, so the
     /// Redis round trips never hold the provider back and never number more than needed.
     /// Failures are returned, not thrown, so the caller can bill what was used in every case.
-    func relay(_ events: AsyncThrowingStream<ChatEvent, any Error>, run: AnswerRun, meter: UsageMeter, started: ContinuousClock.Instant) async
-        -> Relayed
-    {
-        let pending = PendingText()
+    /// `earlier` is the text of the answer's earlier steps (before a tool ran), which a chat app's
+    /// growing message keeps showing.
+    func relay(
+        _ events: AsyncThrowingStream<ChatEvent, any Error>, run: AnswerRun, meter: UsageMeter, started: ContinuousClock.Instant, earlier: String = ""
+    ) async -> Relayed {
+        let pending = PendingText(earlier: earlier)
+        var calls = ToolCallAssembler()
         let partial = configuration.channels.showsPartials(run.request.channel) ? PartialDelivery(router: self, run: run) : nil
         let (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let log = dependencies.events
@@ -66,6 +73,10 @@ extension ChatRouter {
             do {
                 for try await event in events {
                     result.meter.observe(event)
+                    if case .toolCall(let piece) = event {
+                        calls.add(piece)
+                        if result.firstToken == nil { result.firstToken = .now - started }
+                    }
                     guard case .delta(let piece) = event, !piece.isEmpty else { continue }
                     if result.firstToken == nil { result.firstToken = .now - started }
                     result.text += piece
@@ -81,6 +92,7 @@ extension ChatRouter {
             wake.finish()
             return await group.next() ?? nil
         }
+        result.toolCalls = calls.calls
         if result.interruption == nil, let publishing { result.interruption = publishing }
         return result
     }

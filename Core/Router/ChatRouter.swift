@@ -39,12 +39,18 @@ public struct ChatRouter: StageHandler {
         public var ledger: BudgetLedger
         /// The `delivery` stage, for channels that do not stream; `nil` when none is deployed.
         public var delivery: StageQueue?
+        /// People, for their time zones.
+        public var users: UserStore
+        /// What the model may do besides answering (draft, list, move and cancel posts); none by default.
+        public var tools: ToolBox
 
         /// Bundles the dependencies.
         public init(
             conversations: ConversationStore, brands: BrandStore, feedback: FeedbackStore, policies: PolicyStore, usage: UsageStore,
-            events: ConversationEventLog, ledger: BudgetLedger, delivery: StageQueue?
+            events: ConversationEventLog, ledger: BudgetLedger, delivery: StageQueue?, users: UserStore, tools: ToolBox = .none
         ) {
+            self.users = users
+            self.tools = tools
             self.conversations = conversations
             self.brands = brands
             self.feedback = feedback
@@ -152,21 +158,89 @@ public struct ChatRouter: StageHandler {
         async let turns = dependencies.conversations.recentTurns(
             conversationID: run.request.conversationID, before: run.question.id, tenant: tenant, limit: configuration.historyTurns
         )
-        let prompt = prompts.request(
-            brand: try await brand, feedback: try await signals, turns: try await turns, question: run.question.parts.plainText)
-
-        let funded: FundedChain
-        do {
-            funded = try await fund(prompt, policy: policy, run: run)
-        } catch let refusal as BudgetExceeded {
-            try await fail(run, code: "budget_exhausted", message: Self.budgetMessage(refusal), partial: "")
-            return
-        }
-        try await stream(prompt, through: funded, run: run)
+        async let zone = dependencies.users.zone(of: run.request.userID, tenant: tenant)
+        let context = ToolContext(
+            tenant: tenant, userID: run.request.userID, conversationID: run.request.conversationID, channel: run.request.channel,
+            timeZone: try await zone, now: Date(), policy: policy)
+        var prompt = prompts.request(
+            brand: try await brand, feedback: try await signals, turns: try await turns, question: run.question.parts.plainText,
+            clock: dependencies.tools.isEmpty ? nil : (context.now, context.timeZone))
+        prompt.tools = dependencies.tools.definitions
+        try await steps(prompt, policy: policy, context: context, run: run)
     }
 
-    /// Runs the chain and turns its outcome into events, a stored answer and usage records.
-    private func stream(_ prompt: ChatRequest, through funded: FundedChain, run: AnswerRun) async throws {
+    /// What the answer's steps have produced so far.
+    struct Progress: Sendable {
+        /// The text of every step, in order: what the person reads.
+        var text = ""
+        /// The last step's text alone, which goes back to the model with its tool calls.
+        var stepText = ""
+        /// The answering provider and model of the last step.
+        var provider = ""
+        var model = ""
+    }
+
+    /// Asks the model, runs the tools it calls and asks again with their results, until it answers
+    /// without calling a tool or `tools.max_steps` calls were made. Each step is funded, billed and
+    /// streamed like a single answer; the text of all steps is one answer to the person.
+    private func steps(_ first: ChatRequest, policy: RoutingPolicy, context: ToolContext, run: AnswerRun) async throws {
+        var request = first
+        var progress = Progress()
+        for step in 1...max(1, policy.toolMaxSteps) {
+            let funded: FundedChain
+            do {
+                funded = try await fund(request, policy: policy, run: run)
+            } catch let refusal as BudgetExceeded {
+                try await fail(run, code: "budget_exhausted", message: Self.budgetMessage(refusal), partial: progress.text)
+                return
+            }
+            guard let calls = try await stream(request, through: funded, run: run, progress: &progress) else { return }
+            if calls.isEmpty {
+                let stored = ConversationMessage(
+                    id: run.answerID, conversationID: run.request.conversationID, direction: .outbound, channel: run.request.channel,
+                    parts: [.text(progress.text)], replyTo: run.question.id, status: .completed
+                )
+                try await dependencies.conversations.saveAnswer(stored, tenant: run.tenant)
+                try await announce(stored, question: run.question, request: run.request, provider: progress.provider, model: progress.model)
+                return
+            }
+            guard step < policy.toolMaxSteps else { break }
+            request.messages.append(.init(role: .assistant, content: progress.stepText, toolCalls: calls))
+            for call in calls {
+                request.messages.append(.tool(try await use(call, step: step, context: context, run: run)))
+            }
+        }
+        try await fail(
+            run, code: "tool_steps_exhausted",
+            message: "The assistant stopped after \(policy.toolMaxSteps) steps without finishing. "
+                + "Anything it drafted is shown above; ask again, more specifically, to go on.",
+            partial: progress.text)
+    }
+
+    /// Runs one tool call, showing it on the conversation's stream as it starts and ends.
+    private func use(_ call: ToolCall, step: Int, context: ToolContext, run: AnswerRun) async throws -> ChatRequest.ToolResult {
+        let conversation = run.request.conversationID
+        try await dependencies.events.publish(
+            .toolStarted,
+            AnswerEvents.ToolStarted(
+                messageID: run.answerID, callID: call.id, name: call.name, label: dependencies.tools.label(for: call), step: step),
+            conversation: conversation)
+        let outcome = try await dependencies.tools.run(call, context: context)
+        if let error = outcome.error {
+            logger.notice("a tool call failed", metadata: [LogKey.messageID: "\(run.question.id)", LogKey.failure: "\(call.name): \(error)"])
+        }
+        let post = outcome.result.objectValue?["post_id"].flatMap { if case .string(let id) = $0 { UUID(uuidString: id) } else { nil } }
+        try await dependencies.events.publish(
+            .toolFinished,
+            AnswerEvents.ToolFinished(
+                messageID: run.answerID, callID: call.id, name: call.name, ok: outcome.error == nil, error: outcome.error?.rawValue, postID: post),
+            conversation: conversation)
+        return ChatRequest.ToolResult(callID: call.id, name: call.name, content: outcome.result.text, isError: outcome.error != nil)
+    }
+
+    /// Runs the chain for one step and bills it. Returns the tool calls the model made (none: the
+    /// answer is complete), or `nil` when the answer failed and the person was told.
+    private func stream(_ prompt: ChatRequest, through funded: FundedChain, run: AnswerRun, progress: inout Progress) async throws -> [ToolCall]? {
         let clock = ContinuousClock()
         let started = clock.now
         let answer: ProviderChain.Answer
@@ -175,11 +249,13 @@ public struct ChatRouter: StageHandler {
             answer = try await funded.chain.start(prompt, recording: &attempts)
         } catch let error as ProviderError {
             try await settle(funded, attempts: attempts, answering: nil, run: run)
-            try await fail(run, code: "provider_failed", message: Self.providerMessage(error, started: false), partial: "")
-            return
+            try await fail(
+                run, code: "provider_failed", message: Self.providerMessage(error, started: !progress.text.isEmpty), partial: progress.text)
+            return nil
         }
         let relayed = await relay(
-            answer.events, run: run, meter: UsageMeter(estimatedInputTokens: UsageMeter.estimateTokens(of: prompt)), started: started
+            answer.events, run: run, meter: UsageMeter(estimatedInputTokens: UsageMeter.estimateTokens(of: prompt)), started: started,
+            earlier: progress.text
         )
         if let interruption = relayed.interruption {
             // Cancelled (the worker is stopping) or Redis failed: bill what was used, then let the job run again.
@@ -193,17 +269,15 @@ public struct ChatRouter: StageHandler {
             meter: relayed.meter, firstToken: relayed.firstToken, total: clock.now - started, outcome: relayed.failure.map { "\($0.code)" } ?? "ok"
         )
         try await settle(funded, attempts: answer.attempts, answering: answering, run: run)
+        progress.text += relayed.text
+        progress.stepText = relayed.text
         if let failure = relayed.failure {
-            try await fail(run, code: "provider_failed", message: Self.providerMessage(failure, started: true), partial: relayed.text)
-            return
+            try await fail(run, code: "provider_failed", message: Self.providerMessage(failure, started: true), partial: progress.text)
+            return nil
         }
-        let last = answer.attempts.last
-        let stored = ConversationMessage(
-            id: run.answerID, conversationID: run.request.conversationID, direction: .outbound, channel: run.request.channel,
-            parts: [.text(relayed.text)], replyTo: run.question.id, status: .completed
-        )
-        try await dependencies.conversations.saveAnswer(stored, tenant: run.tenant)
-        try await announce(stored, question: run.question, request: run.request, provider: last?.provider ?? "", model: last?.model ?? "")
+        progress.provider = answer.attempts.last?.provider ?? ""
+        progress.model = answer.attempts.last?.model ?? ""
+        return relayed.toolCalls
     }
 
     /// Stores a failed answer (with whatever text had arrived) and tells the person why.

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Builds what the model reads: the brand, what the tenant's people liked and disliked, the
 /// conversation so far, and the new message.
 ///
@@ -14,11 +16,15 @@ public struct PromptBuilder: Sendable {
         self.exampleLimit = exampleLimit
     }
 
-    /// The request for answering `question` after `turns` (oldest first).
+    /// The request for answering `question` after `turns` (oldest first). With `clock` (now, and
+    /// the person's zone), the model is told the local time and how to write times for the tools.
     public func request(
-        brand: BrandProfile, feedback: [FeedbackStore.Signal], turns: [ConversationMessage], question: String, maxTokens: Int = 1024
+        brand: BrandProfile, feedback: [FeedbackStore.Signal], turns: [ConversationMessage], question: String, maxTokens: Int = 1024,
+        clock: (now: Date, zone: TimeZone)? = nil
     ) -> ChatRequest {
-        var messages = [ChatRequest.Message(role: .system, content: systemText(brand: brand, feedback: feedback))]
+        var system = systemText(brand: brand, feedback: feedback)
+        if let clock { system += "\n\n" + clockText(now: clock.now, zone: clock.zone) }
+        var messages = [ChatRequest.Message(role: .system, content: system)]
         for turn in turns {
             let text = String(turn.parts.plainText.prefix(turnLimit))
             guard !text.isEmpty else { continue }
@@ -26,6 +32,16 @@ public struct PromptBuilder: Sendable {
         }
         messages.append(.init(role: .user, content: question))
         return ChatRequest(model: "", messages: messages, maxTokens: maxTokens)
+    }
+
+    /// The time, as the person sees it, and the rules for the tools' times and drafts.
+    public func clockText(now: Date, zone: TimeZone) -> String {
+        [
+            "The person's local time is \(LocalTime.display(now, in: zone, now: now)) (\(LocalTime.iso(now, in: zone))).",
+            "Write every time you pass to a tool as ISO 8601 with the offset of that zone, and mean times the way the person does.",
+            "To make a post, call draft_post with the finished text: the person sees a preview and confirms it; never claim a post was "
+                + "published or scheduled unless a tool said so.",
+        ].joined(separator: "\n")
     }
 
     /// The system message: who the assistant works for and how it should sound.

@@ -72,6 +72,34 @@ public struct PostStore: Sendable {
         }
     }
 
+    /// The latest posts drafted from `userID`'s conversations, newest first: what that person may
+    /// see of the tenant's posts (the API key sees them all through ``post(_:tenant:)``).
+    public func posts(ofUser userID: UUID, limit: Int, tenant: TenantID) async throws -> [Post] {
+        try await pool.withTenantTransaction(tenant.rawValue) { connection in
+            let ids = try connection.query(
+                """
+                SELECT p.id FROM posts p JOIN conversations c ON c.tenant_id = p.tenant_id AND c.id = p.conversation_id
+                WHERE c.user_id = \(userID) ORDER BY p.created_at DESC LIMIT \(limit)
+                """
+            ).map { try $0.decode(UUID.self, column: "id") }
+            return try ids.compactMap { try Self.post($0, on: connection) }
+        }
+    }
+
+    /// Moves a post that has not gone out to `time` (`nil`: on confirmation). `nil` when there is no such post, or it is
+    /// cancelled, or none of its targets is still waiting (draft or queued).
+    public func reschedule(_ id: UUID, to time: Date?, tenant: TenantID) async throws -> Post? {
+        try await pool.withTenantTransaction(tenant.rawValue) { connection in
+            let moved = try connection.execute(
+                """
+                UPDATE posts SET scheduled_at = \(time), updated_at = now() WHERE id = \(id) AND status <> 'cancelled'
+                AND EXISTS (SELECT 1 FROM post_targets WHERE post_id = \(id) AND status IN ('draft', 'queued'))
+                """
+            )
+            return moved > 0 ? try Self.post(id, on: connection) : nil
+        }
+    }
+
     /// Starts an attempt: the target moves from one of `from` to `publishing`, its attempt count
     /// grows and `sent_at` is now. `nil` when it is in none of those states (cancelled meanwhile,
     /// or another worker took it).

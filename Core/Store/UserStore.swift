@@ -44,4 +44,29 @@ public struct UserStore: Sendable {
         guard case .token = identity.credential else { return nil }
         return try await user(of: identity)
     }
+
+    /// The person's time zone: their own, else the tenant's, else UTC. A name stored before this
+    /// build knew it (or no longer knows it) falls back the same way.
+    public func zone(of userID: UUID, tenant: TenantID) async throws -> TimeZone {
+        let row = try await pool.withTenantTransaction(tenant.rawValue) { connection in
+            try connection.query(
+                """
+                SELECT u.time_zone AS own, t.time_zone AS tenant FROM users u JOIN tenants t ON t.tenant_id = u.tenant_id WHERE u.id = \(userID)
+                """
+            ).first
+        }
+        let names = [try row?.decode(String?.self, column: "own"), try row?.decode(String?.self, column: "tenant")].compactMap { $0 ?? nil }
+        return names.lazy.compactMap(LocalTime.zone(named:)).first ?? TimeZone(identifier: "UTC")!
+    }
+
+    /// Sets the person's time zone (`nil`: back to the tenant's).
+    /// - Throws: `StoreError.invalidInput` for a name that is not an IANA time zone.
+    public func setZone(_ name: String?, of userID: UUID, tenant: TenantID) async throws {
+        if let name, LocalTime.zone(named: name) == nil {
+            throw StoreError(code: .invalidInput, message: "time_zone: \(name) is not an IANA time zone name (like Europe/Berlin)")
+        }
+        _ = try await pool.withTenantTransaction(tenant.rawValue) { connection in
+            try connection.execute("UPDATE users SET time_zone = \(name) WHERE id = \(userID)")
+        }
+    }
 }

@@ -35,8 +35,9 @@ public struct AnthropicProvider: AIProvider {
             model: request.model,
             max_tokens: request.maxTokens,
             system: system.isEmpty ? nil : system,
-            messages: request.messages.filter { $0.role != .system }.map { .init(role: $0.role.rawValue, content: $0.content) },
+            messages: Self.messages(request.messages),
             temperature: request.temperature,
+            tools: request.tools.isEmpty ? nil : request.tools.map { .init(name: $0.name, description: $0.description, input_schema: $0.parameters) },
             stream: true
         )
         let headers: HTTPClientHeaders = ["x-api-key": configuration.apiKey ?? "", "anthropic-version": version]
@@ -53,6 +54,35 @@ public struct AnthropicProvider: AIProvider {
             isEnd: { $0.event == "message_stop" },
             decode: { event in try Self.decode(event, usage: usage, provider: kind) }
         )
+    }
+
+    /// The turns as content blocks. Tool results go back in a user turn, all results of one model
+    /// turn in the same user turn, as the Messages API requires; a call's input is sent as the
+    /// object the model wrote (`{}` when it wrote no valid JSON: its result says so).
+    static func messages(_ messages: [ChatRequest.Message]) -> [AnthropicWire.Request.Message] {
+        var turns: [AnthropicWire.Request.Message] = []
+        for message in messages where message.role != .system {
+            var blocks: [AnthropicWire.Request.Block] = []
+            if let result = message.toolResult {
+                blocks.append(.init(type: "tool_result", tool_use_id: result.callID, content: result.content, is_error: result.isError ? true : nil))
+            } else {
+                blocks += message.images.map {
+                    .init(type: "image", source: .init(media_type: $0.mimeType, data: Data($0.data).base64EncodedString()))
+                }
+                if !message.content.isEmpty { blocks.append(.init(type: "text", text: message.content)) }
+                blocks += message.toolCalls.map { call in
+                    let input = JSONValue.parse(call.arguments).flatMap { $0.objectValue.map(JSONValue.object) } ?? .object([:])
+                    return .init(type: "tool_use", id: call.id, name: call.name, input: input)
+                }
+            }
+            let role = message.role == .assistant ? "assistant" : "user"
+            if message.role == .tool, let last = turns.last, last.role == "user", last.content.allSatisfy({ $0.type == "tool_result" }) {
+                turns[turns.count - 1].content += blocks
+            } else {
+                turns.append(.init(role: role, content: blocks))
+            }
+        }
+        return turns
     }
 
     static func decode(_ event: ServerSentEvent, usage: borrowing Mutex<TokenUsage>, provider: String) throws -> [ChatEvent] {
@@ -72,7 +102,14 @@ public struct AnthropicProvider: AIProvider {
                 return usage
             }
             return [.usage(total)]
+        case "content_block_start":
+            guard let block = payload.content_block, block.type == "tool_use" else { return [] }
+            return [.toolCall(ToolCallDelta(index: payload.index ?? 0, id: block.id, name: block.name))]
         case "content_block_delta":
+            if payload.delta?.type == "input_json_delta" {
+                guard let piece = payload.delta?.partial_json, !piece.isEmpty else { return [] }
+                return [.toolCall(ToolCallDelta(index: payload.index ?? 0, arguments: piece))]
+            }
             guard payload.delta?.type == "text_delta", let text = payload.delta?.text, !text.isEmpty else { return [] }
             return [.delta(text)]
         case "message_delta":
@@ -89,6 +126,7 @@ public struct AnthropicProvider: AIProvider {
             if let reason = payload.delta?.stop_reason {
                 switch reason {
                 case "end_turn", "stop_sequence": events.append(.finished(.stop))
+                case "tool_use": events.append(.finished(.toolCalls))
                 case "max_tokens": events.append(.finished(.length))
                 case "refusal": events.append(.finished(.contentFilter))
                 default: events.append(.finished(.other))
@@ -98,7 +136,7 @@ public struct AnthropicProvider: AIProvider {
         case "error":
             throw error(status: 200, detail: payload.error, retryAfter: nil, provider: provider)
         default:
-            return []  // ping, content_block_start/stop and event types added later
+            return []  // ping, content_block_stop and event types added later
         }
     }
 

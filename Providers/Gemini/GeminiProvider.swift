@@ -1,5 +1,6 @@
 import Foundation
 public import LeopostCore
+import Synchronization
 
 /// Google Gemini's `streamGenerateContent` with `alt=sse`.
 ///
@@ -27,10 +28,11 @@ public struct GeminiProvider: AIProvider {
     public func stream(_ request: ChatRequest) async throws -> AsyncThrowingStream<ChatEvent, any Error> {
         let system = request.messages.filter { $0.role == .system }.map(\.content).joined(separator: "\n\n")
         let body = GeminiWire.Request(
-            contents: request.messages.filter { $0.role != .system }.map {
-                GeminiWire.Content(role: $0.role == .assistant ? "model" : "user", parts: [.init(text: $0.content)])
-            },
+            contents: Self.contents(request.messages),
             systemInstruction: system.isEmpty ? nil : GeminiWire.Content(role: nil, parts: [.init(text: system)]),
+            tools: request.tools.isEmpty
+                ? nil
+                : [.init(functionDeclarations: request.tools.map { .init(name: $0.name, description: $0.description, parameters: $0.parameters) })],
             generationConfig: .init(maxOutputTokens: request.maxTokens, temperature: request.temperature)
         )
         guard let model = request.model.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/", ":"])) else {
@@ -44,9 +46,10 @@ public struct GeminiProvider: AIProvider {
             return Self.error(status: status, detail: detail, retryAfter: nil, provider: kind)
         }
         let kind = self.kind
+        let calls = Mutex(0)
         let events = ServerSentEventChatStream.make(
             body: responseBody, provider: kind, requiresEnd: false, isEnd: { _ in false },
-            decode: { event in try Self.decode(event, provider: kind) }
+            decode: { event in try Self.decode(event, calls: calls, provider: kind) }
         )
         return Self.requiringFinish(events, provider: kind)
     }
@@ -64,7 +67,45 @@ public struct GeminiProvider: AIProvider {
         })
     }
 
-    static func decode(_ event: ServerSentEvent, provider: String) throws -> [ChatEvent] {
+    /// The turns as `contents`: the model's turns as `model`, function responses in a `user` turn
+    /// (all answers to one model turn in one), each naming its function; a response is an object,
+    /// so a result that is not one is wrapped as `{"result": …}` (or `{"error": …}`).
+    static func contents(_ messages: [ChatRequest.Message]) -> [GeminiWire.Content] {
+        var contents: [GeminiWire.Content] = []
+        for message in messages where message.role != .system {
+            var parts: [GeminiWire.Part] = []
+            if let result = message.toolResult {
+                let value = JSONValue.parse(result.content)
+                let response: JSONValue =
+                    if !result.isError, let object = value?.objectValue { .object(object) } else {
+                        .object([result.isError ? "error" : "result": value ?? .string(result.content)])
+                    }
+                // The call's id goes back only when Gemini gave one (`call_<n>` is Leopost's own).
+                let id = result.callID.hasPrefix("call_") ? nil : result.callID
+                parts.append(.init(functionResponse: .init(id: id, name: result.name, response: response)))
+            } else {
+                parts += message.images.map { .init(inlineData: .init(mimeType: $0.mimeType, data: Data($0.data).base64EncodedString())) }
+                if !message.content.isEmpty { parts.append(.init(text: message.content)) }
+                parts += message.toolCalls.enumerated().map { position, call in
+                    let args = JSONValue.parse(call.arguments).flatMap { $0.objectValue.map(JSONValue.object) } ?? .object([:])
+                    let id = call.id.hasPrefix("call_") ? nil : call.id
+                    // A turn another provider made has no signature; Google documents this value for
+                    // such histories, and Gemini 3 refuses a first call without any.
+                    let signature = call.signature ?? (position == 0 ? "skip_thought_signature_validator" : nil)
+                    return .init(functionCall: .init(id: id, name: call.name, args: args), thoughtSignature: signature)
+                }
+            }
+            if message.role == .tool, let last = contents.last, last.role == "user", last.parts.allSatisfy({ $0.functionResponse != nil }) {
+                contents[contents.count - 1].parts += parts
+            } else {
+                contents.append(.init(role: message.role == .assistant ? "model" : "user", parts: parts))
+            }
+        }
+        return contents
+    }
+
+    /// Decodes one event; `calls` counts the function calls so far (Gemini sends each whole, in order).
+    static func decode(_ event: ServerSentEvent, calls: borrowing Mutex<Int>, provider: String) throws -> [ChatEvent] {
         let payload: GeminiWire.Response
         do {
             payload = try WireJSON.decoder.decode(GeminiWire.Response.self, from: Data(event.data.utf8))
@@ -77,7 +118,20 @@ public struct GeminiProvider: AIProvider {
         }
         var events: [ChatEvent] = []
         for candidate in payload.candidates ?? [] {
-            for part in candidate.content?.parts ?? [] where !(part.text ?? "").isEmpty { events.append(.delta(part.text!)) }
+            for part in candidate.content?.parts ?? [] where part.thought != true {
+                if let text = part.text, !text.isEmpty { events.append(.delta(text)) }
+                if let call = part.functionCall {
+                    let index = calls.withLock { count in
+                        defer { count += 1 }
+                        return count
+                    }
+                    events.append(
+                        .toolCall(
+                            ToolCallDelta(
+                                index: index, id: call.id, name: call.name, arguments: (call.args ?? .object([:])).text,
+                                signature: part.thoughtSignature)))
+                }
+            }
         }
         if let usage = payload.usageMetadata {
             // Each event carries the totals so far; thinking tokens are billed as output.
@@ -94,7 +148,8 @@ public struct GeminiProvider: AIProvider {
         for candidate in payload.candidates ?? [] {
             switch candidate.finishReason {
             case nil, "FINISH_REASON_UNSPECIFIED": break
-            case "STOP": events.append(.finished(.stop))
+            // Gemini says STOP after function calls too; the calls are what make it a tool turn.
+            case "STOP": events.append(.finished(calls.withLock { $0 } > 0 ? .toolCalls : .stop))
             case "MAX_TOKENS": events.append(.finished(.length))
             case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII": events.append(.finished(.contentFilter))
             default: events.append(.finished(.other))

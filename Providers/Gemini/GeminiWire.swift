@@ -1,9 +1,44 @@
+import LeopostCore
+
 /// The Gemini API's `streamGenerateContent?alt=sse` wire format, as Google documents it.
 enum GeminiWire {
-    struct Part: Codable { var text: String? }
+    /// One part of a turn: text, an inline image, the model's `functionCall`, or the
+    /// `functionResponse` answering it. `thoughtSignature` sits beside a call, not inside it, and
+    /// must go back exactly as it came; `thought` parts are the model's reasoning, never answer text.
+    struct Part: Codable {
+        struct InlineData: Codable {
+            var mimeType: String
+            var data: String
+        }
+        struct FunctionCall: Codable {
+            var id: String?
+            var name: String
+            var args: JSONValue?
+        }
+        struct FunctionResponse: Codable {
+            var id: String?
+            var name: String
+            var response: JSONValue
+        }
+        var text: String?
+        var inlineData: InlineData?
+        var functionCall: FunctionCall?
+        var functionResponse: FunctionResponse?
+        var thoughtSignature: String?
+        var thought: Bool?
+    }
     struct Content: Codable {
         var role: String?
         var parts: [Part]
+    }
+    /// `{"functionDeclarations": [{"name", "description", "parameters"}]}`.
+    struct Tool: Encodable {
+        struct FunctionDeclaration: Encodable {
+            var name: String
+            var description: String
+            var parameters: JSONValue
+        }
+        var functionDeclarations: [FunctionDeclaration]
     }
     struct GenerationConfig: Encodable {
         var maxOutputTokens: Int
@@ -12,6 +47,7 @@ enum GeminiWire {
     struct Request: Encodable {
         var contents: [Content]
         var systemInstruction: Content?
+        var tools: [Tool]?
         var generationConfig: GenerationConfig
     }
 

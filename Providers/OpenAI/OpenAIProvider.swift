@@ -27,9 +27,12 @@ public struct OpenAIProvider: AIProvider {
     public func stream(_ request: ChatRequest) async throws -> AsyncThrowingStream<ChatEvent, any Error> {
         let body = OpenAIWire.Request(
             model: request.model,
-            messages: request.messages.map { .init(role: $0.role.rawValue, content: $0.content) },
+            messages: request.messages.map(Self.message),
             max_tokens: request.maxTokens,
             temperature: request.temperature,
+            tools: request.tools.isEmpty
+                ? nil
+                : request.tools.map { .init(function: .init(name: $0.name, description: $0.description, parameters: $0.parameters)) },
             stream: true,
             stream_options: .init(include_usage: true)
         )
@@ -49,6 +52,27 @@ public struct OpenAIProvider: AIProvider {
         )
     }
 
+    /// One message as Chat Completions takes it: tool results as `role: tool` naming their call,
+    /// the model's calls in `tool_calls`, images as `data:` URLs among content parts.
+    static func message(_ message: ChatRequest.Message) -> OpenAIWire.Request.Message {
+        if let result = message.toolResult {
+            return .init(role: "tool", content: .text(result.content), tool_call_id: result.callID)
+        }
+        var content: OpenAIWire.Request.Content? = .text(message.content)
+        if !message.images.isEmpty {
+            let text = message.content.isEmpty ? [] : [OpenAIWire.Request.ContentPart(type: "text", text: message.content)]
+            content = .parts(
+                text
+                    + message.images.map {
+                        .init(type: "image_url", image_url: .init(url: "data:\($0.mimeType);base64,\(Data($0.data).base64EncodedString())"))
+                    })
+        } else if message.content.isEmpty && !message.toolCalls.isEmpty {
+            content = nil
+        }
+        let calls = message.toolCalls.map { OpenAIWire.Request.ToolCall(id: $0.id, function: .init(name: $0.name, arguments: $0.arguments)) }
+        return .init(role: message.role.rawValue, content: content, tool_calls: calls.isEmpty ? nil : calls)
+    }
+
     static func decode(_ event: ServerSentEvent, provider: String) throws -> [ChatEvent] {
         let chunk: OpenAIWire.Chunk
         do {
@@ -62,9 +86,16 @@ public struct OpenAIProvider: AIProvider {
         var events: [ChatEvent] = []
         for choice in chunk.choices ?? [] {
             if let content = choice.delta?.content, !content.isEmpty { events.append(.delta(content)) }
+            for (position, call) in (choice.delta?.tool_calls ?? []).enumerated() {
+                events.append(
+                    .toolCall(
+                        ToolCallDelta(
+                            index: call.index ?? position, id: call.id, name: call.function?.name, arguments: call.function?.arguments ?? "")))
+            }
             if let reason = choice.finish_reason {
                 switch reason {
                 case "stop": events.append(.finished(.stop))
+                case "tool_calls", "function_call": events.append(.finished(.toolCalls))
                 case "length": events.append(.finished(.length))
                 case "content_filter": events.append(.finished(.contentFilter))
                 default: events.append(.finished(.other))

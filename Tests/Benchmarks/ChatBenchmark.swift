@@ -26,7 +26,8 @@ enum ChatBenchmark {
                 dependencies: .init(
                     conversations: ConversationStore(pool: database.app), brands: BrandStore(pool: database.app),
                     feedback: FeedbackStore(pool: database.app), policies: PolicyStore(pool: database.app), usage: UsageStore(pool: database.app),
-                    events: ConversationEventLog(redis: redis), ledger: BudgetLedger(redis: redis), delivery: nil
+                    events: ConversationEventLog(redis: redis), ledger: BudgetLedger(redis: redis), delivery: nil,
+                    users: UserStore(pool: database.app)
                 ),
                 chains: { _, _, _ in ProviderChain(entries: [.init(name: "offline", provider: OfflineProvider(), model: "offline")]) },
                 configuration: .init(channels: ChannelCatalog([WebChannel()])), logger: logger

@@ -64,7 +64,8 @@ struct ChatHarness: Sendable {
                         conversations: ConversationStore(pool: database.app), brands: BrandStore(pool: database.app),
                         feedback: FeedbackStore(pool: database.app), policies: PolicyStore(pool: database.app, rules: TestEnvironment.policyRules()),
                         usage: UsageStore(pool: database.app), events: ConversationEventLog(redis: redis),
-                        ledger: BudgetLedger(redis: redis), delivery: StageQueue(stage: deliveryStage, redis: redis)
+                        ledger: BudgetLedger(redis: redis), delivery: StageQueue(stage: deliveryStage, redis: redis),
+                        users: UserStore(pool: database.app)
                     ),
                     chains: chains ?? { task, policy, tenant in builder.chain(for: task, policy: policy, tenant: tenant.description).chain },
                     configuration: .init(channels: ChannelCatalog(adapters)), logger: logger

@@ -19,6 +19,7 @@ enum FakeGemini {
             }
             let body = try await request.body.collect(upTo: 1 << 20)
             let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] ?? [:]
+            if call == "tools:streamGenerateContent" { return toolTurn(json) }
             guard json["systemInstruction"] != nil, (json["generationConfig"] as? [String: Any])?["maxOutputTokens"] as? Int == 64 else {
                 return error(400, status: "INVALID_ARGUMENT", message: "unexpected request shape")
             }
@@ -33,6 +34,29 @@ enum FakeGemini {
             }
         }
         return router
+    }
+
+    /// `models/tools`: a `functionCall` part (whole, as Gemini sends it) with a `thoughtSignature`
+    /// beside it; given the `functionResponse` after the call with its signature, a text answer.
+    static func toolTurn(_ json: [String: Any]) -> Response {
+        let declarations = ((json["tools"] as? [[String: Any]])?.first?["functionDeclarations"] as? [[String: Any]]) ?? []
+        guard declarations.first?["parameters"] is [String: Any] else {
+            return error(400, status: "INVALID_ARGUMENT", message: "tools[0].function_declarations is required")
+        }
+        let contents = json["contents"] as? [[String: Any]] ?? []
+        if contents.count > 1 {
+            let call = (contents[contents.count - 2]["parts"] as? [[String: Any]])?.first
+            let response = ((contents.last?["parts"] as? [[String: Any]])?.first?["functionResponse"]) as? [String: Any]
+            guard contents[contents.count - 2]["role"] as? String == "model", call?["thoughtSignature"] as? String == "c2lnLTE=",
+                contents.last?["role"] as? String == "user", response?["name"] as? String == "draft_post", response?["response"] is [String: Any]
+            else {
+                return error(400, status: "INVALID_ARGUMENT", message: "Function call is missing a thought_signature in functionCall parts.")
+            }
+            return stream([chunk("Drafted: see the preview.", finish: "STOP", output: 6)])
+        }
+        return stream([
+            #"{"candidates":[{"content":{"parts":[{"functionCall":{"name":"draft_post","args":{"text":"Spring sale!","platforms":["mastodon"]}},"thoughtSignature":"c2lnLTE="}],"role":"model"},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":30,"candidatesTokenCount":12,"totalTokenCount":42},"modelVersion":"gemini-2.5-flash"}"#
+        ])
     }
 
     static func chunk(_ text: String, finish: String?, output: Int) -> String {

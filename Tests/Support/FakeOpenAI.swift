@@ -19,6 +19,8 @@ public enum FakeOpenAI {
                 return error(400, type: "invalid_request_error", code: nil, message: "expected stream with include_usage")
             }
             switch json["model"] as? String ?? "" {
+            case "tools":
+                return toolTurn(json)
             case "quota":
                 return error(429, type: "insufficient_quota", code: "insufficient_quota", message: "You exceeded your current quota")
             case "ratelimit":
@@ -85,6 +87,49 @@ public enum FakeOpenAI {
             }
         }
         return router
+    }
+
+    /// `model: tools`: a tool-calling model. Without a tool result it calls `draft_post`, its
+    /// arguments streamed in pieces as OpenAI streams them (id and name first, then `arguments`
+    /// fragments, `finish_reason: tool_calls`); given the result, it answers in text. A request
+    /// whose tools or tool turns are not in the documented shape gets a 400.
+    static func toolTurn(_ json: [String: Any]) -> Response {
+        let tools = json["tools"] as? [[String: Any]] ?? []
+        guard let tool = tools.first, tool["type"] as? String == "function", (tool["function"] as? [String: Any])?["parameters"] is [String: Any]
+        else {
+            return error(400, type: "invalid_request_error", code: nil, message: "tools must be [{type: function, function: {...}}]")
+        }
+        let messages = json["messages"] as? [[String: Any]] ?? []
+        if let last = messages.last, last["role"] as? String == "tool" {
+            let call = (messages.dropLast().last?["tool_calls"] as? [[String: Any]])?.first
+            guard last["tool_call_id"] as? String == "call_abc123", call?["id"] as? String == "call_abc123",
+                (call?["function"] as? [String: Any])?["arguments"] is String, last["content"] is String
+            else {
+                return error(400, type: "invalid_request_error", code: nil, message: "a tool message must answer a tool_calls id")
+            }
+            return stream(
+                [
+                    chunk(role: "assistant", content: ""), chunk(content: "Drafted: "), chunk(content: "see the preview."), chunk(finish: "stop"),
+                    usageChunk,
+                ], done: true)
+        }
+        func call(_ delta: [String: Any], finish: String? = nil) -> String {
+            let choice: [String: Any] = ["index": 0, "delta": delta, "logprobs": NSNull(), "finish_reason": finish.map { $0 as Any } ?? NSNull()]
+            let object: [String: Any] = [
+                "id": "chatcmpl-2", "object": "chat.completion.chunk", "created": 1_694_268_190, "model": "gpt-4o-mini", "choices": [choice],
+            ]
+            return "data: " + String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self) + "\n\n"
+        }
+        return stream(
+            [
+                call([
+                    "role": "assistant", "content": NSNull(),
+                    "tool_calls": [["index": 0, "id": "call_abc123", "type": "function", "function": ["name": "draft_post", "arguments": ""]]],
+                ]),
+                call(["tool_calls": [["index": 0, "function": ["arguments": "{\"text\": \"Spring"]]]]),
+                call(["tool_calls": [["index": 0, "function": ["arguments": " sale!\", \"platforms\": [\"mastodon\"]}"]]]]),
+                call([:], finish: "tool_calls"), usageChunk,
+            ], done: true)
     }
 
     static let usageChunk =

@@ -27,5 +27,6 @@ public struct Migration: Sendable {
         .tenantSecrets,
         .deliveries,
         .publishing,
+        .timeZones,
     ]
 }

@@ -1,0 +1,97 @@
+import Foundation
+
+/// `draft_post(text, platforms, media?, scheduled_at?)`: makes a draft with a preview per platform,
+/// shown in the chat with Confirm, Edit and Cancel. With `posts.require_confirmation: false` in
+/// the policy it is confirmed at once (published now or put on the schedule).
+struct DraftPostTool: AssistantTool {
+    let tools: PublishingTools
+
+    var definition: ToolDefinition {
+        ToolDefinition(
+            name: "draft_post",
+            description: """
+                Draft a social media post for one or more platforms. The person sees a preview per platform and confirms, edits \
+                or cancels it; nothing is published before that. Write the finished post text, ready to publish. Give \
+                scheduled_at only when the person asked for a time, as ISO 8601 with the offset of their time zone.
+                """,
+            parameters: [
+                "type": "object",
+                "properties": [
+                    "text": ["type": "string", "description": "The post's text, exactly as it should appear."],
+                    "platforms": [
+                        "type": "array", "items": ["type": "string"],
+                        "description": "Platform names as list_social_accounts gives them, e.g. [\"linkedin\", \"x\"].",
+                    ],
+                    "media": [
+                        "type": "array",
+                        "items": [
+                            "type": "object",
+                            "properties": [
+                                "kind": ["type": "string", "enum": ["image", "video"]],
+                                "url": ["type": "string", "description": "The media's URL, as given in the conversation."],
+                            ],
+                            "required": ["url"],
+                        ],
+                    ],
+                    "scheduled_at": [
+                        "type": "string",
+                        "description": "When to publish, ISO 8601 with offset (2026-12-03T10:00:00+01:00); omit to publish on confirmation.",
+                    ],
+                ],
+                "required": ["text", "platforms"],
+            ]
+        )
+    }
+
+    func label(for arguments: [String: JSONValue]) -> String {
+        let names = (try? ToolArguments(arguments, known: Set(arguments.keys)).strings("platforms")) ?? nil
+        guard let names, !names.isEmpty else { return "Drafting a post…" }
+        return "Drafting a post for \(names.map { tools.displayName(of: PublishingTools.canonical($0)) }.joined(separator: ", "))…"
+    }
+
+    func run(_ arguments: [String: JSONValue], context: ToolContext) async throws -> JSONValue {
+        let fields = try ToolArguments(arguments, known: ["text", "platforms", "media", "scheduled_at"])
+        let text = try fields.string("text", required: true) ?? ""
+        let platforms = try fields.strings("platforms", required: true) ?? []
+        let media = try Self.media(arguments["media"])
+        let time = try fields.date("scheduled_at", in: context.timeZone, now: context.now)
+        if let time, time < context.now {
+            throw ToolError(
+                .refused,
+                "scheduled_at \(LocalTime.iso(time, in: context.timeZone)) is in the past; it is now \(LocalTime.iso(context.now, in: context.timeZone))"
+            )
+        }
+        let names = platforms.map(PublishingTools.canonical)
+        let draft = Publisher.Draft(text: text, platforms: names, media: media, scheduledAt: time, conversationID: context.conversationID)
+        var post = try await PublishingTools.answering { try await tools.publisher.draft(draft, tenant: context.tenant, now: context.now) }
+        var summary = PublishingTools.summary(post, context: context).objectValue ?? [:]
+        if context.policy.postsNeedConfirmation {
+            summary["next"] = "The person now sees the preview with Confirm, Edit and Cancel. Say so in one short sentence; do not repeat the text."
+        } else {
+            post = try await PublishingTools.answering { try await tools.publisher.confirm(post.id, tenant: context.tenant, now: context.now) }
+            summary = PublishingTools.summary(post, context: context).objectValue ?? [:]
+            summary["next"] = "Confirmed without asking, as this workspace's policy says; tell the person when it goes out."
+        }
+        return .object(summary)
+    }
+
+    static func media(_ value: JSONValue?) throws -> [PostMedia] {
+        switch value {
+        case nil, .null?: return []
+        case .array(let items):
+            return try items.map { item in
+                guard let fields = item.objectValue, case .string(let url)? = fields["url"], !url.isEmpty else {
+                    throw ToolError(.invalidArguments, "media must be an array of {\"url\": …, \"kind\": \"image\" or \"video\"}")
+                }
+                let kind: String
+                switch fields["kind"] {
+                case nil, .null?: kind = "image"
+                case .string(let named) where named == "image" || named == "video": kind = named
+                default: throw ToolError(.invalidArguments, "media kind must be \"image\" or \"video\"")
+                }
+                return PostMedia(kind: kind, url: url)
+            }
+        default: throw ToolError(.invalidArguments, "media must be an array")
+        }
+    }
+}
