@@ -1,0 +1,201 @@
+import Foundation
+import LeopostCore
+import LeopostTestSupport
+import Testing
+
+/// The router's tool loop against a real publishing deployment (plugins loaded, fake platforms,
+/// a publish worker): the scripted model calls the publishing tools, Leopost runs them with the
+/// person's rights, and posts are drafted, confirmed, moved and cancelled for real.
+@Suite("The assistant drafts, schedules and cancels posts from the chat with tools")
+struct AssistantToolsTests {
+    /// A person's conversation with one message in it, and the router over the harness.
+    struct Chat {
+        let harness: PublishHarness
+        let router: ChatRouter
+        let userID: UUID
+        let conversation: Conversation
+        let provider: StepScriptProvider
+
+        /// Stores `text` as the person's message and answers it.
+        func ask(_ text: String) async throws {
+            let tenant = harness.tenant.tenantID
+            let message = try await ConversationStore(pool: harness.database.app).appendInbound(
+                tenant: tenant, conversationID: conversation.id, channel: "web", parts: [.text(text)])
+            let request = AnswerRequest(tenantID: tenant, userID: userID, conversationID: conversation.id, messageID: message.id, channel: "web")
+            let payload = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
+            try await router.handle(
+                StageJob(id: message.id.uuidString, orderingKey: conversation.id.uuidString, sequence: 1, attempt: 1, payload: payload))
+        }
+
+        /// The conversation's events so far: kind and JSON object.
+        func events() async throws -> [(kind: ConversationEvent.Kind, data: [String: Any])] {
+            try await ConversationEventLog(redis: harness.redis).events(after: nil, conversation: conversation.id).map {
+                ($0.kind, PublishHarness.object($0.data))
+            }
+        }
+
+        /// The person's posts.
+        func posts() async throws -> [Post] {
+            try await PostStore(pool: harness.database.app).posts(ofUser: userID, limit: 10, tenant: harness.tenant.tenantID)
+        }
+    }
+
+    func withChat(_ steps: [[ChatEvent]], zone: String? = nil, _ body: @Sendable (Chat) async throws -> Void) async throws {
+        try await PublishHarness.with { harness in
+            let logger = TestEnvironment.logger()
+            let pool = harness.database.app
+            let tenant = harness.tenant.tenantID
+            let users = UserStore(pool: pool)
+            let userID = try await users.resolve(name: "ana", tenant: tenant)
+            try await users.setZone(zone, of: userID, tenant: tenant)
+            let conversation = try await ConversationStore(pool: pool).create(tenant: tenant, userID: userID, channel: "web")
+            let provider = StepScriptProvider(steps)
+            let tools = PublishingTools(
+                redis: harness.redis, postgres: pool, masterKey: PublishHarness.masterKey, plugins: harness.registry,
+                policyRules: TestEnvironment.policyRules(), logger: logger, publishStage: harness.stage)
+            let router = ChatRouter(
+                dependencies: .init(
+                    conversations: ConversationStore(pool: pool), brands: BrandStore(pool: pool), feedback: FeedbackStore(pool: pool),
+                    policies: PolicyStore(pool: pool, rules: TestEnvironment.policyRules()), usage: UsageStore(pool: pool),
+                    events: ConversationEventLog(redis: harness.redis), ledger: BudgetLedger(redis: harness.redis), delivery: nil, users: users,
+                    tools: ToolBox(tools.all)),
+                chains: { _, _, _ in ProviderChain(entries: [.init(name: "scripted", provider: provider, model: "scripted")]) },
+                configuration: .init(channels: ChannelCatalog(capabilities: ["web": .init(maxMessageLength: 100_000, canStream: true)])),
+                logger: logger)
+            try await body(Chat(harness: harness, router: router, userID: userID, conversation: conversation, provider: provider))
+        }
+    }
+
+    @Test func aWrongPlatformIsCorrectedByTheModelAndAConfirmPublishesOnce() async throws {
+        try await withChat([
+            StepScriptProvider.call("draft_post", #"{"text": "Spring sale: 20% off everything!", "platforms": ["myspace"]}"#),
+            StepScriptProvider.call("draft_post", #"{"text": "Spring sale: 20% off everything!", "platforms": ["Mastodon"]}"#, id: "call_2"),
+            StepScriptProvider.text("Here is your draft: confirm it below."),
+        ]) { chat in
+            try await chat.ask("Post about our spring sale on mastodon")
+            let requests = chat.provider.requests
+            #expect(requests.count == 3)
+            #expect(requests[0].tools.map(\.name) == ["draft_post", "list_social_accounts", "list_posts", "reschedule_post", "cancel_post"])
+            #expect(requests[0].messages[0].content.contains("local time"))
+            // The refusal went back to the model as a tool error it could act on.
+            let refusal = try #require(requests[1].messages.last?.toolResult)
+            #expect(refusal.isError)
+            #expect(refusal.content.contains("myspace"))
+            #expect(requests[2].messages.last?.toolResult?.isError == false)
+
+            let posts = try await chat.posts()
+            #expect(posts.count == 1)
+            let post = try #require(posts.first)
+            #expect(post.status == .draft)
+            #expect(post.targets.map(\.platform) == ["mastodon"])
+            #expect(chat.harness.mastodon.ledger.posts.isEmpty)  // nothing goes out unconfirmed
+
+            let events = try await chat.events()
+            #expect(
+                events.filter { $0.kind == .toolStarted }.map { $0.data["label"] as? String } == [
+                    "Drafting a post for myspace…", "Drafting a post for Mastodon…",
+                ])
+            #expect(events.filter { $0.kind == .toolFinished }.map { $0.data["ok"] as? Bool } == [false, true])
+            #expect((events.filter { $0.kind == .toolFinished }.last?.data["post_id"] as? String).flatMap(UUID.init(uuidString:)) == post.id)
+            #expect(events.contains { $0.kind == .postPreview && ($0.data["post_id"] as? String).flatMap(UUID.init(uuidString:)) == post.id })
+            #expect(events.last?.kind == .messageCompleted)
+            #expect(events.last?.data["text"] as? String == "Here is your draft: confirm it below.")
+
+            let confirmed = try await chat.harness.call("POST", "/v1/posts/\(post.id)/publish")
+            #expect(confirmed.status == 202)
+            let settled = try await chat.harness.settled(post.id)
+            #expect(settled.targets.map(\.status) == [.published])
+            #expect(chat.harness.mastodon.ledger.posts.map(\.text) == ["Spring sale: 20% off everything!"])
+        }
+    }
+
+    @Test func aScheduledDraftIsShownInThePersonsZoneAndRescheduledForReal() async throws {
+        let tomorrow = LocalTime.iso(Date().addingTimeInterval(86_400), in: TimeZone(identifier: "Europe/Berlin")!)
+        try await withChat(
+            [
+                StepScriptProvider.call(
+                    "draft_post", #"{"text": "Tomorrow's news", "platforms": ["mastodon"], "scheduled_at": ""# + tomorrow + #""}"#),
+                StepScriptProvider.text("Drafted for tomorrow."),
+            ], zone: "Europe/Berlin"
+        ) { chat in
+            try await chat.ask("schedule a post for tomorrow")
+            let result = try #require(chat.provider.requests[1].messages.last?.toolResult)
+            let fields = try #require(JSONValue.parse(result.content)?.objectValue)
+            #expect(fields["scheduled_at"] == .string(tomorrow))
+            guard case .string(let local)? = fields["scheduled_local"] else { throw TestEnvironmentError(message: "no local time in \(fields)") }
+            #expect(local.hasSuffix("Europe/Berlin"))
+            let post = try #require(try await chat.posts().first)
+            #expect(try await chat.harness.call("POST", "/v1/posts/\(post.id)/publish").status == 202)
+
+            // Moved from tomorrow to two seconds from now: it goes out, so the job really moved.
+            let soon = LocalTime.iso(Date().addingTimeInterval(2), in: TimeZone(identifier: "Europe/Berlin")!)
+            let publisher = PublishingTools(
+                redis: chat.harness.redis, postgres: chat.harness.database.app, masterKey: PublishHarness.masterKey, plugins: chat.harness.registry,
+                policyRules: TestEnvironment.policyRules(), logger: TestEnvironment.logger(), publishStage: chat.harness.stage)
+            let context = ToolContext(
+                tenant: chat.harness.tenant.tenantID, userID: chat.userID, conversationID: chat.conversation.id, channel: "web",
+                timeZone: TimeZone(identifier: "Europe/Berlin")!, now: Date(), policy: .default)
+            let moved = try await ToolBox(publisher.all).run(
+                ToolCall(id: "c", name: "reschedule_post", arguments: #"{"id": ""# + post.id.uuidString + #"", "at": ""# + soon + #""}"#),
+                context: context)
+            #expect(moved.error == nil)
+            let settled = try await chat.harness.settled(post.id)
+            #expect(settled.targets.map(\.status) == [.published])
+            #expect(chat.harness.mastodon.ledger.posts.count == 1)
+
+            // In the past, another person's post, an unknown field: errors the model can read.
+            let past = try await ToolBox(publisher.all).run(
+                ToolCall(id: "c", name: "reschedule_post", arguments: #"{"id": ""# + post.id.uuidString + #"", "at": "2020-01-01T10:00:00+01:00"}"#),
+                context: context)
+            #expect(past.error == .refused)
+            var stranger = context
+            stranger.userID = try await UserStore(pool: chat.harness.database.app).resolve(name: "bob", tenant: chat.harness.tenant.tenantID)
+            let foreign = try await ToolBox(publisher.all).run(
+                ToolCall(id: "c", name: "cancel_post", arguments: #"{"id": ""# + post.id.uuidString + #""}"#), context: stranger)
+            #expect(foreign.error == .notFound)
+            let typo = try await ToolBox(publisher.all).run(ToolCall(id: "c", name: "list_posts", arguments: #"{"stat": "draft"}"#), context: context)
+            #expect(typo.error == .invalidArguments)
+        }
+    }
+
+    @Test func aCancelledDraftPublishesNothing() async throws {
+        try await withChat([
+            StepScriptProvider.call("draft_post", #"{"text": "Maybe later", "platforms": ["mastodon"]}"#),
+            StepScriptProvider.text("Drafted."),
+        ]) { chat in
+            try await chat.ask("draft something")
+            let post = try #require(try await chat.posts().first)
+            let cancelled = try await chat.harness.call("DELETE", "/v1/posts/\(post.id)")
+            #expect(cancelled.status == 200)
+            #expect(try await chat.harness.call("POST", "/v1/posts/\(post.id)/publish").status == 409)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(chat.harness.mastodon.ledger.posts.isEmpty)
+        }
+    }
+
+    @Test func aModelThatKeepsCallingToolsIsStoppedAndThePersonTold() async throws {
+        try await withChat([StepScriptProvider.call("list_posts", "{}")]) { chat in
+            try await chat.ask("what is scheduled?")
+            #expect(chat.provider.requests.count == RoutingPolicy.default.toolMaxSteps)
+            let events = try await chat.events()
+            #expect(events.last?.kind == .messageFailed)
+            #expect(events.last?.data["code"] as? String == "tool_steps_exhausted")
+        }
+    }
+
+    @Test func argumentsThatAreNotJSONOrAToolNotOfferedComeBackAsErrors() async throws {
+        try await withChat([
+            StepScriptProvider.call("draft_post", #"{"text": "cut off"#),
+            StepScriptProvider.call("delete_everything", "{}", id: "call_2"),
+            StepScriptProvider.text("Sorry, I could not do that."),
+        ]) { chat in
+            try await chat.ask("do something odd")
+            let requests = chat.provider.requests
+            #expect(requests.count == 3)
+            #expect(requests[1].messages.last?.toolResult?.content.contains("invalid_arguments") == true)
+            #expect(requests[2].messages.last?.toolResult?.content.contains("unknown_tool") == true)
+            #expect(try await chat.posts().isEmpty)
+            #expect(try await chat.events().last?.kind == .messageCompleted)
+        }
+    }
+}
