@@ -77,7 +77,9 @@ extension ChatRouter {
                         calls.add(piece)
                         if result.firstToken == nil { result.firstToken = .now - started }
                     }
-                    guard case .delta(let piece) = event, !piece.isEmpty else { continue }
+                    guard case .delta(var piece) = event, !piece.isEmpty else { continue }
+                    // A step after a tool ran starts a new paragraph of the same answer.
+                    if result.text.isEmpty, !earlier.isEmpty { piece = "\n\n" + piece }
                     if result.firstToken == nil { result.firstToken = .now - started }
                     result.text += piece
                     pending.text.withLock { $0 += piece }

@@ -14,6 +14,18 @@ public struct OfflineProvider: AIProvider {
     public init() {}
 
     public func stream(_ request: ChatRequest) async throws -> AsyncThrowingStream<ChatEvent, any Error> {
+        if let call = Self.draftCall(for: request) {
+            let input = request.messages.reduce(0) { $0 + $1.content.split(separator: " ").count }
+            let events: [ChatEvent] = [
+                .delta(Self.offlineNote + " Drafting it now."),
+                .toolCall(ToolCallDelta(index: 0, id: "offline_draft", name: "draft_post", arguments: call.text)),
+                .usage(TokenUsage(input: input, output: call.text.count / 4)), .finished(.toolCalls),
+            ]
+            return AsyncThrowingStream { continuation in
+                for event in events { continuation.yield(event) }
+                continuation.finish()
+            }
+        }
         let text = Self.answer(to: request)
         let words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
         let limited = Array(words.prefix(max(1, request.maxTokens)))
@@ -28,8 +40,19 @@ public struct OfflineProvider: AIProvider {
         }
     }
 
+    static let offlineNote = "(Offline assistant: no AI provider is configured, so this is a template, not a model's answer.)"
+
+    /// A `draft_post` call when the tool is offered and the last message asks for a post; never
+    /// after a tool already ran for this message (the loop ends with a report instead).
+    static func draftCall(for request: ChatRequest) -> JSONValue? {
+        guard request.tools.contains(where: { $0.name == "draft_post" }), let last = request.messages.last, last.role == .user else { return nil }
+        let system = request.messages.first { $0.role == .system }?.content ?? ""
+        return OfflineDrafting.arguments(for: last.content, system: system, brand: field("Brand", in: system))
+    }
+
     /// The answer text: deterministic for the same request.
     static func answer(to request: ChatRequest) -> String {
+        if let result = request.messages.last?.toolResult { return OfflineDrafting.report(result) }
         let question = request.messages.last { $0.role == .user }?.content.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let system = request.messages.first { $0.role == .system }?.content ?? ""
         let brand = field("Brand", in: system)
@@ -39,10 +62,7 @@ public struct OfflineProvider: AIProvider {
         if let brand { heading += " for \(brand)" }
         if let voice { heading += ", in a \(voice) voice" }
         if let audience { heading += ", for \(audience)" }
-        var parts = [
-            "(Offline assistant: no AI provider is configured, so this is a template, not a model's answer.)",
-            heading + ":",
-        ]
+        var parts = [offlineNote, heading + ":"]
         if question.isEmpty {
             parts.append("Tell us what you would like to post about.")
         } else {
