@@ -78,6 +78,7 @@ struct Server {
                 SecretRoutes(store: SecretStore(pool: postgres, masterKey: secrets.masterKey), maxBodyBytes: limit).routes,
                 UsageRoutes(store: UsageStore(pool: postgres)).routes,
                 FeedbackRoutes(feedback: FeedbackStore(pool: postgres), users: UserStore(pool: postgres), maxBodyBytes: limit).routes,
+                TimeZoneRoutes(users: UserStore(pool: postgres), maxBodyBytes: limit).routes,
                 webChat.routes, publishing.routes, messaging.routes,
             ] {
                 gateway.api.addRoutes(routes)

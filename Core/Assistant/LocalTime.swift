@@ -39,7 +39,12 @@ public enum LocalTime {
         formatter.locale = Locale(identifier: "en_GB")
         formatter.timeZone = zone
         formatter.dateFormat = sameYear ? "EEE d MMM, HH:mm" : "EEE d MMM yyyy, HH:mm"
-        return "\(formatter.string(from: date)) \(zone.identifier)"
+        return "\(formatter.string(from: date)) \(name(of: zone))"
+    }
+
+    /// The zone's IANA name, `UTC` for UTC (which Foundation on Linux calls `GMT`).
+    public static func name(of zone: TimeZone) -> String {
+        zone.identifier == "GMT" ? "UTC" : zone.identifier
     }
 
     /// The time zone an IANA name stands for; `nil` for anything else (`Mars/Olympus`, `CET+99`).

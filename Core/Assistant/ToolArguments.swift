@@ -55,7 +55,7 @@ public struct ToolArguments: Sendable {
             throw ToolError(
                 .invalidArguments,
                 "\(name) must be ISO 8601 with an offset, like \(LocalTime.iso(now.addingTimeInterval(3600), in: zone)) "
-                    + "(the person's time zone is \(zone.identifier))")
+                    + "(the person's time zone is \(LocalTime.name(of: zone)))")
         }
         return date
     }

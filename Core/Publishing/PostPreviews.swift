@@ -7,9 +7,11 @@ public struct PostPreviews: Sendable {
     private let conversations: ConversationStore
     private let events: ConversationEventLog
     private let delivery: StageQueue
+    private let users: UserStore?
 
-    /// Creates the announcer.
-    public init(conversations: ConversationStore, events: ConversationEventLog, delivery: StageQueue) {
+    /// Creates the announcer. With `users`, a scheduled time is also shown in the person's zone.
+    public init(conversations: ConversationStore, events: ConversationEventLog, delivery: StageQueue, users: UserStore? = nil) {
+        self.users = users
         self.conversations = conversations
         self.events = events
         self.delivery = delivery
@@ -23,6 +25,8 @@ public struct PostPreviews: Sendable {
         public var text: String
         /// When it would go out; `nil` for on confirmation.
         public var scheduledAt: Date?
+        /// That time as the person reads it ("Tue 2 Dec, 10:00 Europe/Berlin"), so a wrong guess shows.
+        public var scheduledLocal: String?
         /// Each platform's measure of it.
         public var targets: [Target]
 
@@ -40,6 +44,7 @@ public struct PostPreviews: Sendable {
             case postID = "post_id"
             case text
             case scheduledAt = "scheduled_at"
+            case scheduledLocal = "scheduled_local"
             case targets
         }
     }
@@ -47,8 +52,12 @@ public struct PostPreviews: Sendable {
     /// Announces `post` to its conversation, if it has one.
     public func announce(_ post: Post, tenant: TenantID) async throws {
         guard let id = post.conversationID, let conversation = try await conversations.conversation(id, tenant: tenant, userID: nil) else { return }
+        var local: String?
+        if let time = post.scheduledAt, let users {
+            local = LocalTime.display(time, in: try await users.zone(of: conversation.userID, tenant: tenant))
+        }
         let event = Event(
-            postID: post.id, text: post.text, scheduledAt: post.scheduledAt,
+            postID: post.id, text: post.text, scheduledAt: post.scheduledAt, scheduledLocal: local,
             targets: post.targets.map { Event.Target(platform: $0.platform, length: $0.preview.length, limit: $0.preview.limit) })
         _ = try await events.publish(.postPreview, event, conversation: id)
         guard conversation.connectionID != nil, conversation.externalThread != nil else { return }

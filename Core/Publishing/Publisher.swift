@@ -40,7 +40,8 @@ public struct Publisher: Sendable {
             policies: PolicyStore(pool: postgres, rules: policyRules), registry: plugins,
             scheduler: PostScheduler(redis: redis, stage: publishStage, logger: logger), redis: redis, stage: publishStage,
             previews: PostPreviews(
-                conversations: conversations, events: ConversationEventLog(redis: redis), delivery: StageQueue(stage: deliveryStage, redis: redis)))
+                conversations: conversations, events: ConversationEventLog(redis: redis), delivery: StageQueue(stage: deliveryStage, redis: redis),
+                users: UserStore(pool: postgres)))
     }
 
     /// What a draft is made from.

@@ -59,6 +59,13 @@ public struct UserStore: Sendable {
         return names.lazy.compactMap(LocalTime.zone(named:)).first ?? TimeZone(identifier: "UTC")!
     }
 
+    /// The time zone the person chose themselves, if any.
+    public func ownZone(of userID: UUID, tenant: TenantID) async throws -> String? {
+        try await pool.withTenantTransaction(tenant.rawValue) { connection in
+            try connection.query("SELECT time_zone FROM users WHERE id = \(userID)").first?.decode(String?.self, column: "time_zone")
+        }
+    }
+
     /// Sets the person's time zone (`nil`: back to the tenant's).
     /// - Throws: `StoreError.invalidInput` for a name that is not an IANA time zone.
     public func setZone(_ name: String?, of userID: UUID, tenant: TenantID) async throws {

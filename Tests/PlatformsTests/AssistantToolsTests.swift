@@ -125,6 +125,8 @@ struct AssistantToolsTests {
             guard case .string(let local)? = fields["scheduled_local"] else { throw TestEnvironmentError(message: "no local time in \(fields)") }
             #expect(local.hasSuffix("Europe/Berlin"))
             let post = try #require(try await chat.posts().first)
+            let preview = try #require(try await chat.events().first { $0.kind == .postPreview })
+            #expect((preview.data["scheduled_local"] as? String)?.hasSuffix("Europe/Berlin") == true)
             #expect(try await chat.harness.call("POST", "/v1/posts/\(post.id)/publish").status == 202)
 
             // Moved from tomorrow to two seconds from now: it goes out, so the job really moved.
@@ -196,6 +198,22 @@ struct AssistantToolsTests {
             #expect(requests[2].messages.last?.toolResult?.content.contains("unknown_tool") == true)
             #expect(try await chat.posts().isEmpty)
             #expect(try await chat.events().last?.kind == .messageCompleted)
+        }
+    }
+
+    @Test func aPersonSetsTheirTimeZoneAndANameThatIsNoZoneIsRefused() async throws {
+        try await withChat([]) { chat in
+            let token = try chat.harness.signer.sign(
+                JWTClaims(sub: "ana", tid: chat.harness.tenant.tenantID.description, lifetime: .seconds(600)))
+            let unset = try await chat.harness.call("GET", "/v1/me/time-zone", credential: token)
+            #expect(PublishHarness.object(unset.body)["effective"] as? String == "UTC")
+            let wrong = try await chat.harness.call("PUT", "/v1/me/time-zone", json: #"{"time_zone": "Mars/Olympus"}"#, credential: token)
+            #expect(wrong.status == 400)
+            let set = try await chat.harness.call("PUT", "/v1/me/time-zone", json: #"{"time_zone": "Europe/Berlin"}"#, credential: token)
+            #expect(set.status == 200)
+            #expect(PublishHarness.object(set.body)["effective"] as? String == "Europe/Berlin")
+            let zone = try await UserStore(pool: chat.harness.database.app).zone(of: chat.userID, tenant: chat.harness.tenant.tenantID)
+            #expect(zone.identifier == "Europe/Berlin")
         }
     }
 }

@@ -10,6 +10,7 @@ extension Gateway {
         api.addRoutes(BrandRoutes(store: BrandStore(pool: postgres), maxBodyBytes: maxBodyBytes).routes)
         api.addRoutes(UsageRoutes(store: UsageStore(pool: postgres)).routes)
         api.addRoutes(FeedbackRoutes(feedback: FeedbackStore(pool: postgres), users: UserStore(pool: postgres), maxBodyBytes: maxBodyBytes).routes)
+        api.addRoutes(TimeZoneRoutes(users: UserStore(pool: postgres), maxBodyBytes: maxBodyBytes).routes)
         if let masterKey {
             api.addRoutes(SecretRoutes(store: SecretStore(pool: postgres, masterKey: masterKey), maxBodyBytes: maxBodyBytes).routes)
         }

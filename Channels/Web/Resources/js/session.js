@@ -18,6 +18,7 @@ export async function signIn(token) {
     who.append('Signed in as ', el('b', null, me.user), ' · ', el('span', null, me.tenant_id));
     who.title = `${me.user} @ ${me.tenant_id}`;
     $('#signin-screen').hidden = true; $('#app').hidden = false;
+    await adoptBrowserTimeZone();
     await loadConversations();
     if (state.conversations.length) await selectConversation(state.conversations[0].id);
     else showEmpty();
@@ -26,6 +27,17 @@ export async function signIn(token) {
   } catch (e) {
     if (e.status !== 401) showSignin(e.message);
   } finally { $('#sign-in').disabled = false; }
+}
+
+// The assistant reads "tomorrow at 10" in the person's zone: the browser's, unless they chose one.
+async function adoptBrowserTimeZone() {
+  try {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const current = await api('GET', '/v1/me/time-zone');
+    if (zone && !current.time_zone) await api('PUT', '/v1/me/time-zone', { time_zone: zone });
+  } catch (e) {
+    if (e.status === 401) throw e;   // otherwise the tenant's zone stands; nothing to show
+  }
 }
 
 export function signOut(reason) {
