@@ -24,5 +24,6 @@ if wanted("stage") {
 if wanted("http") { print(try await HTTPClientBenchmark.run(requests: 20_000, concurrency: 32, logger: logger)) }
 if wanted("chain") { for line in try await ChainBenchmark.run(redisURL: redisURL, calls: 3_000, logger: logger) { print(line) } }
 if wanted("chat") { for line in try await ChatBenchmark.run(messages: 3_000, rate: 50, seconds: 10, logger: logger) { print(line) } }
+if wanted("tools") { for line in try await ToolStepBenchmark.run(messages: 300, logger: logger) { print(line) } }
 if wanted("soak") { for line in try await ChainSoak.run(redisURL: redisURL, calls: soakCalls, logger: logger) { print(line) } }
 if wanted("publish") { for line in try await PublishBenchmark.run(posts: 2_000, scheduled: 100_000, logger: logger) { print(line) } }
