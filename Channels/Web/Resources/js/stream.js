@@ -2,6 +2,7 @@
 import { $, list, sleep, el } from './dom.js';
 import { EVENT_NAMES, state } from './state.js';
 import { api } from './api.js';
+import { renderPostCard, updatePostCard } from './posts.js';
 import { loadHistory } from './conversations.js';
 import { makeMessage, appendNode, byId, nearBottom, scrollDown, answerBubble, addFeedback, addNote } from './messages.js';
 
@@ -74,15 +75,20 @@ export function handleEvent(name, d) {
     const m = answerBubble(d);
     m.querySelector('.text').textContent = d.message || 'The assistant could not answer. Please try again.';
     m.dataset.state = 'failed'; delete m.dataset.fromHistory;
+  } else if (name === 'tool.started') {
+    // "Drafting a post for Mastodon…" under the answer while the tool runs.
+    const m = answerBubble(d);
+    let status = m.querySelector('.tool-status');
+    if (!status) { status = el('div', 'tool-status'); m.querySelector('.text').after(status); }
+    status.textContent = d.label || 'Working…';
+    status.dataset.call = d.call_id || '';
+  } else if (name === 'tool.finished') {
+    const status = byId(d.message_id)?.querySelector(`.tool-status[data-call="${CSS.escape(d.call_id || '')}"]`);
+    if (status) status.remove();
   } else if (name === 'post.preview') {
-    let card = list.querySelector(`.post-card[data-post-id="${CSS.escape(d.post_id || '')}"]`);
-    if (!card) { card = appendNode(el('div', 'post-card')); card.dataset.postId = d.post_id || ''; }
-    card.textContent = '';
-    card.append(el('h4', null, 'Post preview · ' + (d.platform || 'social')), el('div', 'text', d.text || ''));
-    if (d.issues && d.issues.length) {
-      const ul = el('ul'); for (const i of d.issues) ul.append(el('li', null, typeof i === 'string' ? i : (i.message || JSON.stringify(i))));
-      card.append(ul);
-    }
+    renderPostCard(d);
+  } else if (name === 'post.status') {
+    updatePostCard(d);
   } else if (name === 'events.closed') {
     // Too many streams open for this person: this one stays closed (no reconnect loop with the others).
     closeStream();
