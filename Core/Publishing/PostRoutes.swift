@@ -3,8 +3,8 @@ public import Hummingbird
 
 /// The posts API of DESIGN §4: `POST /v1/posts` drafts a post with a preview per platform,
 /// `POST /v1/posts/{id}/publish` confirms it, `GET /v1/posts/{id}` shows each target's state,
-/// `DELETE /v1/posts/{id}` cancels what has not gone out. The API key may use them on every post of
-/// its tenant; a chat token (a person) only on posts drafted from that person's conversations.
+/// `PATCH /v1/posts/{id}` edits a draft's text or moves its time, `DELETE /v1/posts/{id}` cancels
+/// what has not gone out. The API key may use them on every post of its tenant; a chat token (a person) only on posts drafted from that person's conversations.
 /// Another tenant's post, and another person's, is 404.
 public struct PostRoutes: Sendable {
     private let publisher: Publisher
@@ -28,6 +28,12 @@ public struct PostRoutes: Sendable {
         let media: [PostMedia]?
         let scheduledAt: Date?
         let conversationId: UUID?
+    }
+
+    /// `PATCH /v1/posts/{id}`: a draft's new text (measured again), a new time, or both.
+    struct Edit: Decodable {
+        let text: String?
+        let scheduledAt: Date?
     }
 
     /// The routes, relative to `/v1`, mounted behind the tenant authenticator.
@@ -58,6 +64,16 @@ public struct PostRoutes: Sendable {
             let tenant = try context.requireIdentity().tenantID
             let post = try await Self.answering { try await publisher.confirm(id, tenant: tenant) }
             return try JSONBody.response(post, status: .accepted)
+        }
+        routes.patch("posts/:id") { request, context -> Response in
+            let id = try await visiblePost(context).id
+            let tenant = try context.requireIdentity().tenantID
+            let body = try await JSONBody.decode(Edit.self, from: request, limit: maxBodyBytes)
+            guard body.text != nil || body.scheduledAt != nil else { throw APIError.badRequest("send text, scheduled_at or both") }
+            var post = try await posts.post(id, tenant: tenant)
+            if let text = body.text { post = try await Self.answering { try await publisher.edit(id, text: text, tenant: tenant) } }
+            if let time = body.scheduledAt { post = try await Self.answering { try await publisher.reschedule(id, to: time, tenant: tenant) } }
+            return try JSONBody.response(post)
         }
         routes.delete("posts/:id") { _, context -> Response in
             let id = try await visiblePost(context).id

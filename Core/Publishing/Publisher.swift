@@ -148,6 +148,31 @@ public struct Publisher: Sendable {
         return post
     }
 
+    /// Replaces a draft's text after the person edited it, measured again for every platform and
+    /// shown again in its conversation. Nothing is ever truncated: a text that does not fit is refused.
+    /// - Throws: ``PostError`` `.invalid` (empty), `.tooLong` (with each platform's count and limit),
+    ///   `.notFound`, or `.conflict` when the post is no longer a draft.
+    public func edit(_ id: UUID, text: String, tenant: TenantID) async throws -> Post {
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw PostError(.invalid, "text: must not be empty") }
+        guard let before = try await posts.post(id, tenant: tenant) else { throw PostError(.notFound, "no such post") }
+        guard before.status == .draft else { throw PostError(.conflict, "only a draft can be edited; this post is \(before.status.rawValue)") }
+        let previewer = PostPreviewer(registry: registry)
+        var previews: [UUID: PostPreview] = [:]
+        for target in before.targets {
+            guard let plugin = registry.plugin(named: target.platform) else {
+                throw PostError(.unknownPlatform, "no plugin named \"\(target.platform)\" is loaded (\(registry.loadedDescription))")
+            }
+            let preview = await previewer.preview(text: text, media: before.media, for: plugin)
+            guard preview.problems.isEmpty else { throw PostError(.tooLong, preview.problems.joined(separator: "; ")) }
+            previews[target.id] = preview
+        }
+        guard let after = try await posts.edit(id, text: text, previews: previews, tenant: tenant) else {
+            throw PostError(.conflict, "the post was confirmed or cancelled meanwhile")
+        }
+        try await self.previews?.announce(after, tenant: tenant)
+        return after
+    }
+
     /// How late a draft may be confirmed after its time and still go out at once.
     public static let lateConfirmation: TimeInterval = 60
 

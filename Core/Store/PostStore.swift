@@ -86,6 +86,22 @@ public struct PostStore: Sendable {
         }
     }
 
+    /// Replaces a draft's text and each target's preview (measured for the new text). `nil` when
+    /// there is no such post or it is no longer a draft: a confirmed post's text is what was agreed.
+    public func edit(_ id: UUID, text: String, previews: [UUID: PostPreview], tenant: TenantID) async throws -> Post? {
+        let encoded = try previews.mapValues { String(decoding: try JSONCoding.encoder.encode($0), as: UTF8.self) }
+        return try await pool.withTenantTransaction(tenant.rawValue) { connection in
+            guard try connection.execute("UPDATE posts SET text = \(text), updated_at = now() WHERE id = \(id) AND status = 'draft'") > 0 else {
+                return nil
+            }
+            for (target, preview) in encoded {
+                _ = try connection.execute(
+                    "UPDATE post_targets SET preview = \(preview)::jsonb, updated_at = now() WHERE id = \(target) AND post_id = \(id)")
+            }
+            return try Self.post(id, on: connection)
+        }
+    }
+
     /// Moves a post that has not gone out to `time` (`nil`: on confirmation). `nil` when there is no such post, or it is
     /// cancelled, or none of its targets is still waiting (draft or queued).
     public func reschedule(_ id: UUID, to time: Date?, tenant: TenantID) async throws -> Post? {

@@ -216,4 +216,27 @@ struct AssistantToolsTests {
             #expect(zone.identifier == "Europe/Berlin")
         }
     }
+
+    @Test func aDraftEditedInPlaceIsMeasuredAgainAndPublishedAsEdited() async throws {
+        try await withChat([
+            StepScriptProvider.call("draft_post", #"{"text": "First words", "platforms": ["mastodon"]}"#), StepScriptProvider.text("Drafted."),
+        ]) { chat in
+            try await chat.ask("post something on mastodon")
+            let post = try #require(try await chat.posts().first)
+            let tooLong = String(repeating: "a", count: 501)
+            let refused = try await chat.harness.call("PATCH", "/v1/posts/\(post.id)", json: #"{"text": ""# + tooLong + #""}"#)
+            #expect(refused.status == 400)
+            #expect(refused.body.contains("post_does_not_fit"))
+            #expect(try await chat.harness.post(post.id)?.text == "First words")  // nothing changed
+            let edited = try await chat.harness.call("PATCH", "/v1/posts/\(post.id)", json: #"{"text": "Better words"}"#)
+            #expect(edited.status == 200)
+            let previews = try await chat.events().filter { $0.kind == .postPreview }
+            #expect(previews.map { $0.data["text"] as? String } == ["First words", "Better words"])
+            #expect(try await chat.harness.call("POST", "/v1/posts/\(post.id)/publish").status == 202)
+            _ = try await chat.harness.settled(post.id)
+            #expect(chat.harness.mastodon.ledger.posts.map(\.text) == ["Better words"])
+            // A confirmed post's text is what was agreed.
+            #expect(try await chat.harness.call("PATCH", "/v1/posts/\(post.id)", json: #"{"text": "Later words"}"#).status == 409)
+        }
+    }
 }

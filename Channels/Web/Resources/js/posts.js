@@ -1,5 +1,5 @@
 // Post preview cards: the draft as each platform will show it, its length against the platform's
-// limit, the schedule in the person's time, and Confirm / Cancel; post.status fills in the outcome.
+// limit, the schedule in the person's time, and Confirm / Edit / Cancel; post.status fills in the outcome.
 import { list, el } from './dom.js';
 import { api } from './api.js';
 import { appendNode } from './messages.js';
@@ -26,11 +26,40 @@ export function renderPostCard(d) {
   const actions = el('div', 'actions');
   const confirm = el('button', 'confirm', 'Confirm');
   const cancel = el('button', 'cancel', 'Cancel');
+  const edit = el('button', 'edit', 'Edit');
   const outcome = el('div', 'outcome');
+  edit.addEventListener('click', () => startEditing(card, d));
   confirm.addEventListener('click', () => decide(card, 'POST', `/v1/posts/${encodeURIComponent(d.post_id)}/publish`, d.scheduled_local));
   cancel.addEventListener('click', () => decide(card, 'DELETE', `/v1/posts/${encodeURIComponent(d.post_id)}`, null));
-  actions.append(confirm, cancel);
+  actions.append(confirm, edit, cancel);
   card.append(actions, outcome);
+}
+
+// The text becomes editable in place; Save sends it to be measured again for every platform, and
+// the post.preview that follows redraws the card (a refusal, such as too long for X, stays shown).
+function startEditing(card, d) {
+  const text = card.querySelector('.text');
+  const box = el('textarea', 'edit-text');
+  box.value = d.text || '';
+  box.rows = 5;
+  text.replaceWith(box);
+  const actions = card.querySelector('.actions');
+  const save = el('button', 'save', 'Save');
+  const discard = el('button', 'discard', 'Discard');
+  const previous = [...actions.childNodes];
+  actions.replaceChildren(save, discard);
+  discard.addEventListener('click', () => { box.replaceWith(text); actions.replaceChildren(...previous); });
+  save.addEventListener('click', async () => {
+    save.disabled = true;
+    try {
+      await api('PATCH', `/v1/posts/${encodeURIComponent(d.post_id)}`, { text: box.value });
+      card.querySelector('.outcome').textContent = 'Saved.';
+    } catch (e) {
+      card.querySelector('.outcome').textContent = e.message;
+      save.disabled = false;
+    }
+  });
+  box.focus();
 }
 
 async function decide(card, method, path, scheduledLocal) {
