@@ -42,6 +42,9 @@ public enum LocalTime {
         return "\(formatter.string(from: date)) \(name(of: zone))"
     }
 
+    /// UTC: the zone of a person and tenant who never said theirs.
+    public static let utc = TimeZone(identifier: "UTC")!
+
     /// The zone's IANA name, `UTC` for UTC (which Foundation on Linux calls `GMT`).
     public static func name(of zone: TimeZone) -> String {
         zone.identifier == "GMT" ? "UTC" : zone.identifier

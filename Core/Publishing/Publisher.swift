@@ -127,14 +127,12 @@ public struct Publisher: Sendable {
     /// A draft whose time has passed by more than a minute is refused: the person agreed to that
     /// time, not to now, and should pick a new one (``reschedule(_:to:tenant:now:)``).
     public func confirm(_ id: UUID, tenant: TenantID, now: Date = Date()) async throws -> Post {
-        if let before = try await posts.post(id, tenant: tenant), before.status == .draft, let time = before.scheduledAt,
-            time < now.addingTimeInterval(-Self.lateConfirmation)
-        {
-            throw PostError(.conflict, "it was scheduled for \(time), which has passed; give it a new time (or none, to publish now) first")
-        }
-        guard let post = try await posts.confirm(id, tenant: tenant) else {
+        guard let post = try await posts.confirm(id, notScheduledBefore: now.addingTimeInterval(-Self.lateConfirmation), tenant: tenant) else {
             if try await posts.post(id, tenant: tenant) == nil { throw PostError(.notFound, "no such post") }
             throw PostError(.conflict, "the post was cancelled; draft a new one")
+        }
+        if post.status == .draft, let time = post.scheduledAt {
+            throw PostError(.conflict, "it was scheduled for \(time), which has passed; give it a new time (or none, to publish now) first")
         }
         let jobs = post.targets.filter { $0.status == .queued }.map { PublishJob(tenantID: tenant.rawValue, postID: post.id, targetID: $0.id) }
         if let time = post.scheduledAt, time > now {

@@ -158,13 +158,15 @@ public struct ChatRouter: StageHandler {
         async let turns = dependencies.conversations.recentTurns(
             conversationID: run.request.conversationID, before: run.question.id, tenant: tenant, limit: configuration.historyTurns
         )
-        async let zone = dependencies.users.zone(of: run.request.userID, tenant: tenant)
+        // The person's zone matters only to the tools and their times: a router without tools skips the read.
+        let offersTools = !dependencies.tools.isEmpty
+        async let zone = offersTools ? dependencies.users.zone(of: run.request.userID, tenant: tenant) : LocalTime.utc
         let context = ToolContext(
             tenant: tenant, userID: run.request.userID, conversationID: run.request.conversationID, channel: run.request.channel,
             timeZone: try await zone, now: Date(), policy: policy)
         var prompt = prompts.request(
             brand: try await brand, feedback: try await signals, turns: try await turns, question: run.question.parts.plainText,
-            clock: dependencies.tools.isEmpty ? nil : (context.now, context.timeZone))
+            clock: offersTools ? (context.now, context.timeZone) : nil)
         prompt.tools = dependencies.tools.definitions
         try await steps(prompt, policy: policy, context: context, run: run)
     }

@@ -42,9 +42,11 @@ public struct PostStore: Sendable {
 
     /// Confirms a draft: the post becomes `confirmed` and its draft targets `queued`. A post
     /// confirmed before is returned as it is (confirming is idempotent); a cancelled one is `nil`.
-    public func confirm(_ id: UUID, tenant: TenantID) async throws -> Post? {
+    /// A draft scheduled before `notScheduledBefore` is left a draft and returned as it is.
+    public func confirm(_ id: UUID, notScheduledBefore: Date? = nil, tenant: TenantID) async throws -> Post? {
         try await pool.withTenantTransaction(tenant.rawValue) { connection in
             guard var post = try Self.post(id, on: connection), post.status != .cancelled else { return nil }
+            if let bound = notScheduledBefore, let time = post.scheduledAt, time < bound { return post }
             if post.status == .draft {
                 _ = try connection.execute("UPDATE posts SET status = 'confirmed', updated_at = now() WHERE id = \(id) AND status = 'draft'")
                 _ = try connection.execute(

@@ -56,7 +56,7 @@ public struct UserStore: Sendable {
             ).first
         }
         let names = [try row?.decode(String?.self, column: "own"), try row?.decode(String?.self, column: "tenant")].compactMap { $0 ?? nil }
-        return names.lazy.compactMap(LocalTime.zone(named:)).first ?? TimeZone(identifier: "UTC")!
+        return names.lazy.compactMap(LocalTime.zone(named:)).first ?? LocalTime.utc
     }
 
     /// The time zone the person chose themselves, if any.

@@ -239,4 +239,22 @@ struct AssistantToolsTests {
             #expect(try await chat.harness.call("PATCH", "/v1/posts/\(post.id)", json: #"{"text": "Later words"}"#).status == 409)
         }
     }
+
+    @Test func aConfirmAfterTheScheduledTimePassedIsRefusedAndPublishesNothing() async throws {
+        try await withChat([
+            StepScriptProvider.call("draft_post", #"{"text": "Late news", "platforms": ["mastodon"]}"#), StepScriptProvider.text("Drafted."),
+        ]) { chat in
+            try await chat.ask("post something on mastodon")
+            let post = try #require(try await chat.posts().first)
+            // As if the draft had waited two hours past its time.
+            _ = try await PostStore(pool: chat.harness.database.app).reschedule(
+                post.id, to: Date().addingTimeInterval(-7_200), tenant: chat.harness.tenant.tenantID)
+            let late = try await chat.harness.call("POST", "/v1/posts/\(post.id)/publish")
+            #expect(late.status == 409)
+            #expect(late.body.contains("has passed"))
+            #expect(try await chat.harness.post(post.id)?.status == .draft)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(chat.harness.mastodon.ledger.posts.isEmpty)
+        }
+    }
 }

@@ -44,8 +44,9 @@ struct DraftPostTool: AssistantTool {
     }
 
     func label(for arguments: [String: JSONValue]) -> String {
-        let names = (try? ToolArguments(arguments, known: Set(arguments.keys)).strings("platforms")) ?? nil
-        guard let names, !names.isEmpty else { return "Drafting a post…" }
+        guard case .array(let items)? = arguments["platforms"] else { return "Drafting a post…" }
+        let names = items.compactMap { if case .string(let name) = $0 { name } else { nil } }
+        guard !names.isEmpty else { return "Drafting a post…" }
         return "Drafting a post for \(names.map { tools.displayName(of: PublishingTools.canonical($0)) }.joined(separator: ", "))…"
     }
 
