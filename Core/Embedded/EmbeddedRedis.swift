@@ -41,7 +41,8 @@ public final class EmbeddedRedis: Sendable {
         )
         let url = RedisURL(host: "127.0.0.1", port: port, password: password)
         let server = EmbeddedRedis(url: url, child: child)
-        let deadline = ContinuousClock.now + .seconds(10)
+        // Generous: a loaded machine can take seconds to start a process; a ready server returns at once.
+        let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if let connection = try? RedisConnection(url: url, connectTimeout: .milliseconds(200)),
                 (try? connection.send(RedisCommand("PING"))) == .status("PONG")
