@@ -37,9 +37,13 @@ struct Server {
         let postgres = try Database.serverPool(url: databaseURL, logger: logger)
         let egress = try egressGuard()
         let http = HTTPClient(configuration: .init(egress: egress), logger: logger)
+        let messagingConfiguration = MessagingConfiguration(environment: ProcessInfo.processInfo.environment)
         let channels = MessagingModule.adapters(
-            postgres: postgres, http: http, masterKey: secrets.masterKey,
-            configuration: MessagingConfiguration(environment: ProcessInfo.processInfo.environment))
+            postgres: postgres, http: http, masterKey: secrets.masterKey, configuration: messagingConfiguration)
+        let media = MediaLibrary(
+            sources: MessagingModule.mediaSources(
+                postgres: postgres, http: http, masterKey: secrets.masterKey, configuration: messagingConfiguration),
+            store: LocalMediaStore(directory: configuration.dataDirectory + "/media"))
         let policyRules = PolicyParser.Rules(
             environment: ProcessInfo.processInfo.environment, egress: egress, channelKinds: Set(ChannelCatalog(channels).kinds))
         let plugins = PluginRegistry(
@@ -50,7 +54,8 @@ struct Server {
         plugins.scan()
         let clients = StageCatalog.Clients(
             redis: redis, postgres: postgres, http: http, masterKey: secrets.masterKey, environment: ProcessInfo.processInfo.environment,
-            visibilityTimeout: configuration.stageVisibilityTimeout, plugins: plugins, policyRules: policyRules, channels: channels, logger: logger
+            visibilityTimeout: configuration.stageVisibilityTimeout, plugins: plugins, policyRules: policyRules, channels: channels, media: media,
+            logger: logger
         )
         var services: [any Service] = [redis, postgres, http, PluginDirectoryWatcher(registry: plugins)]
         services += try StageCatalog.workers(stages, clients: clients)
@@ -67,7 +72,7 @@ struct Server {
                 policyRules: policyRules)
             let messaging = MessagingModule(
                 redis: redis, postgres: postgres, http: http, masterKey: secrets.masterKey,
-                configuration: MessagingConfiguration(environment: ProcessInfo.processInfo.environment), maxBodyBytes: limit,
+                configuration: messagingConfiguration, maxBodyBytes: limit,
                 logger: logger, publisher: publishing.publisher)
             // Every endpoint of the product, mounted in one place; each feature's folder holds its routes.
             gateway.router.addRoutes(webChat.pageRoutes)

@@ -26,6 +26,8 @@ struct StageCatalog {
         /// The channel adapters of this build: the delivery stage sends through them, and the
         /// router reads what each can do from them.
         let channels: [any ChannelAdapter]
+        /// Where the router fetches and keeps the photos people send.
+        let media: MediaLibrary
         let logger: Logger
     }
 
@@ -45,7 +47,8 @@ struct StageCatalog {
                         PublishingTools(
                             redis: clients.redis, postgres: clients.postgres, masterKey: clients.masterKey, plugins: clients.plugins,
                             policyRules: clients.policyRules, logger: clients.logger
-                        ).all)
+                        ).all),
+                    media: clients.media
                 ),
                 chains: { task, policy, tenant in
                     let secrets = try await SecretStore(pool: clients.postgres, masterKey: clients.masterKey).values(

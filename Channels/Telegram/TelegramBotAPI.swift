@@ -68,6 +68,32 @@ public struct TelegramBotAPI: Sendable {
         _ = try await call("deleteWebhook", ["drop_pending_updates": false])
     }
 
+    /// `getFile`: where the file with `fileID` can be downloaded for the next hour, and its size
+    /// when Telegram knows it. Bots get files of up to 20 MB; a larger one is refused here.
+    func getFile(_ fileID: String) async throws -> (path: String, size: Int?) {
+        let result = try await call("getFile", ["file_id": fileID]) as? [String: Any]
+        guard let path = result?["file_path"] as? String, !path.isEmpty else {
+            throw ChannelError(code: .rejected, message: "Telegram getFile: no file_path for this file")
+        }
+        return (path, (result?["file_size"] as? NSNumber)?.intValue)
+    }
+
+    /// Downloads a file `getFile` made ready, refusing one over `maxBytes` as it arrives.
+    func downloadFile(at path: String, maxBytes: Int) async throws -> [UInt8] {
+        var request = HTTPClientRequest(url: "\(baseURL)/file/bot\(token)/\(path)")
+        request.maxBodySize = maxBytes
+        let response: HTTPClientResponse
+        do { response = try await http.execute(request) } catch let error as HTTPClientError {
+            if error.code == .bodyTooLarge { throw MediaLimits.tooLarge(nil, limit: maxBytes) }
+            throw ChannelError(code: .unavailable, message: "Telegram file download: \(error.shortDescription)")
+        }
+        guard response.status == 200 else {
+            let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+            throw Self.error(method: "file download", status: response.status, body: object)
+        }
+        return response.body
+    }
+
     /// `getUpdates` long polling: waits up to `timeout` for updates after `offset` (the last handled
     /// `update_id` + 1, which also confirms the earlier ones to Telegram). Updates that are not
     /// objects Leopost reads are skipped, with their ids, so one odd update cannot stall the bot.

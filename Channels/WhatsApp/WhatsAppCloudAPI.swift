@@ -58,6 +58,35 @@ public struct WhatsAppCloudAPI: Sendable {
             from: phoneNumberID)
     }
 
+    /// The bytes of the media with `id` that a person sent: `GET /{media-id}` for its short-lived
+    /// URL and size, then the file itself with the same token, stopped at `maxBytes`.
+    public func media(_ id: String, maxBytes: Int) async throws -> [UInt8] {
+        let head = try await get("\(baseURL)/\(id)", maxBytes: 64 * 1024)
+        let object = (try? JSONSerialization.jsonObject(with: Data(head))) as? [String: Any]
+        guard let url = object?["url"] as? String, !url.isEmpty else {
+            throw ChannelError(code: .rejected, message: "WhatsApp: no download URL for media \(id)")
+        }
+        // Meta sends the size as a string ("303833"); a number is read too.
+        let size = (object?["file_size"] as? String).flatMap(Int.init) ?? (object?["file_size"] as? NSNumber)?.intValue
+        if let size, size > maxBytes { throw MediaLimits.tooLarge(size, limit: maxBytes) }
+        return try await get(url, maxBytes: maxBytes)
+    }
+
+    /// A GET with the access token; a body over `maxBytes` is refused as it arrives.
+    private func get(_ url: String, maxBytes: Int) async throws -> [UInt8] {
+        var request = HTTPClientRequest(url: url, headers: ["Authorization": "Bearer \(accessToken)"])
+        request.maxBodySize = maxBytes
+        let response: HTTPClientResponse
+        do { response = try await http.execute(request) } catch let error as HTTPClientError {
+            if error.code == .bodyTooLarge { throw MediaLimits.tooLarge(nil, limit: maxBytes) }
+            throw ChannelError(code: .unavailable, message: "WhatsApp: \(error.shortDescription)")
+        }
+        guard response.status == 200 else {
+            throw Self.error(status: response.status, body: (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any])
+        }
+        return response.body
+    }
+
     private func send(_ payload: [String: Any], from phoneNumberID: String) async throws -> String {
         let response: HTTPClientResponse
         do {

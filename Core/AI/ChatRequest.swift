@@ -68,6 +68,18 @@ public struct ChatRequest: Sendable, Equatable {
             self.toolResult = toolResult
         }
 
+        /// The message with a note for each image instead of the image, for a model that cannot see
+        /// images: it reads that something was sent and can say so.
+        public var imagesAsNotes: Message {
+            guard !images.isEmpty else { return self }
+            var copy = self
+            let note =
+                images.count == 1 ? "[an image was attached, which you cannot see]" : "[\(images.count) images were attached, which you cannot see]"
+            copy.content = content.isEmpty ? note : content + "\n\n" + note
+            copy.images = []
+            return copy
+        }
+
         /// A tool's answer to one call.
         public static func tool(_ result: ToolResult) -> Message {
             Message(role: .tool, content: result.content, toolResult: result)

@@ -26,12 +26,16 @@ public struct ProviderChain: Sendable {
         /// Whether a timeout counts as the provider's failure. Off where the caller chose timeouts
         /// tighter than the operator's: a timeout the tenant set must not open a circuit others share.
         public var countsTimeouts: Bool
+        /// Whether the entry's model sees images. One that does not gets a note in their place, so
+        /// it can say it cannot see them instead of answering as if nothing was sent.
+        public var acceptsImages: Bool
 
         /// Creates an entry.
         public init(
             name: String, provider: any AIProvider, model: String, maxTokens: Int? = nil, firstTokenTimeout: Duration? = nil,
-            circuit: String? = nil, breaker: CircuitBreaker? = nil, countsTimeouts: Bool = true
+            circuit: String? = nil, breaker: CircuitBreaker? = nil, countsTimeouts: Bool = true, acceptsImages: Bool = false
         ) {
+            self.acceptsImages = acceptsImages
             self.name = name
             self.provider = provider
             self.model = model
@@ -113,6 +117,7 @@ public struct ProviderChain: Sendable {
                 var call = request
                 call.model = entry.model
                 call.maxTokens = entry.maxTokens ?? request.maxTokens
+                if !entry.acceptsImages { call.messages = call.messages.map(\.imagesAsNotes) }
                 do {
                     let stream: AsyncThrowingStream<ChatEvent, any Error>
                     do { stream = try await entry.provider.stream(call) } catch let error as ProviderError {

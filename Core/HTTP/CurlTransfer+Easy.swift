@@ -151,6 +151,9 @@ extension CurlTransfer {
     }
 
     private func bodyTooLarge() -> HTTPClientError {
-        .about(request.target, .bodyTooLarge, "the response body exceeds maxResponseBodySize (\(maxBodyBytes) bytes); raise it or use stream(_:)")
+        .about(
+            request.target, .bodyTooLarge,
+            "the response body exceeds the limit of \(maxBodyBytes) bytes (maxResponseBodySize, or the request's maxBodySize); raise it or use stream(_:)"
+        )
     }
 }

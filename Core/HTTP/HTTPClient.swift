@@ -129,7 +129,7 @@ public final class HTTPClient: Service, Sendable {
         }
         return CurlTransfer(
             request: prepared,
-            maxBodyBytes: max(0, configuration.maxResponseBodySize),
+            maxBodyBytes: max(0, min(request.maxBodySize ?? .max, configuration.maxResponseBodySize)),
             streamBuffer: streamBuffer,
             loop: loop,
             logger: logger

@@ -30,6 +30,10 @@ public struct HTTPClientRequest: Sendable {
     /// Whose URL this is. `.tenant` requests pass the client's ``EgressGuard`` (resolved once,
     /// judged, pinned, no redirects, no proxy); set it wherever any part of the URL came from a tenant.
     public var egress: EgressTrust = .operatorEndpoint
+    /// A tighter bound than ``HTTPClient/Configuration/maxResponseBodySize`` for this request's
+    /// body (a downloaded photo, say), so an oversized answer fails with `bodyTooLarge` while it
+    /// arrives instead of after it was all held in memory.
+    public var maxBodySize: Int?
 
     /// Creates a request; the timeouts default to the client's configuration.
     /// - Parameters:

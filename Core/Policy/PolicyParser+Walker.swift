@@ -147,6 +147,7 @@ extension PolicyParser {
                 case "provider": entry.provider = string(value, "\(field).provider") ?? ""
                 case "model": entry.model = string(value, "\(field).model") ?? ""
                 case "max_tokens": entry.maxTokens = int(value, "\(field).max_tokens", in: 1...200_000) ?? entry.maxTokens
+                case "images": entry.images = bool(value, "\(field).images") ?? false
                 default: unknown(key, field)
                 }
             }

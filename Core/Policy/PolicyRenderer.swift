@@ -22,6 +22,7 @@ public enum PolicyRenderer {
                 lines.append("    - provider: \(quoted(entry.provider))")
                 lines.append("      model: \(quoted(entry.model))")
                 lines.append("      max_tokens: \(entry.maxTokens)")
+                if entry.images { lines.append("      images: true") }
             }
         }
         lines.append("fallback_on: [\(policy.fallbackOn.joined(separator: ", "))]")

@@ -32,6 +32,9 @@ public struct RoutingPolicy: Sendable, Equatable {
         public var model: String
         /// The most tokens an answer may have.
         public var maxTokens: Int
+        /// Whether the model sees images (`images: true`): photos people send are passed to it.
+        /// Off by default, since a model that cannot see them refuses the whole request.
+        public var images: Bool = false
     }
 
     /// What happens when a budget is spent.

@@ -43,12 +43,17 @@ public struct ChatRouter: StageHandler {
         public var users: UserStore
         /// What the model may do besides answering (draft, list, move and cancel posts); none by default.
         public var tools: ToolBox
+        /// Where the photos people send are fetched and kept, so models that see images see them;
+        /// `nil`: the model reads only that an image was sent.
+        public var media: MediaLibrary?
 
         /// Bundles the dependencies.
         public init(
             conversations: ConversationStore, brands: BrandStore, feedback: FeedbackStore, policies: PolicyStore, usage: UsageStore,
-            events: ConversationEventLog, ledger: BudgetLedger, delivery: StageQueue?, users: UserStore, tools: ToolBox = .none
+            events: ConversationEventLog, ledger: BudgetLedger, delivery: StageQueue?, users: UserStore, tools: ToolBox = .none,
+            media: MediaLibrary? = nil
         ) {
+            self.media = media
             self.users = users
             self.tools = tools
             self.conversations = conversations
@@ -119,7 +124,7 @@ public struct ChatRouter: StageHandler {
             try await announce(earlier, question: question, request: request, provider: "", model: "")
             return
         }
-        let run = AnswerRun(request: request, question: question, answerID: answerID, attempt: Self.runNumber())
+        let run = AnswerRun(request: request, question: question, answerID: answerID, attempt: Self.runNumber(), jobAttempt: job.attempt)
         try await answer(run)
     }
 
@@ -130,6 +135,9 @@ public struct ChatRouter: StageHandler {
         let answerID: UUID
         /// Increases from run to run of the same job (milliseconds since 2020), so clients restart the text.
         let attempt: Int
+        /// The job's delivery count (1 the first time): fetching a photo is retried a few times
+        /// before the answer goes on without it.
+        var jobAttempt = 1
         var tenant: TenantID { request.tenantID }
     }
 
@@ -164,9 +172,11 @@ public struct ChatRouter: StageHandler {
         let context = ToolContext(
             tenant: tenant, userID: run.request.userID, conversationID: run.request.conversationID, channel: run.request.channel,
             timeZone: try await zone, now: Date(), policy: policy)
+        let history = try await turns
+        let sight = try await sight(run, turns: history)
         var prompt = prompts.request(
-            brand: try await brand, feedback: try await signals, turns: try await turns, question: run.question.parts.plainText,
-            clock: offersTools ? (context.now, context.timeZone) : nil)
+            brand: try await brand, feedback: try await signals, turns: history, question: run.question.parts.plainText,
+            clock: offersTools ? (context.now, context.timeZone) : nil, sight: sight)
         prompt.tools = dependencies.tools.definitions
         try await steps(prompt, policy: policy, context: context, run: run)
     }

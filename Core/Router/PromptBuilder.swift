@@ -18,9 +18,10 @@ public struct PromptBuilder: Sendable {
 
     /// The request for answering `question` after `turns` (oldest first). With `clock` (now, and
     /// the person's zone), the model is told the local time and how to write times for the tools.
+    /// `sight` holds the images the person sent, with the question and with earlier turns.
     public func request(
         brand: BrandProfile, feedback: [FeedbackStore.Signal], turns: [ConversationMessage], question: String, maxTokens: Int = 1024,
-        clock: (now: Date, zone: TimeZone)? = nil
+        clock: (now: Date, zone: TimeZone)? = nil, sight: Sight = Sight()
     ) -> ChatRequest {
         var system = systemText(brand: brand, feedback: feedback)
         if let clock { system += "\n\n" + clockText(now: clock.now, zone: clock.zone) }
@@ -28,9 +29,11 @@ public struct PromptBuilder: Sendable {
         for turn in turns {
             let text = String(turn.parts.plainText.prefix(turnLimit))
             guard !text.isEmpty else { continue }
-            messages.append(.init(role: turn.direction == .inbound ? .user : .assistant, content: text))
+            let images = turn.direction == .inbound ? sight.turns[turn.id] ?? [] : []
+            messages.append(.init(role: turn.direction == .inbound ? .user : .assistant, content: text, images: images))
         }
-        messages.append(.init(role: .user, content: question))
+        let notes = sight.notes.joined(separator: "\n")
+        messages.append(.init(role: .user, content: notes.isEmpty ? question : question + "\n\n" + notes, images: sight.question))
         return ChatRequest(model: "", messages: messages, maxTokens: maxTokens)
     }
 
@@ -72,6 +75,26 @@ public struct PromptBuilder: Sendable {
             lines += disliked.map { "- \($0.replacingNewlines())" }
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension PromptBuilder {
+    /// What the model is shown of the images people sent: those of the question, those of earlier
+    /// turns by message id, and a note for each one that could not be shown.
+    public struct Sight: Sendable, Equatable {
+        /// The images sent with the question.
+        public var question: [ChatRequest.Image]
+        /// Images of earlier inbound turns, by message id.
+        public var turns: [UUID: [ChatRequest.Image]]
+        /// Why an image of the question is not shown ("[image not shown: the file is 7.1 MB, …]").
+        public var notes: [String]
+
+        /// Creates a sight; empty by default.
+        public init(question: [ChatRequest.Image] = [], turns: [UUID: [ChatRequest.Image]] = [:], notes: [String] = []) {
+            self.question = question
+            self.turns = turns
+            self.notes = notes
+        }
     }
 }
 

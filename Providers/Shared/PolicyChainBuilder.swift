@@ -46,7 +46,8 @@ public struct PolicyChainBuilder: Sendable {
                         firstTokenTimeout: provider.firstTokenTimeout,
                         circuit: made.operatorEndpoint ? "\(provider.kind):\(made.url)" : "tenant:\(tenant):\(provider.kind):\(made.url)",
                         breaker: made.operatorEndpoint ? nil : own,
-                        countsTimeouts: !made.operatorEndpoint || Self.usesOperatorTimeouts(provider)
+                        countsTimeouts: !made.operatorEndpoint || Self.usesOperatorTimeouts(provider),
+                        acceptsImages: entry.images
                     )
                 )
             case .failure(let reason):

@@ -39,6 +39,7 @@ struct ChatHarness: Sendable {
         maxStreamsPerPerson: Int = 20,
         extraChannels: [any ChannelAdapter] = [],
         messaging: MessagingConfiguration? = nil,
+        mediaLimits: MediaLimits = MediaLimits(),
         redisURL: RedisURL? = nil,
         worker: StageWorker.Configuration = .init(concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100)),
         _ body: @Sendable (ChatHarness) async throws -> Void
@@ -59,13 +60,18 @@ struct ChatHarness: Sendable {
                         postgres: database.app, http: http, masterKey: masterKey, configuration: messaging ?? MessagingConfiguration(environment: [:])
                     )
                     + extraChannels
+                let media = MediaLibrary(
+                    sources: MessagingModule.mediaSources(
+                        postgres: database.app, http: http, masterKey: masterKey, configuration: messaging ?? MessagingConfiguration(environment: [:])
+                    ),
+                    store: LocalMediaStore(directory: try TestEnvironment.temporaryDirectory()), limits: mediaLimits)
                 let router = ChatRouter(
                     dependencies: .init(
                         conversations: ConversationStore(pool: database.app), brands: BrandStore(pool: database.app),
                         feedback: FeedbackStore(pool: database.app), policies: PolicyStore(pool: database.app, rules: TestEnvironment.policyRules()),
                         usage: UsageStore(pool: database.app), events: ConversationEventLog(redis: redis),
                         ledger: BudgetLedger(redis: redis), delivery: StageQueue(stage: deliveryStage, redis: redis),
-                        users: UserStore(pool: database.app)
+                        users: UserStore(pool: database.app), media: media
                     ),
                     chains: chains ?? { task, policy, tenant in builder.chain(for: task, policy: policy, tenant: tenant.description).chain },
                     configuration: .init(channels: ChannelCatalog(adapters)), logger: logger

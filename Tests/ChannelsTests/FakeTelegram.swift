@@ -25,6 +25,9 @@ final class FakeTelegram: Sendable {
     private let sent = Mutex<[(chat: String, id: Int64)]>([])
     /// Updates waiting for `getUpdates`, and whether a webhook is set (Telegram then refuses `getUpdates`).
     private let pending = Mutex<(updates: [(id: Int64, json: String)], webhookSet: Bool)>(([], false))
+    /// Files people sent, by `file_id`: their bytes, the size `getFile` reports (Telegram's own
+    /// figure, which may be missing), and how often each was downloaded.
+    private let files = Mutex<[String: (bytes: [UInt8], reportedSize: Int?, downloads: Int)]>([:])
 
     init(token: String = "123456:TEST-token") {
         self.token = token
@@ -44,6 +47,30 @@ final class FakeTelegram: Sendable {
         let body =
             #"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after \#(retryAfter)","parameters":{"retry_after":\#(retryAfter)}}"#
         queuedFailures.withLock { $0[method, default: []].append((429, body)) }
+    }
+
+    /// Holds a file as if a person had sent it; `reportedSize` is what `getFile` says (the real size by default).
+    func addFile(_ fileID: String, bytes: [UInt8], reportedSize: Int? = nil) {
+        files.withLock { $0[fileID] = (bytes, reportedSize ?? bytes.count, 0) }
+    }
+
+    /// How often the file was downloaded.
+    func downloads(of fileID: String) -> Int {
+        files.withLock { $0[fileID]?.downloads ?? 0 }
+    }
+
+    /// `getFile`: the `File` object with a `file_path` the download route serves; bots get files
+    /// of up to 20 MB, and an unknown id is a 400, as Telegram answers.
+    private func getFile(_ object: [String: Any]) -> Response {
+        let id = object["file_id"] as? String ?? ""
+        guard let file = files.withLock({ $0[id] }) else {
+            return Self.answer(400, #"{"ok":false,"error_code":400,"description":"Bad Request: invalid file_id"}"#)
+        }
+        guard file.bytes.count <= 20 * 1024 * 1024 else {
+            return Self.answer(400, #"{"ok":false,"error_code":400,"description":"Bad Request: file is too big"}"#)
+        }
+        let size = file.reportedSize.map { #","file_size":\#($0)"# } ?? ""
+        return Self.answer(200, #"{"ok":true,"result":{"file_id":"\#(id)","file_unique_id":"u\#(id)"\#(size),"file_path":"photos/\#(id).jpg"}}"#)
     }
 
     /// Queues an update (its JSON, with its `update_id`) for `getUpdates`.
@@ -78,6 +105,20 @@ final class FakeTelegram: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        // Downloads: `GET /file/bot<token>/<file_path>`, the bytes as stored, 404 for anything else.
+        router.get("/file/:bot/photos/:name") { _, context -> Response in
+            guard context.parameters.get("bot") == "bot\(self.token)", let name = context.parameters.get("name"), name.hasSuffix(".jpg") else {
+                return Self.answer(404, #"{"ok":false,"error_code":404,"description":"Not Found"}"#)
+            }
+            let id = String(name.dropLast(4))
+            let bytes = self.files.withLock { files -> [UInt8]? in
+                files[id]?.downloads += 1
+                return files[id]?.bytes
+            }
+            guard let bytes else { return Self.answer(404, #"{"ok":false,"error_code":404,"description":"Not Found"}"#) }
+            return Response(
+                status: .ok, headers: [.contentType: "application/octet-stream"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
         router.post("/:bot/:method") { request, context -> Response in
             let method = context.parameters.get("method") ?? ""
             guard context.parameters.get("bot") == "bot\(self.token)" else {
@@ -120,6 +161,8 @@ final class FakeTelegram: Sendable {
                 return Self.answer(200, #"{"ok":true,"result":true,"description":"Webhook was deleted"}"#)
             case "getUpdates":
                 return try await self.getUpdates(object)
+            case "getFile":
+                return self.getFile(object)
             case "editMessageText":
                 // Telegram refuses an edit that changes nothing, and one of a message it never sent.
                 guard let id = (object["message_id"] as? NSNumber)?.int64Value, let text = object["text"] as? String,

@@ -31,6 +31,17 @@ enum TelegramUpdates {
             """
     }
 
+    /// A photo with a caption, as Telegram sends it: the sizes it made, smallest first; the largest is `fileID`.
+    static func photo(fileID: String, caption: String?, updateID: Int, chat: Int64 = chatID) -> String {
+        let caption = caption.map { #","caption":\#(String(decoding: try! JSONEncoder().encode($0), as: UTF8.self))"# } ?? ""
+        return """
+            {"update_id":\(updateID),"message":{"message_id":\(updateID + 7),"from":{"id":\(chat),"is_bot":false,"first_name":"Chris"},\
+            "chat":{"id":\(chat),"first_name":"Chris","type":"private"},"date":1709659500,"photo":[\
+            {"file_id":"\(fileID)-small","file_unique_id":"s\(fileID)","file_size":1200,"width":90,"height":60},\
+            {"file_id":"\(fileID)","file_unique_id":"l\(fileID)","file_size":48211,"width":1280,"height":853}]\(caption)}}
+            """
+    }
+
     /// A button press on one of the bot's messages.
     static func callback(updateID: Int, data: String) -> String {
         """
@@ -53,14 +64,15 @@ struct TelegramSetup: Sendable {
     /// Runs `body` with a fake Bot API, a deployment whose messaging points at it, and a Telegram
     /// connection made through `POST /v1/channels`.
     static func with(
-        chains: ChatRouter.ChainFactory? = nil, redisURL: RedisURL? = nil, _ body: @Sendable (TelegramSetup) async throws -> Void
+        chains: ChatRouter.ChainFactory? = nil, redisURL: RedisURL? = nil, mediaLimits: MediaLimits = MediaLimits(),
+        _ body: @Sendable (TelegramSetup) async throws -> Void
     ) async throws {
         let fake = FakeTelegram()
         try await withTestHTTPServer(router: fake.router()) { fakePort in
             let messaging = MessagingConfiguration(
                 publicBaseURL: publicURL, telegramAPIBaseURL: "http://127.0.0.1:\(fakePort)", whatsAppAPIBaseURL: "http://127.0.0.1:9/v21.0"
             )
-            try await ChatHarness.with(chains: chains, messaging: messaging, redisURL: redisURL) { chat in
+            try await ChatHarness.with(chains: chains, messaging: messaging, mediaLimits: mediaLimits, redisURL: redisURL) { chat in
                 let created = try await chat.call(
                     "POST", "/v1/channels", json: #"{"kind":"telegram","name":"main","credentials":{"bot_token":"\#(fake.token)"}}"#,
                     credential: chat.tenant.apiKey

@@ -1,5 +1,6 @@
 import Foundation
 public import Hummingbird
+import LeopostCore
 import NIOCore
 
 /// A local stand-in for OpenAI's Chat Completions endpoint, speaking its documented wire format:
@@ -21,6 +22,8 @@ public enum FakeOpenAI {
             switch json["model"] as? String ?? "" {
             case "tools":
                 return toolTurn(json)
+            case "vision":
+                return visionTurn(json)
             case "quota":
                 return error(429, type: "insufficient_quota", code: "insufficient_quota", message: "You exceeded your current quota")
             case "ratelimit":
@@ -87,6 +90,36 @@ public enum FakeOpenAI {
             }
         }
         return router
+    }
+
+    /// `model: vision`: a model that sees images. It reads the last user message's content parts
+    /// as OpenAI documents them (`text`, and `image_url` with a base64 `data:` URL) and says what
+    /// it saw: each image's type, size and SHA-256 prefix, and the text it read. An image part
+    /// that is not a valid data URL is a 400, as OpenAI refuses it.
+    static func visionTurn(_ json: [String: Any]) -> Response {
+        let messages = json["messages"] as? [[String: Any]] ?? []
+        let users = messages.filter { $0["role"] as? String == "user" }
+        var seen: [String] = []
+        var text = ""
+        for (index, message) in users.enumerated() {
+            let parts = message["content"] as? [[String: Any]] ?? [["type": "text", "text": message["content"] as? String ?? ""]]
+            for part in parts {
+                switch part["type"] as? String {
+                case "text" where index == users.count - 1: text = part["text"] as? String ?? ""
+                case "image_url":
+                    let url = (part["image_url"] as? [String: Any])?["url"] as? String ?? ""
+                    guard url.hasPrefix("data:"), let comma = url.firstIndex(of: ","), url[..<comma].hasSuffix(";base64"),
+                        let data = Data(base64Encoded: String(url[url.index(after: comma)...]))
+                    else { return error(400, type: "invalid_request_error", code: "invalid_image_url", message: "Invalid image URL") }
+                    let type = url.dropFirst(5).prefix { $0 != ";" }
+                    seen.append("\(type) \(data.count) bytes \(SHA256.hexDigest(Array(data)).prefix(12))")
+                default: continue
+                }
+            }
+        }
+        let answer = seen.isEmpty ? "I see no image." : "I see \(seen.count) image(s): \(seen.joined(separator: ", "))."
+        return stream(
+            [chunk(role: "assistant", content: ""), chunk(content: answer + " You wrote: " + text), chunk(finish: "stop"), usageChunk], done: true)
     }
 
     /// `model: tools`: a tool-calling model. Without a tool result it calls `draft_post`, its

@@ -1,0 +1,101 @@
+import Foundation
+import LeopostChannels
+import LeopostCore
+import LeopostProviders
+import LeopostTestSupport
+import Testing
+
+/// A photo sent to the bot is fetched with `getFile`, kept in the media store and shown to a model
+/// that sees images as an image part in OpenAI's format; one too large or not an image is refused
+/// with a note the model reads, and a model that cannot see images is told one was sent.
+@Suite("Photos sent on Telegram reach a model that sees images")
+struct TelegramPhotoTests {
+    static let chat = "\(TelegramUpdates.chatID)"
+    /// A real 1×1 PNG.
+    static let png = Array(
+        Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")!)
+
+    /// A chain of one OpenAI entry on the local fake's `vision` model, which says what it saw.
+    static func vision(port: Int, http: HTTPClient) -> ChatRouter.ChainFactory {
+        let provider = OpenAIProvider(configuration: .init(baseURL: "http://127.0.0.1:\(port)/v1", apiKey: "sk-test"), http: http)
+        return { _, _, _ in ProviderChain(entries: [.init(name: "vision", provider: provider, model: "vision", acceptsImages: true)]) }
+    }
+
+    @Test func aPhotoIsSeenAsAnImagePartAndKeptForTheNextTurn() async throws {
+        try await withTestHTTPServer(router: FakeOpenAI.router()) { openAI in
+            try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: TestEnvironment.logger()) { http in
+                try await TelegramSetup.with(chains: Self.vision(port: openAI, http: http)) { telegram in
+                    try await telegram.link(updateID: 1)
+                    telegram.fake.addFile("tulips", bytes: Self.png)
+                    #expect(try await telegram.post(TelegramUpdates.photo(fileID: "tulips", caption: "Our new tulips", updateID: 2)) == 200)
+                    let hash = String(SHA256.hexDigest(Self.png).prefix(12))
+                    try await eventually("the answer about the photo") {
+                        telegram.fake.sentTexts(to: Self.chat).contains { $0.contains("I see 1 image(s): image/png 70 bytes \(hash)") }
+                    }
+                    // The largest size is the one fetched, once.
+                    #expect(telegram.fake.downloads(of: "tulips") == 1)
+                    #expect(telegram.fake.downloads(of: "tulips-small") == 0)
+
+                    // The next message asks about it: the model sees it again, from the store, not fetched again.
+                    #expect(try await telegram.post(TelegramUpdates.text("Write a post with that photo", updateID: 3)) == 200)
+                    try await eventually("the second answer") {
+                        telegram.fake.sentTexts(to: Self.chat).contains { $0.contains("image/png 70 bytes \(hash)") && $0.contains("Write a post") }
+                    }
+                    #expect(telegram.fake.downloads(of: "tulips") == 1)
+                }
+            }
+        }
+    }
+
+    @Test func aPhotoTooLargeOrNotAnImageIsNotShownAndTheModelIsToldWhy() async throws {
+        try await withTestHTTPServer(router: FakeOpenAI.router()) { openAI in
+            try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: TestEnvironment.logger()) { http in
+                try await TelegramSetup.with(chains: Self.vision(port: openAI, http: http), mediaLimits: MediaLimits(maxBytes: 2048)) { telegram in
+                    try await telegram.link(updateID: 1)
+                    // Telegram says it is 3 KB: refused before downloading.
+                    telegram.fake.addFile("big", bytes: Self.png + Array(repeating: 0, count: 3000))
+                    #expect(try await telegram.post(TelegramUpdates.photo(fileID: "big", caption: "big one", updateID: 2)) == 200)
+                    try await eventually("the refusal the model read") {
+                        telegram.fake.sentTexts(to: Self.chat).contains {
+                            $0.contains("I see no image") && $0.contains("[image not shown: the file is 3 KB, over the limit of 2 KB]")
+                        }
+                    }
+                    #expect(telegram.fake.downloads(of: "big") == 0)
+
+                    // Telegram reports a small size, but the file is larger: the download stops at the limit.
+                    telegram.fake.addFile("liar", bytes: Self.png + Array(repeating: 0, count: 5000), reportedSize: 100)
+                    #expect(try await telegram.post(TelegramUpdates.photo(fileID: "liar", caption: "liar", updateID: 3)) == 200)
+                    try await eventually("the second refusal") {
+                        telegram.fake.sentTexts(to: Self.chat).contains {
+                            $0.contains("[image not shown: the file is over the limit") && $0.contains("liar")
+                        }
+                    }
+
+                    // Bytes that are not an image, whatever Telegram calls them.
+                    telegram.fake.addFile("script", bytes: Array("<script>alert(1)</script>".utf8))
+                    #expect(try await telegram.post(TelegramUpdates.photo(fileID: "script", caption: "script", updateID: 4)) == 200)
+                    try await eventually("the type refusal") {
+                        telegram.fake.sentTexts(to: Self.chat).contains {
+                            $0.contains("[image not shown: only JPEG, PNG, GIF and WebP images") && $0.contains("script")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func aModelThatCannotSeeImagesIsToldOneWasSent() async throws {
+        let provider = ScriptedProvider(pieces: ["Nice."])
+        let chains: ChatRouter.ChainFactory = { _, _, _ in ProviderChain(entries: [.init(name: "text-only", provider: provider, model: "m")]) }
+        try await TelegramSetup.with(chains: chains) { telegram in
+            try await telegram.link(updateID: 1)
+            telegram.fake.addFile("tulips", bytes: Self.png)
+            #expect(try await telegram.post(TelegramUpdates.photo(fileID: "tulips", caption: "Our new tulips", updateID: 2)) == 200)
+            try await eventually("the answer") { telegram.fake.sentTexts(to: Self.chat).contains("Nice.") }
+            let question = try #require(provider.requests.last?.messages.last)
+            #expect(question.images.isEmpty)
+            #expect(question.content.hasSuffix("[an image was attached, which you cannot see]"))
+            #expect(question.content.contains("Our new tulips"))
+        }
+    }
+}
