@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LeopostCore
 import NIOCore
 import Synchronization
 
@@ -28,6 +29,19 @@ final class FakeWhatsApp: Sendable {
     /// Everything sent so far.
     var sent: [Sent] { recorded.withLock { $0 } }
 
+    /// Media people sent, by media id: bytes and MIME type, and how often each was downloaded.
+    private let media = Mutex<[String: (bytes: [UInt8], mimeType: String, downloads: Int)]>([:])
+
+    /// Holds media as if a person had sent it.
+    func addMedia(_ id: String, bytes: [UInt8], mimeType: String = "image/jpeg") {
+        media.withLock { $0[id] = (bytes, mimeType, 0) }
+    }
+
+    /// How often the media was downloaded.
+    func downloads(of id: String) -> Int {
+        media.withLock { $0[id]?.downloads ?? 0 }
+    }
+
     /// The next send fails with Meta's `code`.
     func failNext(status: Int = 400, code: Int, details: String) {
         queuedErrors.withLock { $0.append((status, code, details)) }
@@ -35,6 +49,35 @@ final class FakeWhatsApp: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        // `GET /{media-id}`: the short-lived download URL and Meta's facts, `file_size` a string as
+        // Meta sends it; the download itself needs the same bearer token.
+        // (Hummingbird wants one parameter name per position: `phone` here holds the media id.)
+        router.get("/v21.0/:phone") { request, context -> Response in
+            guard request.headers[.authorization] == "Bearer \(self.accessToken)" else {
+                return Self.error(401, code: 190, details: "Error validating access token: Session has expired")
+            }
+            let id = context.parameters.get("phone") ?? ""
+            guard let file = self.media.withLock({ $0[id] }) else {
+                return Self.error(400, code: 100, details: "Unsupported get request. Object with ID '\(id)' does not exist")
+            }
+            let host = request.head.authority ?? "127.0.0.1"
+            return Self.json(
+                200,
+                #"{"messaging_product":"whatsapp","url":"http://\#(host)/whatsapp_business/attachments/\#(id)","mime_type":"\#(file.mimeType)","sha256":"\#(SHA256.hexDigest(file.bytes))","file_size":"\#(file.bytes.count)","id":"\#(id)"}"#
+            )
+        }
+        router.get("/whatsapp_business/attachments/:media") { request, context -> Response in
+            guard request.headers[.authorization] == "Bearer \(self.accessToken)" else {
+                return Self.error(401, code: 190, details: "Error validating access token: Session has expired")
+            }
+            let id = context.parameters.get("media") ?? ""
+            let bytes = self.media.withLock { media -> [UInt8]? in
+                media[id]?.downloads += 1
+                return media[id]?.bytes
+            }
+            guard let bytes else { return Self.error(404, code: 100, details: "Not found") }
+            return Response(status: .ok, headers: [.contentType: "image/jpeg"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
         router.post("/v21.0/:phone/messages") { request, context -> Response in
             guard request.headers[.authorization] == "Bearer \(self.accessToken)" else {
                 return Self.error(401, code: 190, details: "Error validating access token: Session has expired")

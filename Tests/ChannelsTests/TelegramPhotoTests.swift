@@ -99,3 +99,24 @@ struct TelegramPhotoTests {
         }
     }
 }
+
+@Suite("Photos sent on WhatsApp reach a model that sees images")
+struct WhatsAppPhotoTests {
+    @Test func anImageMessageIsFetchedWithTheConnectionsTokenAndSeen() async throws {
+        try await withTestHTTPServer(router: FakeOpenAI.router()) { openAI in
+            try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: TestEnvironment.logger()) { http in
+                try await WhatsAppSetup.with(chains: TelegramPhotoTests.vision(port: openAI, http: http)) { whatsapp in
+                    try await whatsapp.link()
+                    whatsapp.fake.addMedia("1037543291543636", bytes: TelegramPhotoTests.png)
+                    let message = WhatsAppSetup.image(mediaID: "1037543291543636", caption: "New lilies", id: "wamid.img")
+                    #expect(try await whatsapp.post(WhatsAppSetup.envelope(messages: [message])) == 200)
+                    let hash = String(SHA256.hexDigest(TelegramPhotoTests.png).prefix(12))
+                    try await eventually("the answer about the photo") {
+                        whatsapp.fake.sent.contains { $0.body.contains("I see 1 image(s): image/png 70 bytes \(hash)") && $0.body.contains("New lilies") }
+                    }
+                    #expect(whatsapp.fake.downloads(of: "1037543291543636") == 1)
+                }
+            }
+        }
+    }
+}

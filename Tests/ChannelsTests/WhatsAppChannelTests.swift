@@ -17,14 +17,14 @@ struct WhatsAppSetup: Sendable {
     static let phoneNumberID = "106540352242922"
     static let customer = "16505551234"
 
-    static func with(_ body: @Sendable (WhatsAppSetup) async throws -> Void) async throws {
+    static func with(chains: ChatRouter.ChainFactory? = nil, _ body: @Sendable (WhatsAppSetup) async throws -> Void) async throws {
         let fake = FakeWhatsApp()
         try await withTestHTTPServer(router: fake.router()) { fakePort in
             let messaging = MessagingConfiguration(
                 publicBaseURL: "https://leopost.example", telegramAPIBaseURL: "http://127.0.0.1:9",
                 whatsAppAPIBaseURL: "http://127.0.0.1:\(fakePort)/v21.0"
             )
-            try await ChatHarness.with(messaging: messaging) { chat in
+            try await ChatHarness.with(chains: chains, messaging: messaging) { chat in
                 let created = try await chat.call(
                     "POST", "/v1/channels",
                     json: #"""
@@ -63,6 +63,11 @@ struct WhatsAppSetup: Sendable {
     static func text(_ text: String, id: String) -> String {
         let escaped = String(decoding: try! JSONEncoder().encode(text), as: UTF8.self)
         return #"{"from":"\#(customer)","id":"\#(id)","timestamp":"1749416383","type":"text","text":{"body":\#(escaped)}}"#
+    }
+
+    /// An image message with a caption, as the Cloud API sends it.
+    static func image(mediaID: String, caption: String, id: String) -> String {
+        #"{"from":"\#(customer)","id":"\#(id)","timestamp":"1749416383","type":"image","image":{"caption":"\#(caption)","mime_type":"image/jpeg","sha256":"c1d2","id":"\#(mediaID)"}}"#
     }
 
     /// Links the customer's number to `alice`.
