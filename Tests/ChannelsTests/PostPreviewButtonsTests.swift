@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LeopostChannels
 import LeopostCore
+import LeopostProviders
 import LeopostTestSupport
 import Logging
 import ServiceLifecycle
@@ -52,6 +53,32 @@ struct PostPreviewButtonsTests {
         }
     }
 
+    @Test func aChatMessageBecomesADraftWithButtonsAndConfirmingPublishesWithANotice() async throws {
+        try await Deployment.with { deployment in
+            #expect(try await deployment.say("Please post about our tulip festival on mastodon", updateID: 200) == 200)
+            try await eventually("the preview with buttons") { !deployment.previewedPosts.isEmpty }
+            let post = try #require(deployment.previewedPosts.first)
+            let stored = try #require(try await deployment.posts.post(post, tenant: deployment.tenant))
+            #expect(stored.status == .draft && stored.conversationID == deployment.conversation)
+            #expect(stored.text.hasPrefix("Our tulip festival"))
+            // The preview shows the text as Mastodon will; the answer after it says a draft waits.
+            #expect(deployment.telegram.sentTexts(to: Self.chat).contains { $0.contains("Draft for mastodon") && $0.contains("tulip festival") })
+            try await eventually("the assistant's answer") { deployment.telegram.sentTexts(to: Self.chat).count >= 2 }
+            #expect(deployment.mastodon.ledger.posts.isEmpty, "nothing goes out before the person confirms")
+
+            #expect(try await deployment.press(deployment.previewButtons(for: post)!["Confirm"]!, updateID: 201) == 200)
+            try await eventually("the post on Mastodon") { deployment.mastodon.ledger.posts.count == 1 }
+            #expect(deployment.mastodon.ledger.posts.first?.text == stored.text)
+            try await eventually("the notice in the chat") {
+                deployment.telegram.sentTexts(to: Self.chat).contains { $0.hasPrefix("Published on mastodon: http") }
+            }
+            // A second press of the same button publishes nothing more.
+            #expect(try await deployment.press(deployment.previewButtons(for: post)!["Confirm"]!, updateID: 202) == 200)
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(deployment.mastodon.ledger.posts.count == 1)
+        }
+    }
+
     /// Gateway (messaging and publishing routes), delivery and publish workers, a fake Telegram and
     /// a fake Mastodon, and a Telegram chat linked to the tenant's user.
     struct Deployment: Sendable {
@@ -84,6 +111,7 @@ struct PostPreviewButtonsTests {
                                     settings: [:], accessToken: mastodon.token, expiresAt: nil, status: .connected, statusReason: nil),
                                 tenant: tenant)
                             let (deliveryStage, publishStage) = (TestEnvironment.uniqueName("delivery"), TestEnvironment.uniqueName("publish"))
+                            let routerStage = TestEnvironment.uniqueName("router")
                             let messaging = MessagingConfiguration(
                                 publicBaseURL: "https://leopost.example", telegramAPIBaseURL: "http://127.0.0.1:\(telegramPort)",
                                 whatsAppAPIBaseURL: "http://127.0.0.1:9/v21.0")
@@ -103,8 +131,7 @@ struct PostPreviewButtonsTests {
                                 let messagingModule = MessagingModule(
                                     redis: redis, postgres: database.app, http: http, masterKey: masterKey, configuration: messaging,
                                     maxBodyBytes: 64 * 1024, logger: logger, publisher: publishing.publisher,
-                                    routerStage: TestEnvironment.uniqueName("router"),
-                                    deliveryStage: deliveryStage)
+                                    routerStage: routerStage, deliveryStage: deliveryStage)
                                 gateway.router.addRoutes(messagingModule.webhookRoutes)
                                 gateway.api.addRoutes(messagingModule.routes)
                                 let fast = StageWorker.Configuration(
@@ -132,8 +159,32 @@ struct PostPreviewButtonsTests {
                                         maxAttempts: 4, logger: logger),
                                     configuration: fast, logger: logger)
                                 let scheduler = PostScheduler(redis: redis, stage: publishStage, interval: .milliseconds(20), logger: logger)
+                                // The router answers on the offline provider, with the publishing tools: a chat
+                                // message asking for a post becomes a draft shown with buttons.
+                                let builder = PolicyChainBuilder(http: http, environment: [:], breaker: CircuitBreaker(redis: redis))
+                                let tools = PublishingTools(
+                                    publisher: publishing.publisher, posts: PostStore(pool: database.app),
+                                    accounts: SocialAccountStore(pool: database.app, masterKey: masterKey),
+                                    conversations: ConversationStore(pool: database.app), registry: registry)
+                                let router = StageWorker(
+                                    stage: routerStage, redis: redis,
+                                    handler: ChatRouter(
+                                        dependencies: .init(
+                                            conversations: ConversationStore(pool: database.app), brands: BrandStore(pool: database.app),
+                                            feedback: FeedbackStore(pool: database.app),
+                                            policies: PolicyStore(pool: database.app, rules: TestEnvironment.policyRules()),
+                                            usage: UsageStore(pool: database.app), events: ConversationEventLog(redis: redis),
+                                            ledger: BudgetLedger(redis: redis), delivery: StageQueue(stage: deliveryStage, redis: redis),
+                                            users: UserStore(pool: database.app), tools: ToolBox(tools.all)),
+                                        chains: { task, policy, tenant in builder.chain(for: task, policy: policy, tenant: tenant.description).chain },
+                                        configuration: .init(
+                                            channels: ChannelCatalog(
+                                                MessagingModule.adapters(
+                                                    postgres: database.app, http: http, masterKey: masterKey, configuration: messaging))),
+                                        logger: logger),
+                                    configuration: fast, logger: logger)
                                 try await withTestHTTPServer(router: gateway.router) { port in
-                                    try await withRunningServices([delivery, publisher, scheduler], logger: logger) {
+                                    try await withRunningServices([delivery, publisher, scheduler, router], logger: logger) {
                                         let (webhook, secret) = try await connectTelegram(
                                             port: port, apiKey: created.apiKey, http: http, telegram: telegram)
                                         // The chat is linked to alice, and has a conversation.
@@ -204,6 +255,27 @@ struct PostPreviewButtonsTests {
                     }, uniquingKeysWith: { first, _ in first })
             }
             return nil
+        }
+
+        /// Sends a text message to the bot, as the linked person.
+        func say(_ text: String, updateID: Int) async throws -> Int {
+            try await http.execute(
+                HTTPClientRequest(
+                    method: "POST", url: "http://127.0.0.1:\(port)\(webhook)",
+                    headers: ["Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret],
+                    body: Array(TelegramUpdates.text(text, updateID: updateID).utf8))
+            ).status
+        }
+
+        /// The posts the bot has shown previews of, in order.
+        var previewedPosts: [UUID] {
+            telegram.calls.compactMap { call -> UUID? in
+                guard call.method == "sendMessage", let markup = call.object["reply_markup"] as? [String: Any],
+                    let rows = markup["inline_keyboard"] as? [[[String: Any]]],
+                    let data = rows.flatMap({ $0 }).compactMap({ $0["callback_data"] as? String }).first(where: { $0.hasPrefix("post:confirm:") })
+                else { return nil }
+                return UUID(uuidString: String(data.dropFirst("post:confirm:".count)))
+            }
         }
 
         /// Presses a button: the callback query Telegram sends to the webhook.
