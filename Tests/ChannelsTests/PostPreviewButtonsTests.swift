@@ -8,10 +8,11 @@ import Logging
 import ServiceLifecycle
 import Testing
 
-/// A draft post made for a Telegram conversation is shown in the chat with Confirm and Cancel
-/// buttons; Confirm publishes it through the Mastodon plugin, Cancel stops it, and a button for a
-/// post of another chat does nothing.
-@Suite("Post previews with Confirm and Cancel buttons in Telegram")
+/// A draft post made for a Telegram or WhatsApp conversation (from the REST API, or by the
+/// assistant from a chat message) is shown in the chat with Confirm and Cancel buttons; Confirm
+/// publishes it through the Mastodon plugin and the chat hears the link, Cancel stops it, and a
+/// button for a post of another chat does nothing.
+@Suite("Post previews with Confirm and Cancel buttons in Telegram and WhatsApp")
 struct PostPreviewButtonsTests {
     static let chat = "\(TelegramUpdates.chatID)"
 
@@ -79,6 +80,28 @@ struct PostPreviewButtonsTests {
         }
     }
 
+    @Test func onWhatsAppAChatMessageBecomesADraftWithReplyButtonsAndConfirmingPublishesWithANotice() async throws {
+        try await Deployment.with { deployment in
+            let ask = WhatsAppSetup.text("Please post about our lily market on mastodon", id: "wamid.ask")
+            #expect(try await deployment.whatsAppSays([ask]) == 200)
+            try await eventually("the preview with reply buttons") { deployment.whatsApp.sent.contains { !$0.buttons.isEmpty } }
+            let preview = try #require(deployment.whatsApp.sent.first { !$0.buttons.isEmpty })
+            #expect(preview.body.hasPrefix("Draft for mastodon") && preview.body.contains("lily market"))
+            let confirm = try #require(preview.buttons["Confirm"])
+            let post = try #require(UUID(uuidString: String(confirm.dropFirst("post:confirm:".count))))
+            #expect(try await deployment.posts.post(post, tenant: deployment.tenant)?.status == .draft)
+            #expect(deployment.mastodon.ledger.posts.isEmpty)
+
+            let press =
+                #"{"from":"\#(WhatsAppSetup.customer)","id":"wamid.press","timestamp":"1749416390","type":"interactive","interactive":{"type":"button_reply","button_reply":{"id":"\#(confirm)","title":"Confirm"}}}"#
+            #expect(try await deployment.whatsAppSays([press]) == 200)
+            try await eventually("the post on Mastodon") { deployment.mastodon.ledger.posts.count == 1 }
+            #expect(deployment.mastodon.ledger.posts.first?.text.contains("lily market") == true)
+            try await eventually("the notice in the chat") { deployment.whatsApp.sent.contains { $0.body.hasPrefix("Published on mastodon: http") } }
+            #expect(deployment.whatsApp.sent.allSatisfy { $0.to == WhatsAppSetup.customer })
+        }
+    }
+
     /// Gateway (messaging and publishing routes), delivery and publish workers, a fake Telegram and
     /// a fake Mastodon, and a Telegram chat linked to the tenant's user.
     struct Deployment: Sendable {
@@ -92,115 +115,129 @@ struct PostPreviewButtonsTests {
         let posts: PostStore
         let telegram: FakeTelegram
         let mastodon: FakeMastodon
+        let whatsApp: FakeWhatsApp
+        /// The WhatsApp connection's webhook path; its customer is linked to the same person.
+        let whatsAppWebhook: String
 
         static func with(_ body: @Sendable (Deployment) async throws -> Void) async throws {
             let logger = TestEnvironment.logger()
             let telegram = FakeTelegram()
+            let whatsApp = FakeWhatsApp()
             let mastodon = FakeMastodon()
             let plugins = try PluginFixtures.directory(swift: ["Mastodon"], discord: false)
             try await withTestHTTPServer(router: telegram.router()) { telegramPort in
-                try await withTestHTTPServer(router: mastodon.router()) { mastodonPort in
-                    try await TestDatabase.with(logger: logger) { database in
-                        try await withTestRedis(logger: logger) { (redis) async throws in
-                            let masterKey = try SymmetricKey(bytes: Array(repeating: 5, count: 32))
-                            let created = try await TenantStore(pool: database.app).createTenant(name: "Acme")
-                            let tenant = created.tenantID
-                            try await SocialAccountStore(pool: database.app, masterKey: masterKey).put(
-                                SocialAccount(
-                                    id: UUID(), platform: "mastodon", accountID: mastodon.accountID, baseURL: "http://127.0.0.1:\(mastodonPort)",
-                                    settings: [:], accessToken: mastodon.token, expiresAt: nil, status: .connected, statusReason: nil),
-                                tenant: tenant)
-                            let (deliveryStage, publishStage) = (TestEnvironment.uniqueName("delivery"), TestEnvironment.uniqueName("publish"))
-                            let routerStage = TestEnvironment.uniqueName("router")
-                            let messaging = MessagingConfiguration(
-                                publicBaseURL: "https://leopost.example", telegramAPIBaseURL: "http://127.0.0.1:\(telegramPort)",
-                                whatsAppAPIBaseURL: "http://127.0.0.1:9/v21.0")
-                            try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
-                                let registry = PluginRegistry(configuration: .init(directory: plugins), http: http, logger: logger)
-                                registry.scan()
-                                let gateway = Gateway(
-                                    dependencies: .init(
-                                        redis: redis, postgres: database.app, signer: JWTSigner(secret: Array(repeating: 1, count: 32)),
-                                        metrics: GatewayMetrics()),
-                                    maxBodyBytes: 64 * 1024)
-                                let publishing = PublishingModule(
-                                    redis: redis, postgres: database.app, masterKey: masterKey, plugins: registry, maxBodyBytes: 64 * 1024,
-                                    logger: logger, policyRules: TestEnvironment.policyRules(),
-                                    publishStage: publishStage, deliveryStage: deliveryStage)
-                                gateway.api.addRoutes(publishing.routes)
-                                let messagingModule = MessagingModule(
-                                    redis: redis, postgres: database.app, http: http, masterKey: masterKey, configuration: messaging,
-                                    maxBodyBytes: 64 * 1024, logger: logger, publisher: publishing.publisher,
-                                    routerStage: routerStage, deliveryStage: deliveryStage)
-                                gateway.router.addRoutes(messagingModule.webhookRoutes)
-                                gateway.api.addRoutes(messagingModule.routes)
-                                let fast = StageWorker.Configuration(
-                                    concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100), promoteInterval: .milliseconds(50),
-                                    retry: RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(100)))
-                                let delivery = StageWorker(
-                                    stage: deliveryStage, redis: redis,
-                                    handler: DeliveryStage(
-                                        adapters: MessagingModule.adapters(
-                                            postgres: database.app, http: http, masterKey: masterKey, configuration: messaging),
-                                        deliveries: DeliveryStore(pool: database.app), conversations: ConversationStore(pool: database.app),
-                                        logger: logger),
-                                    configuration: fast, logger: logger)
-                                let publisher = StageWorker(
-                                    stage: publishStage, redis: redis,
-                                    handler: PublishStage(
+                try await withTestHTTPServer(router: whatsApp.router()) { whatsAppPort in
+                    try await withTestHTTPServer(router: mastodon.router()) { mastodonPort in
+                        try await TestDatabase.with(logger: logger) { database in
+                            try await withTestRedis(logger: logger) { (redis) async throws in
+                                let masterKey = try SymmetricKey(bytes: Array(repeating: 5, count: 32))
+                                let created = try await TenantStore(pool: database.app).createTenant(name: "Acme")
+                                let tenant = created.tenantID
+                                try await SocialAccountStore(pool: database.app, masterKey: masterKey).put(
+                                    SocialAccount(
+                                        id: UUID(), platform: "mastodon", accountID: mastodon.accountID, baseURL: "http://127.0.0.1:\(mastodonPort)",
+                                        settings: [:], accessToken: mastodon.token, expiresAt: nil, status: .connected, statusReason: nil),
+                                    tenant: tenant)
+                                let (deliveryStage, publishStage) = (TestEnvironment.uniqueName("delivery"), TestEnvironment.uniqueName("publish"))
+                                let routerStage = TestEnvironment.uniqueName("router")
+                                let messaging = MessagingConfiguration(
+                                    publicBaseURL: "https://leopost.example", telegramAPIBaseURL: "http://127.0.0.1:\(telegramPort)",
+                                    whatsAppAPIBaseURL: "http://127.0.0.1:\(whatsAppPort)/v21.0")
+                                try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
+                                    let registry = PluginRegistry(configuration: .init(directory: plugins), http: http, logger: logger)
+                                    registry.scan()
+                                    let gateway = Gateway(
                                         dependencies: .init(
-                                            posts: PostStore(pool: database.app),
-                                            accounts: SocialAccountStore(pool: database.app, masterKey: masterKey),
-                                            registry: registry, events: ConversationEventLog(redis: redis), redis: redis,
-                                            scheduler: PostScheduler(redis: redis, stage: publishStage, logger: logger),
-                                            notices: PostNotices(
-                                                conversations: ConversationStore(pool: database.app),
-                                                delivery: StageQueue(stage: deliveryStage, redis: redis))),
-                                        maxAttempts: 4, logger: logger),
-                                    configuration: fast, logger: logger)
-                                let scheduler = PostScheduler(redis: redis, stage: publishStage, interval: .milliseconds(20), logger: logger)
-                                // The router answers on the offline provider, with the publishing tools: a chat
-                                // message asking for a post becomes a draft shown with buttons.
-                                let builder = PolicyChainBuilder(http: http, environment: [:], breaker: CircuitBreaker(redis: redis))
-                                let tools = PublishingTools(
-                                    publisher: publishing.publisher, posts: PostStore(pool: database.app),
-                                    accounts: SocialAccountStore(pool: database.app, masterKey: masterKey),
-                                    conversations: ConversationStore(pool: database.app), registry: registry)
-                                let router = StageWorker(
-                                    stage: routerStage, redis: redis,
-                                    handler: ChatRouter(
-                                        dependencies: .init(
-                                            conversations: ConversationStore(pool: database.app), brands: BrandStore(pool: database.app),
-                                            feedback: FeedbackStore(pool: database.app),
-                                            policies: PolicyStore(pool: database.app, rules: TestEnvironment.policyRules()),
-                                            usage: UsageStore(pool: database.app), events: ConversationEventLog(redis: redis),
-                                            ledger: BudgetLedger(redis: redis), delivery: StageQueue(stage: deliveryStage, redis: redis),
-                                            users: UserStore(pool: database.app), tools: ToolBox(tools.all)),
-                                        chains: { task, policy, tenant in builder.chain(for: task, policy: policy, tenant: tenant.description).chain },
-                                        configuration: .init(
-                                            channels: ChannelCatalog(
-                                                MessagingModule.adapters(
-                                                    postgres: database.app, http: http, masterKey: masterKey, configuration: messaging))),
-                                        logger: logger),
-                                    configuration: fast, logger: logger)
-                                try await withTestHTTPServer(router: gateway.router) { port in
-                                    try await withRunningServices([delivery, publisher, scheduler, router], logger: logger) {
-                                        let (webhook, secret) = try await connectTelegram(
-                                            port: port, apiKey: created.apiKey, http: http, telegram: telegram)
-                                        // The chat is linked to alice, and has a conversation.
-                                        let user = try await UserStore(pool: database.app).resolve(name: "alice", tenant: tenant)
-                                        try await IdentityStore(pool: database.app).link(
-                                            channel: "telegram", externalID: chat, to: user, tenant: tenant)
-                                        let connection = try #require(
-                                            try await ChannelConnectionStore(pool: database.app, masterKey: masterKey).connections(tenant: tenant)
-                                                .first)
-                                        let conversation = try await ConversationStore(pool: database.app).thread(
-                                            chat, channel: "telegram", connectionID: connection.id, userID: user, tenant: tenant)
-                                        try await body(
-                                            Deployment(
-                                                port: port, webhook: webhook, secret: secret, apiKey: created.apiKey, tenant: tenant,
-                                                conversation: conversation.id, http: http, posts: PostStore(pool: database.app), telegram: telegram,
-                                                mastodon: mastodon))
+                                            redis: redis, postgres: database.app, signer: JWTSigner(secret: Array(repeating: 1, count: 32)),
+                                            metrics: GatewayMetrics()),
+                                        maxBodyBytes: 64 * 1024)
+                                    let publishing = PublishingModule(
+                                        redis: redis, postgres: database.app, masterKey: masterKey, plugins: registry, maxBodyBytes: 64 * 1024,
+                                        logger: logger, policyRules: TestEnvironment.policyRules(),
+                                        publishStage: publishStage, deliveryStage: deliveryStage)
+                                    gateway.api.addRoutes(publishing.routes)
+                                    let messagingModule = MessagingModule(
+                                        redis: redis, postgres: database.app, http: http, masterKey: masterKey, configuration: messaging,
+                                        maxBodyBytes: 64 * 1024, logger: logger, publisher: publishing.publisher,
+                                        routerStage: routerStage, deliveryStage: deliveryStage)
+                                    gateway.router.addRoutes(messagingModule.webhookRoutes)
+                                    gateway.api.addRoutes(messagingModule.routes)
+                                    let fast = StageWorker.Configuration(
+                                        concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100),
+                                        promoteInterval: .milliseconds(50),
+                                        retry: RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(100)))
+                                    let delivery = StageWorker(
+                                        stage: deliveryStage, redis: redis,
+                                        handler: DeliveryStage(
+                                            adapters: MessagingModule.adapters(
+                                                postgres: database.app, http: http, masterKey: masterKey, configuration: messaging),
+                                            deliveries: DeliveryStore(pool: database.app), conversations: ConversationStore(pool: database.app),
+                                            logger: logger),
+                                        configuration: fast, logger: logger)
+                                    let publisher = StageWorker(
+                                        stage: publishStage, redis: redis,
+                                        handler: PublishStage(
+                                            dependencies: .init(
+                                                posts: PostStore(pool: database.app),
+                                                accounts: SocialAccountStore(pool: database.app, masterKey: masterKey),
+                                                registry: registry, events: ConversationEventLog(redis: redis), redis: redis,
+                                                scheduler: PostScheduler(redis: redis, stage: publishStage, logger: logger),
+                                                notices: PostNotices(
+                                                    conversations: ConversationStore(pool: database.app),
+                                                    delivery: StageQueue(stage: deliveryStage, redis: redis))),
+                                            maxAttempts: 4, logger: logger),
+                                        configuration: fast, logger: logger)
+                                    let scheduler = PostScheduler(redis: redis, stage: publishStage, interval: .milliseconds(20), logger: logger)
+                                    // The router answers on the offline provider, with the publishing tools: a chat
+                                    // message asking for a post becomes a draft shown with buttons.
+                                    let builder = PolicyChainBuilder(http: http, environment: [:], breaker: CircuitBreaker(redis: redis))
+                                    let tools = PublishingTools(
+                                        publisher: publishing.publisher, posts: PostStore(pool: database.app),
+                                        accounts: SocialAccountStore(pool: database.app, masterKey: masterKey),
+                                        conversations: ConversationStore(pool: database.app), registry: registry)
+                                    let router = StageWorker(
+                                        stage: routerStage, redis: redis,
+                                        handler: ChatRouter(
+                                            dependencies: .init(
+                                                conversations: ConversationStore(pool: database.app), brands: BrandStore(pool: database.app),
+                                                feedback: FeedbackStore(pool: database.app),
+                                                policies: PolicyStore(pool: database.app, rules: TestEnvironment.policyRules()),
+                                                usage: UsageStore(pool: database.app), events: ConversationEventLog(redis: redis),
+                                                ledger: BudgetLedger(redis: redis), delivery: StageQueue(stage: deliveryStage, redis: redis),
+                                                users: UserStore(pool: database.app), tools: ToolBox(tools.all)),
+                                            chains: { task, policy, tenant in
+                                                builder.chain(for: task, policy: policy, tenant: tenant.description).chain
+                                            },
+                                            configuration: .init(
+                                                channels: ChannelCatalog(
+                                                    MessagingModule.adapters(
+                                                        postgres: database.app, http: http, masterKey: masterKey, configuration: messaging))),
+                                            logger: logger),
+                                        configuration: fast, logger: logger)
+                                    try await withTestHTTPServer(router: gateway.router) { port in
+                                        try await withRunningServices([delivery, publisher, scheduler, router], logger: logger) {
+                                            let (webhook, secret) = try await connectTelegram(
+                                                port: port, apiKey: created.apiKey, http: http, telegram: telegram)
+                                            let whatsAppWebhook = try await connectWhatsApp(
+                                                port: port, apiKey: created.apiKey, http: http, whatsApp: whatsApp)
+                                            // The chat is linked to alice, and has a conversation.
+                                            let user = try await UserStore(pool: database.app).resolve(name: "alice", tenant: tenant)
+                                            try await IdentityStore(pool: database.app).link(
+                                                channel: "telegram", externalID: chat, to: user, tenant: tenant)
+                                            try await IdentityStore(pool: database.app).link(
+                                                channel: "whatsapp", externalID: WhatsAppSetup.customer, to: user, tenant: tenant)
+                                            let connection = try #require(
+                                                try await ChannelConnectionStore(pool: database.app, masterKey: masterKey).connections(tenant: tenant)
+                                                    .first { $0.channel == "telegram" })
+                                            let conversation = try await ConversationStore(pool: database.app).thread(
+                                                chat, channel: "telegram", connectionID: connection.id, userID: user, tenant: tenant)
+                                            try await body(
+                                                Deployment(
+                                                    port: port, webhook: webhook, secret: secret, apiKey: created.apiKey, tenant: tenant,
+                                                    conversation: conversation.id, http: http, posts: PostStore(pool: database.app),
+                                                    telegram: telegram,
+                                                    mastodon: mastodon, whatsApp: whatsApp, whatsAppWebhook: whatsAppWebhook))
+                                        }
                                     }
                                 }
                             }
@@ -221,6 +258,34 @@ struct PostPreviewButtonsTests {
                 let secret = telegram.calls.first(where: { $0.method == "setWebhook" })?.object["secret_token"] as? String
             else { throw HarnessError("could not connect Telegram: \(response.status) \(body)") }
             return (String(url.dropFirst("https://leopost.example".count)), secret)
+        }
+
+        static func connectWhatsApp(port: Int, apiKey: String, http: HTTPClient, whatsApp: FakeWhatsApp) async throws -> String {
+            let response = try await http.execute(
+                HTTPClientRequest(
+                    method: "POST", url: "http://127.0.0.1:\(port)/v1/channels",
+                    headers: ["Authorization": "Bearer \(apiKey)", "Content-Type": "application/json"],
+                    body: Array(
+                        #"""
+                        {"kind":"whatsapp","name":"sales","credentials":{"verify_token":"\#(WhatsAppSetup.verifyToken)","app_secret":"\#(WhatsAppSetup.appSecret)","access_token":"\#(whatsApp.accessToken)"},
+                         "settings":{"phone_number_id":"\#(WhatsAppSetup.phoneNumberID)"}}
+                        """#.utf8)))
+            let body = String(decoding: response.body, as: UTF8.self)
+            guard response.status == 201, let url = ChatHarness.field("webhook_url", in: body) else {
+                throw HarnessError("could not connect WhatsApp: \(response.status) \(body)")
+            }
+            return String(url.dropFirst("https://leopost.example".count))
+        }
+
+        /// Posts `messages` to the WhatsApp webhook, signed with the app secret as Meta signs them.
+        func whatsAppSays(_ messages: [String]) async throws -> Int {
+            let body = WhatsAppSetup.envelope(messages: messages)
+            let signature = "sha256=" + Hex.encode(HMACSHA256.authenticationCode(for: Array(body.utf8), key: Array(WhatsAppSetup.appSecret.utf8)))
+            return try await http.execute(
+                HTTPClientRequest(
+                    method: "POST", url: "http://127.0.0.1:\(port)\(whatsAppWebhook)",
+                    headers: ["Content-Type": "application/json", "X-Hub-Signature-256": signature], body: Array(body.utf8))
+            ).status
         }
 
         /// Drafts a post for Mastodon, for this chat's conversation unless `inConversation` is false.

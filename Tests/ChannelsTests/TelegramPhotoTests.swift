@@ -112,7 +112,9 @@ struct WhatsAppPhotoTests {
                     #expect(try await whatsapp.post(WhatsAppSetup.envelope(messages: [message])) == 200)
                     let hash = String(SHA256.hexDigest(TelegramPhotoTests.png).prefix(12))
                     try await eventually("the answer about the photo") {
-                        whatsapp.fake.sent.contains { $0.body.contains("I see 1 image(s): image/png 70 bytes \(hash)") && $0.body.contains("New lilies") }
+                        whatsapp.fake.sent.contains {
+                            $0.body.contains("I see 1 image(s): image/png 70 bytes \(hash)") && $0.body.contains("New lilies")
+                        }
                     }
                     #expect(whatsapp.fake.downloads(of: "1037543291543636") == 1)
                 }
