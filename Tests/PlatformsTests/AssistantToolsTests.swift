@@ -109,6 +109,24 @@ struct AssistantToolsTests {
         }
     }
 
+    @Test func withoutRequiredConfirmationTheDraftIsPublishedAtOnce() async throws {
+        try await withChat([
+            StepScriptProvider.call("draft_post", #"{"text": "Doors open at 9 today.", "platforms": ["mastodon"]}"#),
+            StepScriptProvider.text("It is on its way to Mastodon."),
+        ]) { chat in
+            try await PolicyStore(pool: chat.harness.database.app, rules: TestEnvironment.policyRules()).apply(
+                "posts: {require_confirmation: false}", tenant: chat.harness.tenant.tenantID)
+            try await chat.ask("Post that our doors open at 9 today on mastodon")
+            let result = try #require(chat.provider.requests[1].messages.last?.toolResult)
+            #expect(!result.isError)
+            #expect(result.content.contains("Confirmed without asking"))
+            let post = try #require(try await chat.posts().first)
+            let settled = try await chat.harness.settled(post.id)
+            #expect(settled.targets.map(\.status) == [.published])
+            #expect(chat.harness.mastodon.ledger.posts.map(\.text) == ["Doors open at 9 today."])
+        }
+    }
+
     @Test func aScheduledDraftIsShownInThePersonsZoneAndRescheduledForReal() async throws {
         let tomorrow = LocalTime.iso(Date().addingTimeInterval(86_400), in: TimeZone(identifier: "Europe/Berlin")!)
         try await withChat(
