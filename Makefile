@@ -55,10 +55,10 @@ lint:
 format:
 	$(SWIFT) format format --in-place --recursive --parallel Core Channels Providers Platforms App Tests Package.swift
 
-## The web chat in headless Chromium alone (screenshot in .build/e2e/chat.png).
-e2e: deps
+## The web chat in headless Chromium alone, with the posting loop on the Mastodon plugin
+## (screenshots in .build/e2e/chat.png and post.png).
+e2e: build
 	@scripts/install-deps.sh chromium chromium-driver
-	$(SWIFT) build $(BUILD_FLAGS) --product leopost
 	scripts/with-test-servers.sh scripts/e2e.sh
 
 release: deps

@@ -20,6 +20,8 @@ from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
+import post_flow
+
 PROMPT = "Draft a post about our spring sale"
 
 
@@ -62,6 +64,9 @@ def main():
     ap.add_argument("--token", required=True)
     ap.add_argument("--screenshot", required=True)
     ap.add_argument("--timeout", type=float, default=60, help="overall seconds (default 60)")
+    ap.add_argument("--mastodon-url", help="a fake Mastodon the tenant's account points at: also run the posting loop")
+    ap.add_argument("--post-screenshot", help="where the posting loop's screenshot goes")
+    ap.add_argument("--zone", default="UTC", help="the browser's time zone (TZ), shown on the cards")
     args = ap.parse_args()
     deadline = time.monotonic() + args.timeout
 
@@ -135,6 +140,9 @@ def main():
         print("Assistant reply:")
         print(text)
         print(f"OK: screenshot saved to {args.screenshot}")
+        if args.mastodon_url:
+            post_flow.run(driver, deadline, wait_for, fail, args.mastodon_url.rstrip("/"), args.zone, args.post_screenshot or args.screenshot)
+            print(f"OK: posting loop, screenshot saved to {args.post_screenshot or args.screenshot}")
         return 0
     except TimeoutException as e:
         fail(f"{e.msg or e} after {args.timeout:.0f}s", driver, args.screenshot)

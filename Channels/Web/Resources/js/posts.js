@@ -87,5 +87,8 @@ export function updatePostCard(d) {
     row.append(' · ', link);
   }
   row.dataset.status = d.status || '';
-  if (d.status === 'published') card.dataset.state = 'published';
+  if (d.status === 'published') {
+    card.dataset.state = 'published';
+    card.querySelector('.schedule').textContent = 'Published';
+  }
 }
