@@ -40,10 +40,12 @@ struct Server {
         let messagingConfiguration = MessagingConfiguration(environment: ProcessInfo.processInfo.environment)
         let channels = MessagingModule.adapters(
             postgres: postgres, http: http, masterKey: secrets.masterKey, configuration: messagingConfiguration)
+        // Photos from the chat apps and images attached in the web chat, in one store the router reads.
+        let mediaStore = LocalMediaStore(directory: configuration.dataDirectory + "/media")
         let media = MediaLibrary(
             sources: MessagingModule.mediaSources(
                 postgres: postgres, http: http, masterKey: secrets.masterKey, configuration: messagingConfiguration),
-            store: LocalMediaStore(directory: configuration.dataDirectory + "/media"))
+            store: mediaStore)
         let policyRules = PolicyParser.Rules(
             environment: ProcessInfo.processInfo.environment, egress: egress, channelKinds: Set(ChannelCatalog(channels).kinds))
         let plugins = PluginRegistry(
@@ -63,10 +65,13 @@ struct Server {
             let metrics = GatewayMetrics()
             let limit = configuration.maxBodyBytes
             let gateway = Gateway(
-                dependencies: .init(redis: redis, postgres: postgres, signer: secrets.signer, metrics: metrics), maxBodyBytes: limit)
+                dependencies: .init(redis: redis, postgres: postgres, signer: secrets.signer, metrics: metrics), maxBodyBytes: limit,
+                pathLimits: ["/v1/media": max(limit, media.limits.maxBytes)])
             let hub = ConversationEventHub(
                 url: redisURL, configuration: .init(maxStreamsPerHolder: configuration.maxEventStreamsPerPerson), logger: logger)
-            let webChat = WebChatModule(redis: redis, postgres: postgres, hub: hub, maxBodyBytes: limit, policyRules: policyRules)
+            let webChat = WebChatModule(
+                redis: redis, postgres: postgres, hub: hub, maxBodyBytes: limit, policyRules: policyRules,
+                uploads: MediaUploads(store: mediaStore, limits: media.limits))
             let publishing = PublishingModule(
                 redis: redis, postgres: postgres, masterKey: secrets.masterKey, plugins: plugins, maxBodyBytes: limit, logger: logger,
                 policyRules: policyRules)

@@ -6,14 +6,16 @@ public import LeopostCore
 public struct WebChatModule: Sendable {
     private let chat: WebChatRoutes
     private let events: ConversationEventsRoute
+    private let upload: MediaUploadRoute?
 
     /// Creates the module over the process's clients and event hub.
     /// - Parameters:
     ///   - policyRules: the operator's rules the tenants' policies are read under.
     ///   - routerStage: the stage that answers; another name only to keep tests sharing one Redis apart.
+    ///   - uploads: where images attached in the chat are kept (the router's media store); none: text only.
     public init(
         redis: RedisClient, postgres: PostgresPool, hub: ConversationEventHub, maxBodyBytes: Int, policyRules: PolicyParser.Rules = .init(),
-        routerStage: String = ChatRouter.stage
+        routerStage: String = ChatRouter.stage, uploads: MediaUploads? = nil
     ) {
         let conversations = ConversationStore(pool: postgres)
         let log = ConversationEventLog(redis: redis)
@@ -22,11 +24,12 @@ public struct WebChatModule: Sendable {
             dependencies: .init(
                 conversations: conversations, users: UserStore(pool: postgres), intake: intake,
                 policies: PolicyStore(pool: postgres, rules: policyRules),
-                limiter: RateLimiter(redis: redis), linkCodes: LinkCodes(redis: redis)
+                limiter: RateLimiter(redis: redis), linkCodes: LinkCodes(redis: redis), uploads: uploads
             ),
             maxBodyBytes: maxBodyBytes
         )
         events = ConversationEventsRoute(chat: chat, events: log, hub: hub)
+        upload = uploads.map(MediaUploadRoute.init(uploads:))
     }
 
     /// The chat page: public, mount on the gateway's router.
@@ -34,6 +37,7 @@ public struct WebChatModule: Sendable {
 
     /// The conversation API and its event stream, relative to `/v1`: mount on the gateway's `api`.
     public var routes: RouteCollection<GatewayContext> {
-        RouteCollection(context: GatewayContext.self).addRoutes(chat.routes).addRoutes(events.routes)
+        let routes = RouteCollection(context: GatewayContext.self).addRoutes(chat.routes).addRoutes(events.routes)
+        return upload.map { routes.addRoutes($0.routes) } ?? routes
     }
 }

@@ -9,6 +9,8 @@ enum WebChatPayloads {
 
     struct NewMessage: Decodable {
         var text: String
+        /// Images uploaded with `POST /v1/media`, by id; at most `MediaUploads.maxPerMessage`.
+        var media: [String]?
     }
 
     struct ConversationView: Encodable {

@@ -26,12 +26,15 @@ public struct WebChatRoutes: Sendable {
         public var limiter: RateLimiter
         /// Codes that link a chat app to the person.
         public var linkCodes: LinkCodes
+        /// Images attached with `POST /v1/media`; `nil`: messages carry text only.
+        public var uploads: MediaUploads?
 
         /// Bundles the dependencies.
         public init(
             conversations: ConversationStore, users: UserStore, intake: ConversationIntake, policies: PolicyStore, limiter: RateLimiter,
-            linkCodes: LinkCodes
+            linkCodes: LinkCodes, uploads: MediaUploads? = nil
         ) {
+            self.uploads = uploads
             self.conversations = conversations
             self.users = users
             self.intake = intake
@@ -110,7 +113,8 @@ public struct WebChatRoutes: Sendable {
             let (identity, conversation, viewer) = try await visibleConversation(context)
             let body = try await JSONBody.decode(WebChatPayloads.NewMessage.self, from: request, limit: maxBodyBytes)
             let text = body.text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !text.isEmpty else { throw APIError.emptyMessage("text: the message is empty") }
+            let media = try await attachments(body.media ?? [], tenant: identity.tenantID)
+            guard !text.isEmpty || !media.isEmpty else { throw APIError.emptyMessage("text: the message is empty") }
             guard text.count <= Self.maxTextLength else {
                 throw APIError.messageTooLong("the message has \(text.count) characters; the limit is \(Self.maxTextLength)")
             }
@@ -118,7 +122,8 @@ public struct WebChatRoutes: Sendable {
             let userID: UUID
             if let viewer { userID = viewer } else { userID = try await dependencies.users.user(of: identity) }
             try await checkRateLimits(tenant: identity.tenantID, userID: userID)
-            let accepted = try await dependencies.intake.accept([.text(text)], into: conversation, from: userID, tenant: identity.tenantID)
+            let parts = (text.isEmpty ? [] : [MessagePart.text(text)]) + media.map(MessagePart.media)
+            let accepted = try await dependencies.intake.accept(parts, into: conversation, from: userID, tenant: identity.tenantID)
             return try JSONBody.response(WebChatPayloads.Accepted(messageId: accepted.messageID), status: .accepted)
         }
         return routes
@@ -133,6 +138,23 @@ public struct WebChatRoutes: Sendable {
             let conversation = try await dependencies.conversations.conversation(id, tenant: identity.tenantID, userID: viewer)
         else { throw APIError.notFound("no such conversation") }
         return (identity, conversation, viewer)
+    }
+
+    /// The uploads a message names, each one this tenant made; 400 `unknown_media` otherwise.
+    private func attachments(_ ids: [String], tenant: TenantID) async throws -> [MediaReference] {
+        guard !ids.isEmpty else { return [] }
+        guard let uploads = dependencies.uploads else { throw APIError.badRequest("media: this deployment takes no images", code: "unknown_media") }
+        guard ids.count <= MediaUploads.maxPerMessage else {
+            throw APIError.badRequest("media: at most \(MediaUploads.maxPerMessage) images per message", code: "too_many_media")
+        }
+        var references: [MediaReference] = []
+        for id in ids {
+            guard let reference = try await uploads.reference(id, tenant: tenant) else {
+                throw APIError.badRequest("media: no upload \(id.prefix(80)) (upload it with POST /v1/media first)", code: "unknown_media")
+            }
+            references.append(reference)
+        }
+        return references
     }
 
     /// The policy's per-tenant and per-person limits; 429 with `Retry-After` when one is reached.

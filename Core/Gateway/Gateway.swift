@@ -36,11 +36,12 @@ public struct Gateway {
     public let api: RouterGroup<GatewayContext>
 
     /// Builds the middleware stack, the health and metrics routes, and the `/v1` group.
-    public init(dependencies: Dependencies, maxBodyBytes: Int) {
+    /// - Parameter pathLimits: body limits of their own for a few paths (`/v1/media` takes an image).
+    public init(dependencies: Dependencies, maxBodyBytes: Int, pathLimits: [String: Int] = [:]) {
         let router = Router(context: GatewayContext.self)
         router.add(middleware: MetricsMiddleware(metrics: dependencies.metrics))
         router.add(middleware: ErrorMiddleware(bodyLimit: maxBodyBytes))
-        router.add(middleware: BodyLimitMiddleware(limit: maxBodyBytes))
+        router.add(middleware: BodyLimitMiddleware(limit: maxBodyBytes, pathLimits: pathLimits))
         router.addRoutes(HealthRoutes(redis: dependencies.redis, postgres: dependencies.postgres, metrics: dependencies.metrics).routes)
         self.router = router
         self.api = router.group("v1").add(

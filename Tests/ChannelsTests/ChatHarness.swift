@@ -60,11 +60,12 @@ struct ChatHarness: Sendable {
                         postgres: database.app, http: http, masterKey: masterKey, configuration: messaging ?? MessagingConfiguration(environment: [:])
                     )
                     + extraChannels
+                let mediaStore = LocalMediaStore(directory: try TestEnvironment.temporaryDirectory())
                 let media = MediaLibrary(
                     sources: MessagingModule.mediaSources(
                         postgres: database.app, http: http, masterKey: masterKey, configuration: messaging ?? MessagingConfiguration(environment: [:])
                     ),
-                    store: LocalMediaStore(directory: try TestEnvironment.temporaryDirectory()), limits: mediaLimits)
+                    store: mediaStore, limits: mediaLimits)
                 let router = ChatRouter(
                     dependencies: .init(
                         conversations: ConversationStore(pool: database.app), brands: BrandStore(pool: database.app),
@@ -108,7 +109,7 @@ struct ChatHarness: Sendable {
                         postgres: database.app, masterKey: masterKey, policyRules: TestEnvironment.policyRules(), maxBodyBytes: 64 * 1024)
                     let webChat = WebChatModule(
                         redis: redis, postgres: database.app, hub: hub, maxBodyBytes: 64 * 1024, policyRules: TestEnvironment.policyRules(),
-                        routerStage: stage)
+                        routerStage: stage, uploads: MediaUploads(store: mediaStore, limits: mediaLimits))
                     gateway.router.addRoutes(webChat.pageRoutes)
                     gateway.api.addRoutes(webChat.routes)
                     if let messaging {
@@ -162,6 +163,15 @@ struct ChatHarness: Sendable {
                 method: method, url: "http://127.0.0.1:\(port)\(path)", headers: HTTPClientHeaders(fields), body: json.map { Array($0.utf8) })
         )
         return (response.status, String(decoding: response.body, as: UTF8.self), response.headers)
+    }
+
+    /// Sends raw bytes (an upload) with `contentType`; returns the status and the body as text.
+    func upload(_ bytes: [UInt8], contentType: String = "image/png", credential: String) async throws -> (status: Int, body: String) {
+        let response = try await http.execute(
+            HTTPClientRequest(
+                method: "POST", url: "http://127.0.0.1:\(port)/v1/media",
+                headers: ["Authorization": "Bearer \(credential)", "Content-Type": contentType], body: bytes))
+        return (response.status, String(decoding: response.body, as: UTF8.self))
     }
 
     /// Starts a conversation and returns its id.

@@ -122,3 +122,54 @@ struct WhatsAppPhotoTests {
         }
     }
 }
+
+@Suite("Images attached in the web chat reach a model that sees images")
+struct WebChatImageTests {
+    @Test func anUploadedImageIsSeenWithTheMessageAndBadUploadsAreRefused() async throws {
+        try await withTestHTTPServer(router: FakeOpenAI.router()) { openAI in
+            try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: TestEnvironment.logger()) { http in
+                try await ChatHarness.with(chains: TelegramPhotoTests.vision(port: openAI, http: http), mediaLimits: MediaLimits(maxBytes: 4096)) {
+                    chat in
+                    let alice = try chat.token("alice")
+                    let uploaded = try await chat.upload(TelegramPhotoTests.png, credential: alice)
+                    #expect(uploaded.status == 201)
+                    let id = try #require(ChatHarness.field("media_id", in: uploaded.body))
+                    #expect(id == "upload:" + SHA256.hexDigest(TelegramPhotoTests.png))
+                    #expect(ChatHarness.field("mime_type", in: uploaded.body) == "image/png")
+
+                    // Not an image, whatever the header says; over the limit; no credential.
+                    let script = try await chat.upload(Array("<svg onload=alert(1)>".utf8), contentType: "image/png", credential: alice)
+                    #expect(script.status == 415 && script.body.contains("media_refused_type"))
+                    #expect(try await chat.upload(TelegramPhotoTests.png + Array(repeating: 0, count: 5000), credential: alice).status == 413)
+                    #expect(try await chat.call("POST", "/v1/media", json: "{}", credential: nil).status == 401)
+
+                    let conversation = try await chat.newConversation(credential: alice)
+                    let body = #"{"text": "A post with this photo, please", "media": ["\#(id)"]}"#
+                    let posted = try await chat.call("POST", "/v1/conversations/\(conversation)/messages", json: body, credential: alice)
+                    #expect(posted.status == 202)
+                    let hash = String(SHA256.hexDigest(TelegramPhotoTests.png).prefix(12))
+                    try await eventually("the answer that saw the image") {
+                        let history = try await chat.call("GET", "/v1/conversations/\(conversation)/messages", credential: alice)
+                        return history.body.contains("I see 1 image(s): image/png 70 bytes \(hash)")
+                    }
+
+                    // An id this tenant never uploaded (another tenant's, or made up), and too many.
+                    let unknown = "upload:" + SHA256.hexDigest("not uploaded")
+                    let stranger = try await chat.call(
+                        "POST", "/v1/conversations/\(conversation)/messages", json: #"{"text": "x", "media": ["\#(unknown)"]}"#, credential: alice)
+                    #expect(stranger.status == 400 && stranger.body.contains("unknown_media"))
+                    let other = try await TenantStore(pool: chat.database.app).createTenant(name: "Other")
+                    let otherConversation = try await chat.newConversation(credential: try chat.token("bob", tenant: other.tenantID))
+                    let crossTenant = try await chat.call(
+                        "POST", "/v1/conversations/\(otherConversation)/messages", json: #"{"text": "x", "media": ["\#(id)"]}"#,
+                        credential: try chat.token("bob", tenant: other.tenantID))
+                    #expect(crossTenant.status == 400 && crossTenant.body.contains("unknown_media"), "an upload is its tenant's only")
+                    let five = Array(repeating: "\"\(id)\"", count: 5).joined(separator: ",")
+                    let many = try await chat.call(
+                        "POST", "/v1/conversations/\(conversation)/messages", json: #"{"text": "x", "media": [\#(five)]}"#, credential: alice)
+                    #expect(many.status == 400 && many.body.contains("too_many_media"))
+                }
+            }
+        }
+    }
+}

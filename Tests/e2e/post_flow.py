@@ -3,7 +3,10 @@ ask for a scheduled post -> a preview card with the resolved local time -> Edit 
 is redrawn with the new text) -> Confirm -> scheduled; then a post for now -> Confirm -> published,
 with the status's link on the card, and the fake holds exactly the confirmed text.
 """
+import base64
 import json
+import os
+import tempfile
 import urllib.request
 
 from selenium.webdriver.common.by import By
@@ -88,5 +91,22 @@ def run(driver, deadline, wait_for, fail, mastodon_url, zone, screenshot):
         fail(f"Mastodon holds {ledger!r}, expected only the confirmed post {text!r}", driver, screenshot)
     if not link.endswith("/" + ledger[0]["id"]):
         fail(f"the link {link} is not the status {ledger[0]['id']}", driver, screenshot)
+
+    # 5. An image attached in the composer is uploaded and sent with the message.
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+    path = os.path.join(tempfile.mkdtemp(), "tulips.png")
+    with open(path, "wb") as f:
+        f.write(png)
+    driver.execute_script("document.getElementById('attach-input').hidden = false")
+    driver.find_element(By.ID, "attach-input").send_keys(path)
+    wait_for(driver, deadline, "the attachment chip", lambda d: d.find_elements(By.CSS_SELECTOR, "#attachments .chip"))
+    answers = len(driver.find_elements(By.CSS_SELECTOR, '.message.assistant[data-state="completed"]'))
+    ask(driver, deadline, wait_for, "what do you think of this photo?")
+    wait_for(driver, deadline, "the message with its image to be sent and answered",
+             lambda d: len(d.find_elements(By.CSS_SELECTOR, '.message.assistant[data-state="completed"]')) > answers)
+    mine = driver.find_elements(By.CSS_SELECTOR, ".message.user")[-1].text
+    if "[image]" not in mine or driver.find_elements(By.CSS_SELECTOR, "#attachments .chip"):
+        fail(f"the sent message does not show its image, or the chip stayed: {mine!r}", driver, screenshot)
+
     driver.save_screenshot(screenshot)
     print(f"Post flow: scheduled {post_id} ({schedule}), published {now_id} at {link}")

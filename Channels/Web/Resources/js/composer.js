@@ -4,10 +4,11 @@ import { state } from './state.js';
 import { api } from './api.js';
 import { loadConversations, newConversation, loadHistory } from './conversations.js';
 import { makeMessage, appendNode, byId, scrollDown, setMetaError } from './messages.js';
+import { attachedIds, hasAttachments, clearAttachments } from './attachments.js';
 
 // ---------- sending
 export function updateSend() {
-  sendBtn.disabled = !input.value.trim() || !state.token;
+  sendBtn.disabled = (!input.value.trim() && !hasAttachments()) || !state.token;
   input.style.height = 'auto';
   input.style.height = Math.min(input.scrollHeight, 200) + 'px';
   input.style.overflowY = input.scrollHeight > 200 ? 'auto' : 'hidden';
@@ -17,16 +18,18 @@ export function setComposerError(text) { const e = $('#composer-error'); e.textC
 
 export async function send() {
   const text = input.value.trim();
-  if (!text) return;
+  const media = attachedIds();
+  if (!text && !media.length) return;
   setComposerError('');
   try { if (!state.convId) await newConversation(); } catch (e) { if (e.status !== 401) setComposerError(e.message); return; }
   const id = state.convId;
-  input.value = ''; updateSend();
-  const mine = appendNode(makeMessage('user', text, null, 'sending'));
+  input.value = ''; clearAttachments(); updateSend();
+  const shown = [text, ...media.map(() => '[image]')].filter(Boolean).join('\n\n');   // as the server shows it
+  const mine = appendNode(makeMessage('user', shown, null, 'sending'));
   scrollDown(true);
   await Promise.race([state.streamReady, sleep(3000)]);   // so the answer's first events are not missed
   try {
-    const r = await api('POST', `/v1/conversations/${encodeURIComponent(id)}/messages`, { text });
+    const r = await api('POST', `/v1/conversations/${encodeURIComponent(id)}/messages`, media.length ? { text, media } : { text });
     if (state.convId !== id) return;
     if (byId(r.message_id)) mine.remove();               // message.received got here first
     else { mine.dataset.messageId = r.message_id; mine.dataset.state = 'sent'; }

@@ -6,6 +6,7 @@ import { signIn, signOut, showSignin, tokenFromFragment } from './session.js';
 import { newConversation } from './conversations.js';
 import { closeStream } from './stream.js';
 import { updateSend, setComposerError, send } from './composer.js';
+import { attach } from './attachments.js';
 import { brandDialog, openBrand } from './brand.js';
 
 // ---------- wiring
@@ -28,6 +29,14 @@ $('#menu').onclick = (e) => { e.stopPropagation(); $('#app').classList.toggle('m
 document.querySelector('main').addEventListener('click', () => $('#app').classList.remove('menu-open'));
 $('#composer').addEventListener('submit', (e) => { e.preventDefault(); send(); });
 input.addEventListener('input', updateSend);
+$('#attach').addEventListener('click', () => $('#attach-input').click());
+$('#attach-input').addEventListener('change', async (e) => {
+  const files = [...e.target.files];
+  e.target.value = '';
+  setComposerError('');
+  await attach(files, setComposerError);
+});
+document.addEventListener('attachments-changed', updateSend);
 input.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); }
 });

@@ -1,0 +1,45 @@
+public import Hummingbird
+public import LeopostCore
+
+/// `POST /v1/media`: an image the person attaches in the web chat, sent as the raw body. Answers
+/// 201 `{"media_id": "upload:…", "mime_type", "size"}`; the id then goes in a message's `media`.
+/// Over the size limit is 413, a file that is not JPEG, PNG, GIF or WebP (by its bytes) is 415.
+public struct MediaUploadRoute: Sendable {
+    private let uploads: MediaUploads
+
+    /// Creates the route over the uploads the router reads.
+    public init(uploads: MediaUploads) {
+        self.uploads = uploads
+    }
+
+    struct Uploaded: Encodable {
+        let mediaId: String
+        let mimeType: String?
+        let size: Int
+    }
+
+    /// The route, relative to `/v1`, behind the tenant authenticator.
+    public var routes: RouteCollection<GatewayContext> {
+        let routes = RouteCollection(context: GatewayContext.self)
+        routes.post("media") { request, context -> Response in
+            let identity = try context.requireIdentity()
+            let limit = uploads.limits.maxBytes
+            let body: [UInt8]
+            do { body = Array(buffer: try await request.body.collect(upTo: limit)) } catch {
+                throw APIError.payloadTooLarge(limit: limit)
+            }
+            do {
+                let stored = try await uploads.accept(body, tenant: identity.tenantID)
+                return try JSONBody.response(
+                    Uploaded(mediaId: stored.reference.reference, mimeType: stored.reference.mimeType, size: stored.size), status: .created)
+            } catch let error as MediaError {
+                switch error.code {
+                case .tooLarge: throw APIError.payloadTooLarge(limit: limit)
+                case .refusedType: throw APIError(status: .unsupportedMediaType, code: error.code.rawValue, message: error.message)
+                default: throw APIError.unavailable(error.message)
+                }
+            }
+        }
+        return routes
+    }
+}
