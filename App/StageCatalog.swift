@@ -47,7 +47,7 @@ struct StageCatalog {
                         PublishingTools(
                             redis: clients.redis, postgres: clients.postgres, masterKey: clients.masterKey, plugins: clients.plugins,
                             policyRules: clients.policyRules, logger: clients.logger
-                        ).all),
+                        ).all + [SetTimeZoneTool(users: UserStore(pool: clients.postgres))]),
                     media: clients.media
                 ),
                 chains: { task, policy, tenant in

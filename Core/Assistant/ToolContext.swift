@@ -13,6 +13,8 @@ public struct ToolContext: Sendable {
     public var channel: String
     /// The person's time zone: how times are shown to them and meant by them.
     public var timeZone: TimeZone
+    /// Whether the person or the tenant chose `timeZone` (`false`: UTC by default, not yet asked).
+    public var timeZoneKnown = true
     /// Now, once for the whole answer.
     public var now: Date
     /// The tenant's policy, as read for this answer (whether posts wait for confirmation, which platforms).

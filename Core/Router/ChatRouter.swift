@@ -168,15 +168,18 @@ public struct ChatRouter: StageHandler {
         )
         // The person's zone matters only to the tools and their times: a router without tools skips the read.
         let offersTools = !dependencies.tools.isEmpty
-        async let zone = offersTools ? dependencies.users.zone(of: run.request.userID, tenant: tenant) : LocalTime.utc
-        let context = ToolContext(
+        async let zone = offersTools ? dependencies.users.zoneChoice(of: run.request.userID, tenant: tenant) : (zone: LocalTime.utc, known: true)
+        let choice = try await zone
+        var context = ToolContext(
             tenant: tenant, userID: run.request.userID, conversationID: run.request.conversationID, channel: run.request.channel,
-            timeZone: try await zone, now: Date(), policy: policy)
+            timeZone: choice.zone, now: Date(), policy: policy)
+        context.timeZoneKnown = choice.known
         let history = try await turns
         let sight = try await sight(run, turns: history)
         var prompt = prompts.request(
             brand: try await brand, feedback: try await signals, turns: history, question: run.question.parts.plainText,
-            clock: offersTools ? (context.now, context.timeZone) : nil, sight: sight)
+            clock: offersTools ? (context.now, context.timeZone) : nil,
+            zoneKnown: context.timeZoneKnown || !dependencies.tools.definitions.contains { $0.name == SetTimeZoneTool.name }, sight: sight)
         prompt.tools = dependencies.tools.definitions
         try await steps(prompt, policy: policy, context: context, run: run)
     }

@@ -21,10 +21,10 @@ public struct PromptBuilder: Sendable {
     /// `sight` holds the images the person sent, with the question and with earlier turns.
     public func request(
         brand: BrandProfile, feedback: [FeedbackStore.Signal], turns: [ConversationMessage], question: String, maxTokens: Int = 1024,
-        clock: (now: Date, zone: TimeZone)? = nil, sight: Sight = Sight()
+        clock: (now: Date, zone: TimeZone)? = nil, zoneKnown: Bool = true, sight: Sight = Sight()
     ) -> ChatRequest {
         var system = systemText(brand: brand, feedback: feedback)
-        if let clock { system += "\n\n" + clockText(now: clock.now, zone: clock.zone) }
+        if let clock { system += "\n\n" + clockText(now: clock.now, zone: clock.zone, known: zoneKnown) }
         var messages = [ChatRequest.Message(role: .system, content: system)]
         for turn in turns {
             let text = String(turn.parts.plainText.prefix(turnLimit))
@@ -37,14 +37,22 @@ public struct PromptBuilder: Sendable {
         return ChatRequest(model: "", messages: messages, maxTokens: maxTokens)
     }
 
-    /// The time, as the person sees it, and the rules for the tools' times and drafts.
-    public func clockText(now: Date, zone: TimeZone) -> String {
-        [
+    /// The time, as the person sees it, and the rules for the tools' times and drafts. When nobody
+    /// chose the zone (`known` false: a chat app, where no browser tells it), the model is asked to
+    /// find it out once, before any time matters, and to store it with `set_time_zone`.
+    public func clockText(now: Date, zone: TimeZone, known: Bool = true) -> String {
+        var lines = [
             "The person's local time is \(LocalTime.display(now, in: zone, now: now)) (\(LocalTime.iso(now, in: zone))).",
             "Write every time you pass to a tool as ISO 8601 with the offset of that zone, and mean times the way the person does.",
             "To make a post, call draft_post with the finished text: the person sees a preview and confirms it; never claim a post was "
                 + "published or scheduled unless a tool said so.",
-        ].joined(separator: "\n")
+        ]
+        if !known {
+            lines.append(
+                "The person's time zone is not known yet, so UTC is assumed. Before you schedule anything, ask them once which city or "
+                    + "time zone they are in, then call set_time_zone with its IANA name (like Europe/Berlin).")
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// The system message: who the assistant works for and how it should sound.

@@ -48,6 +48,12 @@ public struct UserStore: Sendable {
     /// The person's time zone: their own, else the tenant's, else UTC. A name stored before this
     /// build knew it (or no longer knows it) falls back the same way.
     public func zone(of userID: UUID, tenant: TenantID) async throws -> TimeZone {
+        try await zoneChoice(of: userID, tenant: tenant).zone
+    }
+
+    /// The person's zone as `zone(of:)` finds it, and whether anyone chose it (`false`: UTC, since
+    /// neither the person nor the tenant set one, so the assistant should ask once).
+    public func zoneChoice(of userID: UUID, tenant: TenantID) async throws -> (zone: TimeZone, known: Bool) {
         let row = try await pool.withTenantTransaction(tenant.rawValue) { connection in
             try connection.query(
                 """
@@ -56,7 +62,8 @@ public struct UserStore: Sendable {
             ).first
         }
         let names = [try row?.decode(String?.self, column: "own"), try row?.decode(String?.self, column: "tenant")].compactMap { $0 ?? nil }
-        return names.lazy.compactMap(LocalTime.zone(named:)).first ?? LocalTime.utc
+        guard let chosen = names.lazy.compactMap(LocalTime.zone(named:)).first else { return (LocalTime.utc, false) }
+        return (chosen, true)
     }
 
     /// The time zone the person chose themselves, if any.

@@ -40,7 +40,9 @@ struct AssistantToolsTests {
         }
     }
 
-    func withChat(_ steps: [[ChatEvent]], zone: String? = nil, _ body: @Sendable (Chat) async throws -> Void) async throws {
+    func withChat(
+        _ steps: [[ChatEvent]], zone: String? = nil, asksTimeZone: Bool = false, _ body: @Sendable (Chat) async throws -> Void
+    ) async throws {
         try await PublishHarness.with { harness in
             let logger = TestEnvironment.logger()
             let pool = harness.database.app
@@ -58,7 +60,7 @@ struct AssistantToolsTests {
                     conversations: ConversationStore(pool: pool), brands: BrandStore(pool: pool), feedback: FeedbackStore(pool: pool),
                     policies: PolicyStore(pool: pool, rules: TestEnvironment.policyRules()), usage: UsageStore(pool: pool),
                     events: ConversationEventLog(redis: harness.redis), ledger: BudgetLedger(redis: harness.redis), delivery: nil, users: users,
-                    tools: ToolBox(tools.all)),
+                    tools: ToolBox(tools.all + (asksTimeZone ? [SetTimeZoneTool(users: users)] : []))),
                 chains: { _, _, _ in ProviderChain(entries: [.init(name: "scripted", provider: provider, model: "scripted")]) },
                 configuration: .init(channels: ChannelCatalog(capabilities: ["web": .init(maxMessageLength: 100_000, canStream: true)])),
                 logger: logger)
@@ -106,6 +108,35 @@ struct AssistantToolsTests {
             let settled = try await chat.harness.settled(post.id)
             #expect(settled.targets.map(\.status) == [.published])
             #expect(chat.harness.mastodon.ledger.posts.map(\.text) == ["Spring sale: 20% off everything!"])
+        }
+    }
+
+    @Test func aPersonWithoutATimeZoneIsAskedOnceAndTheZoneTheyNameIsStored() async throws {
+        try await withChat(
+            [
+                StepScriptProvider.text("Which city are you in?"),
+                StepScriptProvider.call("set_time_zone", #"{"zone": "Mars/Olympus_Mons"}"#),
+                StepScriptProvider.call("set_time_zone", #"{"zone": "Europe/Lisbon"}"#, id: "call_2"),
+                StepScriptProvider.text("Got it: Lisbon time."),
+            ], asksTimeZone: true
+        ) { chat in
+            try await chat.ask("schedule a post for tomorrow at 10 on mastodon")
+            #expect(chat.provider.requests[0].messages[0].content.contains("time zone is not known yet"))
+            #expect(chat.provider.requests[0].tools.map(\.name).contains("set_time_zone"))
+
+            try await chat.ask("I'm in Lisbon")
+            let requests = chat.provider.requests
+            #expect(requests.count == 4)
+            // A name that is no IANA zone comes back as an error the model can fix.
+            #expect(requests[2].messages.last?.toolResult?.isError == true)
+            #expect(requests[2].messages.last?.toolResult?.content.contains("not an IANA time zone") == true)
+            #expect(requests[3].messages.last?.toolResult?.isError == false)
+            let stored = try await UserStore(pool: chat.harness.database.app).ownZone(of: chat.userID, tenant: chat.harness.tenant.tenantID)
+            #expect(stored == "Europe/Lisbon")
+            // From then on the model is told the person's time in Lisbon, and not asked to ask again.
+            try await chat.ask("now schedule it")
+            let later = try #require(chat.provider.requests.last?.messages.first?.content)
+            #expect(later.contains("Europe/Lisbon") && !later.contains("not known yet"))
         }
     }
 
