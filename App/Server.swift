@@ -41,7 +41,9 @@ struct Server {
         let channels = MessagingModule.adapters(
             postgres: postgres, http: http, masterKey: secrets.masterKey, configuration: messagingConfiguration)
         // Photos from the chat apps and images attached in the web chat, in one store the router reads.
-        let mediaStore = LocalMediaStore(directory: configuration.dataDirectory + "/media")
+        let mediaStore: any MediaStore =
+            configuration.mediaS3.map { S3MediaStore(configuration: $0, http: http) }
+            ?? LocalMediaStore(directory: configuration.dataDirectory + "/media")
         let media = MediaLibrary(
             sources: MessagingModule.mediaSources(
                 postgres: postgres, http: http, masterKey: secrets.masterKey, configuration: messagingConfiguration),

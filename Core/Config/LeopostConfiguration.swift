@@ -42,6 +42,9 @@ public struct LeopostConfiguration: Sendable {
     public var egressAllowances: [EgressAllowance]
     /// `LEOPOST_MAX_BODY_BYTES`, default 1 MiB: larger request bodies get 413.
     public var maxBodyBytes: Int
+    /// `LEOPOST_MEDIA_S3_*`: an S3-compatible bucket for the photos people send, for workers on
+    /// several machines; `nil`: they stay in the data directory's `media/`.
+    public var mediaS3: S3MediaStore.Configuration?
     /// `LEOPOST_LOG_LEVEL`, default `info`.
     public var logLevel: String
     /// How long a job may stay with a worker that stopped heartbeating before another worker takes
@@ -119,6 +122,7 @@ public struct LeopostConfiguration: Sendable {
             maxEventStreamsPerPerson = 20
         }
         egressAllowances = try EgressAllowance.list(value("LEOPOST_EGRESS_ALLOW") ?? "", variable: "LEOPOST_EGRESS_ALLOW")
+        mediaS3 = try S3MediaStore.Configuration.from(value)
         if let text = value("LEOPOST_MAX_BODY_BYTES") {
             guard let bytes = Int(text), bytes >= 1024, bytes <= 1 << 30 else {
                 throw ConfigurationError(variable: "LEOPOST_MAX_BODY_BYTES", message: "expected a number of bytes from 1024 to 1073741824")

@@ -54,6 +54,12 @@ extension CurlTransfer {
         try check(ccurl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
         try check(ccurl_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList), "CURLOPT_HTTPHEADER")
         try configureMethod(easy)
+        if let signature = request.awsSignature {
+            // Separate options rather than CURLOPT_USERPWD, so no character of the key splits it.
+            try check(ccurl_easy_setopt_string(easy, CURLOPT_AWS_SIGV4, signature.curlParameter), "CURLOPT_AWS_SIGV4")
+            try check(ccurl_easy_setopt_string(easy, CURLOPT_USERNAME, signature.accessKeyID), "CURLOPT_USERNAME")
+            try check(ccurl_easy_setopt_string(easy, CURLOPT_PASSWORD, signature.secretAccessKey), "CURLOPT_PASSWORD")
+        }
         if request.egress != .operatorEndpoint {
             // No proxy from the environment: the guard judged the address this request connects to.
             try check(ccurl_easy_setopt_string(easy, CURLOPT_PROXY, ""), "CURLOPT_PROXY")

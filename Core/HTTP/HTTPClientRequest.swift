@@ -34,6 +34,8 @@ public struct HTTPClientRequest: Sendable {
     /// body (a downloaded photo, say), so an oversized answer fails with `bodyTooLarge` while it
     /// arrives instead of after it was all held in memory.
     public var maxBodySize: Int?
+    /// Sign the request with AWS Signature Version 4 (an S3-compatible store); `nil`: unsigned.
+    public var awsSignature: AWSSignature?
 
     /// Creates a request; the timeouts default to the client's configuration.
     /// - Parameters:

@@ -34,6 +34,8 @@ struct PreparedRequest: Sendable {
     let userAgent: String
     let followRedirects: Bool
     let maxRedirects: Int
+    /// Signed by libcurl when set.
+    let awsSignature: AWSSignature?
 
     init(
         _ request: HTTPClientRequest,
@@ -62,6 +64,7 @@ struct PreparedRequest: Sendable {
         // A redirect would lead a tenant's request to an address the guard never judged.
         self.followRedirects = request.egress == .operatorEndpoint && configuration.followRedirects
         self.maxRedirects = configuration.maxRedirects
+        self.awsSignature = request.awsSignature
     }
 
     /// Parses the URL with libcurl's own parser (`curl_url`), so what passes here is what curl will use

@@ -30,13 +30,19 @@ public struct LocalMediaStore: MediaStore {
         }
     }
 
-    /// The file of `key`: keys are Leopost's own (`tenant/hash`), and anything else is refused.
+    /// The file of `key`.
     func path(of key: String) throws -> String {
+        try Self.check(key)
+        return directory + "/" + key
+    }
+
+    /// Keys are Leopost's own (`tenant/hash`): anything else (`..`, a leading dot, other
+    /// characters) is refused, in every store.
+    static func check(_ key: String) throws {
         let pieces = key.split(separator: "/", omittingEmptySubsequences: false)
         guard !pieces.isEmpty, pieces.allSatisfy({ !$0.isEmpty && !$0.hasPrefix(".") && $0.allSatisfy(Self.allowed) }) else {
-            throw MediaError(code: .notFound, message: "not a media key: \(key)")
+            throw MediaError(code: .notFound, message: "not a media key: \(key.prefix(80))")
         }
-        return directory + "/" + key
     }
 
     private static func allowed(_ character: Character) -> Bool {
