@@ -15,6 +15,8 @@ public struct ToolContext: Sendable {
     public var timeZone: TimeZone
     /// Whether the person or the tenant chose `timeZone` (`false`: UTC by default, not yet asked).
     public var timeZoneKnown = true
+    /// Writes post texts with the policy's `draft` chain; `nil` where no router runs the tools.
+    public var writer: (any PostWriting)?
     /// Now, once for the whole answer.
     public var now: Date
     /// The tenant's policy, as read for this answer (whether posts wait for confirmation, which platforms).

@@ -19,17 +19,18 @@ extension ChatRouter {
         let outcome: String
     }
 
-    /// Reserves the worst case of the task's chain; when a budget refuses and the policy says
-    /// `downgrade`, reserves for the cheaper chain instead.
+    /// Reserves the worst case of the task's chain (the chat's own by default); when a budget
+    /// refuses and the policy says `downgrade`, reserves for the cheaper chain instead.
     /// - Throws: `BudgetExceeded` when nothing can be afforded (the caller tells the person).
-    func fund(_ prompt: ChatRequest, policy: RoutingPolicy, run: AnswerRun) async throws -> FundedChain {
+    func fund(_ prompt: ChatRequest, policy: RoutingPolicy, run: AnswerRun, task: String? = nil) async throws -> FundedChain {
         let prices = policy.priceTable
         let limits = BudgetLimits(policy.budgets)
+        let task = task ?? configuration.task
         do {
             return try await reserve(
-                try await chains(configuration.task, policy, run.tenant), prompt: prompt, prices: prices, limits: limits, run: run, downgradedTo: nil)
+                try await chains(task, policy, run.tenant), prompt: prompt, prices: prices, limits: limits, run: run, downgradedTo: nil)
         } catch let refusal as BudgetExceeded {
-            guard case .downgrade(let cheaper) = policy.budgets.whenExhausted, cheaper != configuration.task else { throw refusal }
+            guard case .downgrade(let cheaper) = policy.budgets.whenExhausted, cheaper != task else { throw refusal }
             logger.notice("budget spent: downgrading", metadata: [LogKey.budgetLevel: "\(refusal.level)", LogKey.chain: "\(cheaper)"])
             return try await reserve(
                 try await chains(cheaper, policy, run.tenant), prompt: prompt, prices: prices, limits: limits, run: run, downgradedTo: cheaper)

@@ -174,6 +174,7 @@ public struct ChatRouter: StageHandler {
             tenant: tenant, userID: run.request.userID, conversationID: run.request.conversationID, channel: run.request.channel,
             timeZone: choice.zone, now: Date(), policy: policy)
         context.timeZoneKnown = choice.known
+        context.writer = DraftWriter(router: self, run: run, policy: policy, brand: try await brand)
         let history = try await turns
         let sight = try await sight(run, turns: history)
         var prompt = prompts.request(

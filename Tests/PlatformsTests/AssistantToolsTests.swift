@@ -41,7 +41,8 @@ struct AssistantToolsTests {
     }
 
     func withChat(
-        _ steps: [[ChatEvent]], zone: String? = nil, asksTimeZone: Bool = false, _ body: @Sendable (Chat) async throws -> Void
+        _ steps: [[ChatEvent]], zone: String? = nil, asksTimeZone: Bool = false, writer: StepScriptProvider? = nil,
+        _ body: @Sendable (Chat) async throws -> Void
     ) async throws {
         try await PublishHarness.with { harness in
             let logger = TestEnvironment.logger()
@@ -61,7 +62,10 @@ struct AssistantToolsTests {
                     policies: PolicyStore(pool: pool, rules: TestEnvironment.policyRules()), usage: UsageStore(pool: pool),
                     events: ConversationEventLog(redis: harness.redis), ledger: BudgetLedger(redis: harness.redis), delivery: nil, users: users,
                     tools: ToolBox(tools.all + (asksTimeZone ? [SetTimeZoneTool(users: users)] : []))),
-                chains: { _, _, _ in ProviderChain(entries: [.init(name: "scripted", provider: provider, model: "scripted")]) },
+                chains: { task, _, _ in
+                    if task == "draft", let writer { return ProviderChain(entries: [.init(name: "writer", provider: writer, model: "writer")]) }
+                    return ProviderChain(entries: [.init(name: "scripted", provider: provider, model: "scripted")])
+                },
                 configuration: .init(channels: ChannelCatalog(capabilities: ["web": .init(maxMessageLength: 100_000, canStream: true)])),
                 logger: logger)
             try await body(Chat(harness: harness, router: router, userID: userID, conversation: conversation, provider: provider))
@@ -137,6 +141,46 @@ struct AssistantToolsTests {
             try await chat.ask("now schedule it")
             let later = try #require(chat.provider.requests.last?.messages.first?.content)
             #expect(later.contains("Europe/Lisbon") && !later.contains("not known yet"))
+        }
+    }
+
+    @Test func aBriefIsWrittenByThePolicysDraftChainAndBilledWithTheAnswer() async throws {
+        let writer = StepScriptProvider([StepScriptProvider.text("Spring is here: 20% off everything this weekend! 🌷")])
+        try await withChat(
+            [
+                StepScriptProvider.call("draft_post", #"{"brief": "spring sale, 20% off, this weekend", "platforms": ["mastodon"]}"#),
+                StepScriptProvider.text("Here is the draft."),
+            ], writer: writer
+        ) { chat in
+            try await chat.ask("Write a post about our spring sale for mastodon")
+            // The drafting chain got the brief and the brand's context, and wrote the text.
+            let asked = try #require(writer.requests.first)
+            #expect(asked.messages.last?.content == "spring sale, 20% off, this weekend")
+            #expect(asked.messages.first?.content.contains("Write the text of one social media post for mastodon") == true)
+            #expect(asked.tools.isEmpty)
+            let post = try #require(try await chat.posts().first)
+            #expect(post.text == "Spring is here: 20% off everything this weekend! 🌷")
+            // The chat model reads what was written; the person saw none of the writer's text streamed.
+            #expect(chat.provider.requests[1].messages.last?.toolResult?.content.contains("Spring is here") == true)
+            let deltas = try await chat.events().filter { $0.kind == .messageDelta }.compactMap { $0.data["text"] as? String }.joined()
+            #expect(deltas == "Here is the draft.")
+            // Both models' calls are billed to the answer.
+            let usage = try await chat.harness.database.app.withTenantTransaction(chat.harness.tenant.tenantID.rawValue) { connection in
+                try connection.query("SELECT model FROM usage_records ORDER BY created_at").map { try $0.decode(String.self, column: "model") }
+            }
+            #expect(usage.sorted() == ["scripted", "scripted", "writer"])
+        }
+    }
+
+    @Test func aDraftWithNeitherBriefNorTextIsAnErrorTheModelCanFix() async throws {
+        try await withChat([
+            StepScriptProvider.call("draft_post", #"{"platforms": ["mastodon"]}"#),
+            StepScriptProvider.text("Sorry."),
+        ]) { chat in
+            try await chat.ask("post something on mastodon")
+            let result = try #require(chat.provider.requests[1].messages.last?.toolResult)
+            #expect(result.isError && result.content.contains("give brief"))
+            #expect(try await chat.posts().isEmpty)
         }
     }
 

@@ -1,8 +1,9 @@
 import Foundation
 
-/// `draft_post(text, platforms, media?, scheduled_at?)`: makes a draft with a preview per platform,
-/// shown in the chat with Confirm, Edit and Cancel. With `posts.require_confirmation: false` in
-/// the policy it is confirmed at once (published now or put on the schedule).
+/// `draft_post(text | brief, platforms, media?, scheduled_at?)`: makes a draft with a preview per
+/// platform, shown in the chat with Confirm, Edit and Cancel. With a `brief` instead of a text, the
+/// policy's `draft` chain writes the text (routing by task: the chat model decides, the drafting
+/// model writes). With `posts.require_confirmation: false` it is confirmed at once.
 struct DraftPostTool: AssistantTool {
     let tools: PublishingTools
 
@@ -11,13 +12,15 @@ struct DraftPostTool: AssistantTool {
             name: "draft_post",
             description: """
                 Draft a social media post for one or more platforms. The person sees a preview per platform and confirms, edits \
-                or cancels it; nothing is published before that. Write the finished post text, ready to publish. Give \
-                scheduled_at only when the person asked for a time, as ISO 8601 with the offset of their time zone.
+                or cancels it; nothing is published before that. Give brief (what the post should say) and the drafting model \
+                writes it; give text instead only when the person dictated the exact words. Give scheduled_at only when the \
+                person asked for a time, as ISO 8601 with the offset of their time zone.
                 """,
             parameters: [
                 "type": "object",
                 "properties": [
-                    "text": ["type": "string", "description": "The post's text, exactly as it should appear."],
+                    "brief": ["type": "string", "description": "What the post should say: topic, facts, offer, tone, call to action."],
+                    "text": ["type": "string", "description": "The post's exact text, only when the person dictated it."],
                     "platforms": [
                         "type": "array", "items": ["type": "string"],
                         "description": "Platform names as list_social_accounts gives them, e.g. [\"linkedin\", \"x\"].",
@@ -38,7 +41,7 @@ struct DraftPostTool: AssistantTool {
                         "description": "When to publish, ISO 8601 with offset (2026-12-03T10:00:00+01:00); omit to publish on confirmation.",
                     ],
                 ],
-                "required": ["text", "platforms"],
+                "required": ["platforms"],
             ]
         )
     }
@@ -51,8 +54,7 @@ struct DraftPostTool: AssistantTool {
     }
 
     func run(_ arguments: [String: JSONValue], context: ToolContext) async throws -> JSONValue {
-        let fields = try ToolArguments(arguments, known: ["text", "platforms", "media", "scheduled_at"])
-        let text = try fields.string("text", required: true) ?? ""
+        let fields = try ToolArguments(arguments, known: ["text", "brief", "platforms", "media", "scheduled_at"])
         let platforms = try fields.strings("platforms", required: true) ?? []
         let media = try Self.media(arguments["media"])
         let time = try fields.date("scheduled_at", in: context.timeZone, now: context.now)
@@ -63,6 +65,14 @@ struct DraftPostTool: AssistantTool {
             )
         }
         let names = platforms.map(PublishingTools.canonical)
+        let text: String
+        if let given = try fields.string("text") {
+            text = given
+        } else if let brief = try fields.string("brief"), let writer = context.writer {
+            text = try await writer.write(brief: brief, platforms: names)
+        } else {
+            throw ToolError(.invalidArguments, "give brief (what the post should say) or text (the exact words)")
+        }
         let draft = Publisher.Draft(text: text, platforms: names, media: media, scheduledAt: time, conversationID: context.conversationID)
         var post = try await PublishingTools.answering { try await tools.publisher.draft(draft, tenant: context.tenant, now: context.now) }
         var summary = PublishingTools.summary(post, context: context).objectValue ?? [:]
