@@ -48,6 +48,7 @@ struct Server {
             sources: MessagingModule.mediaSources(
                 postgres: postgres, http: http, masterKey: secrets.masterKey, configuration: messagingConfiguration),
             store: mediaStore)
+        let mediaLinks = messagingConfiguration.publicBaseURL.map { MediaLinks(masterKey: secrets.masterKey, baseURL: $0) }
         let policyRules = PolicyParser.Rules(
             environment: ProcessInfo.processInfo.environment, egress: egress, channelKinds: Set(ChannelCatalog(channels).kinds))
         let plugins = PluginRegistry(
@@ -59,6 +60,7 @@ struct Server {
         let clients = StageCatalog.Clients(
             redis: redis, postgres: postgres, http: http, masterKey: secrets.masterKey, environment: ProcessInfo.processInfo.environment,
             visibilityTimeout: configuration.stageVisibilityTimeout, plugins: plugins, policyRules: policyRules, channels: channels, media: media,
+            mediaLinks: mediaLinks,
             logger: logger
         )
         var services: [any Service] = [redis, postgres, http, PluginDirectoryWatcher(registry: plugins)]
@@ -84,6 +86,7 @@ struct Server {
             // Every endpoint of the product, mounted in one place; each feature's folder holds its routes.
             gateway.router.addRoutes(webChat.pageRoutes)
             gateway.router.addRoutes(messaging.webhookRoutes)
+            if let mediaLinks { gateway.router.addRoutes(MediaLinkRoute(links: mediaLinks, store: mediaStore).routes) }
             for routes in [
                 PolicyRoutes(store: PolicyStore(pool: postgres, rules: policyRules), maxBodyBytes: limit).routes,
                 BrandRoutes(store: BrandStore(pool: postgres), maxBodyBytes: limit).routes,

@@ -28,6 +28,8 @@ struct StageCatalog {
         let channels: [any ChannelAdapter]
         /// Where the router fetches and keeps the photos people send.
         let media: MediaLibrary
+        /// Signed public links to those photos, for posts that carry one; `nil` without `LEOPOST_PUBLIC_URL`.
+        let mediaLinks: MediaLinks?
         let logger: Logger
     }
 
@@ -46,7 +48,10 @@ struct StageCatalog {
                     tools: ToolBox(
                         PublishingTools(
                             redis: clients.redis, postgres: clients.postgres, masterKey: clients.masterKey, plugins: clients.plugins,
-                            policyRules: clients.policyRules, logger: clients.logger
+                            policyRules: clients.policyRules, logger: clients.logger,
+                            photos: clients.mediaLinks.map {
+                                PhotoAttachments(library: clients.media, links: $0, conversations: ConversationStore(pool: clients.postgres))
+                            }
                         ).all + [SetTimeZoneTool(users: UserStore(pool: clients.postgres))]),
                     media: clients.media
                 ),

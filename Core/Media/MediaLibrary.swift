@@ -30,8 +30,8 @@ public struct MediaLibrary: Sendable {
         return image
     }
 
-    /// The images of a message's parts, in order, and a note for each one that cannot be shown
-    /// (which the model reads, so it can tell the person why).
+    /// The images of a message's parts, in order, and a note for each: its `media_id` (so the model
+    /// can attach it to a post), or why it cannot be shown (so the model can tell the person).
     public func images(
         of parts: [MessagePart], in conversation: Conversation, tenant: TenantID
     ) async throws -> (images: [ChatRequest.Image], notes: [String]) {
@@ -40,12 +40,18 @@ public struct MediaLibrary: Sendable {
         for case .media(let media) in parts where media.kind == "image" || media.kind == "document" {
             do {
                 images.append(try await image(media, in: conversation, tenant: tenant))
+                notes.append("[image media_id: \(Self.mediaID(media, channel: conversation.channel, tenant: tenant))]")
             } catch let error as MediaError where error.code != .unavailable {
                 // A document that is no image is simply a document; a refused photo is worth saying.
                 if media.kind == "image" || error.code == .tooLarge { notes.append("[\(media.kind) not shown: \(error.message)]") }
             }
         }
         return (images, notes)
+    }
+
+    /// The short id the model is shown with an image, and names it by in `draft_post`.
+    public static func mediaID(_ media: MediaReference, channel: String, tenant: TenantID) -> String {
+        "m_" + key(media, channel: channel, tenant: tenant).split(separator: "/").last!.prefix(16)
     }
 
     /// The store key: the tenant's directory and a hash of where the file came from, so the same

@@ -28,6 +28,7 @@ extension ChatRouter {
                 continue
             }
             sight.turns[turn.id] = Array(found.images.prefix(room))
+            sight.turnNotes[turn.id] = found.notes
             room -= min(room, found.images.count)
         }
         sight.question = Array(sight.question.prefix(Self.maxImages))

@@ -30,7 +30,9 @@ public struct PromptBuilder: Sendable {
             let text = String(turn.parts.plainText.prefix(turnLimit))
             guard !text.isEmpty else { continue }
             let images = turn.direction == .inbound ? sight.turns[turn.id] ?? [] : []
-            messages.append(.init(role: turn.direction == .inbound ? .user : .assistant, content: text, images: images))
+            let notes = turn.direction == .inbound ? sight.turnNotes[turn.id] ?? [] : []
+            let content = ([text] + notes).joined(separator: "\n")
+            messages.append(.init(role: turn.direction == .inbound ? .user : .assistant, content: content, images: images))
         }
         let notes = sight.notes.joined(separator: "\n")
         messages.append(.init(role: .user, content: notes.isEmpty ? question : question + "\n\n" + notes, images: sight.question))
@@ -94,7 +96,9 @@ extension PromptBuilder {
         public var question: [ChatRequest.Image]
         /// Images of earlier inbound turns, by message id.
         public var turns: [UUID: [ChatRequest.Image]]
-        /// Why an image of the question is not shown ("[image not shown: the file is 7.1 MB, …]").
+        /// The notes of those images (their `media_id`s), by message id.
+        public var turnNotes: [UUID: [String]] = [:]
+        /// A note per image of the question: its `media_id`, or why it is not shown ("[image not shown: …]").
         public var notes: [String]
 
         /// Creates a sight; empty by default.

@@ -15,12 +15,14 @@ struct AssistantToolsTests {
         let userID: UUID
         let conversation: Conversation
         let provider: StepScriptProvider
+        /// Where the person's photos are kept: uploads go here, and the router and tools read them.
+        let uploads: MediaUploads
 
-        /// Stores `text` as the person's message and answers it.
-        func ask(_ text: String) async throws {
+        /// Stores `text` (and `media`) as the person's message and answers it.
+        func ask(_ text: String, media: [MediaReference] = []) async throws {
             let tenant = harness.tenant.tenantID
             let message = try await ConversationStore(pool: harness.database.app).appendInbound(
-                tenant: tenant, conversationID: conversation.id, channel: "web", parts: [.text(text)])
+                tenant: tenant, conversationID: conversation.id, channel: "web", parts: [.text(text)] + media.map(MessagePart.media))
             let request = AnswerRequest(tenantID: tenant, userID: userID, conversationID: conversation.id, messageID: message.id, channel: "web")
             let payload = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
             try await router.handle(
@@ -53,22 +55,30 @@ struct AssistantToolsTests {
             try await users.setZone(zone, of: userID, tenant: tenant)
             let conversation = try await ConversationStore(pool: pool).create(tenant: tenant, userID: userID, channel: "web")
             let provider = StepScriptProvider(steps)
+            let store = LocalMediaStore(directory: try TestEnvironment.temporaryDirectory())
+            let library = MediaLibrary(sources: [], store: store)
             let tools = PublishingTools(
                 redis: harness.redis, postgres: pool, masterKey: PublishHarness.masterKey, plugins: harness.registry,
-                policyRules: TestEnvironment.policyRules(), logger: logger, publishStage: harness.stage)
+                policyRules: TestEnvironment.policyRules(), logger: logger, publishStage: harness.stage,
+                photos: PhotoAttachments(
+                    library: library, links: MediaLinks(masterKey: PublishHarness.masterKey, baseURL: "https://leopost.example"),
+                    conversations: ConversationStore(pool: pool)))
             let router = ChatRouter(
                 dependencies: .init(
                     conversations: ConversationStore(pool: pool), brands: BrandStore(pool: pool), feedback: FeedbackStore(pool: pool),
                     policies: PolicyStore(pool: pool, rules: TestEnvironment.policyRules()), usage: UsageStore(pool: pool),
                     events: ConversationEventLog(redis: harness.redis), ledger: BudgetLedger(redis: harness.redis), delivery: nil, users: users,
-                    tools: ToolBox(tools.all + (asksTimeZone ? [SetTimeZoneTool(users: users)] : []))),
+                    tools: ToolBox(tools.all + (asksTimeZone ? [SetTimeZoneTool(users: users)] : [])), media: library),
                 chains: { task, _, _ in
                     if task == "draft", let writer { return ProviderChain(entries: [.init(name: "writer", provider: writer, model: "writer")]) }
                     return ProviderChain(entries: [.init(name: "scripted", provider: provider, model: "scripted")])
                 },
                 configuration: .init(channels: ChannelCatalog(capabilities: ["web": .init(maxMessageLength: 100_000, canStream: true)])),
                 logger: logger)
-            try await body(Chat(harness: harness, router: router, userID: userID, conversation: conversation, provider: provider))
+            try await body(
+                Chat(
+                    harness: harness, router: router, userID: userID, conversation: conversation, provider: provider,
+                    uploads: MediaUploads(store: store)))
         }
     }
 
@@ -169,6 +179,33 @@ struct AssistantToolsTests {
                 try connection.query("SELECT model FROM usage_records ORDER BY created_at").map { try $0.decode(String.self, column: "model") }
             }
             #expect(usage.sorted() == ["scripted", "scripted", "writer"])
+        }
+    }
+
+    @Test func aPhotoThePersonSentIsAttachedByItsMediaIDAndOnlyFromThisConversation() async throws {
+        let png = Array(
+            Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")!)
+        let reference = MediaReference(kind: "image", reference: "upload:" + SHA256.hexDigest(png))
+        let id = MediaLibrary.mediaID(reference, channel: "web", tenant: TenantID(UUID()))
+        try await withChat([
+            StepScriptProvider.call("draft_post", #"{"text": "Tulips!", "platforms": ["mastodon"], "media": [{"media_id": "m_0000000000000000"}]}"#),
+            StepScriptProvider.call(
+                "draft_post", #"{"text": "Tulips!", "platforms": ["mastodon"], "media": [{"media_id": "\#(id)"}]}"#, id: "call_2"),
+            StepScriptProvider.text("Mastodon cannot take the photo yet."),
+        ]) { chat in
+            _ = try await chat.uploads.accept(png, tenant: chat.harness.tenant.tenantID)
+            try await chat.ask("Post this photo on mastodon", media: [reference])
+            let requests = chat.provider.requests
+            // The model saw the image with the id it can attach it by.
+            let question = try #require(requests.first?.messages.last)
+            #expect(question.images.isEmpty, "the scripted model takes no images; it reads the note and the id")
+            #expect(question.content.contains("[image media_id: \(id)]"))
+            // An id of no image in this conversation is not found; the real one is resolved, and the
+            // Mastodon plugin, which cannot upload media yet, refuses the draft in its own words.
+            #expect(requests[1].messages.last?.toolResult?.content.contains("no image m_0000000000000000 in this conversation") == true)
+            let refusal = try #require(requests[2].messages.last?.toolResult)
+            #expect(refusal.isError && refusal.content.contains("Media upload is not supported yet by the Mastodon plugin"))
+            #expect(try await chat.posts().isEmpty, "nothing is drafted that the platform would refuse")
         }
     }
 

@@ -30,10 +30,10 @@ struct DraftPostTool: AssistantTool {
                         "items": [
                             "type": "object",
                             "properties": [
+                                "media_id": ["type": "string", "description": "An image the person sent: the media_id shown with it."],
                                 "kind": ["type": "string", "enum": ["image", "video"]],
-                                "url": ["type": "string", "description": "The media's URL, as given in the conversation."],
+                                "url": ["type": "string", "description": "A media URL given in the conversation."],
                             ],
-                            "required": ["url"],
                         ],
                     ],
                     "scheduled_at": [
@@ -56,7 +56,7 @@ struct DraftPostTool: AssistantTool {
     func run(_ arguments: [String: JSONValue], context: ToolContext) async throws -> JSONValue {
         let fields = try ToolArguments(arguments, known: ["text", "brief", "platforms", "media", "scheduled_at"])
         let platforms = try fields.strings("platforms", required: true) ?? []
-        let media = try Self.media(arguments["media"])
+        let media = try await self.media(arguments["media"], context: context)
         let time = try fields.date("scheduled_at", in: context.timeZone, now: context.now)
         if let time, time < context.now {
             throw ToolError(
@@ -86,23 +86,37 @@ struct DraftPostTool: AssistantTool {
         return .object(summary)
     }
 
-    static func media(_ value: JSONValue?) throws -> [PostMedia] {
+    /// The post's media: a photo the person sent (`media_id`, made a signed link) or a URL.
+    func media(_ value: JSONValue?, context: ToolContext) async throws -> [PostMedia] {
         switch value {
         case nil, .null?: return []
         case .array(let items):
-            return try items.map { item in
-                guard let fields = item.objectValue, case .string(let url)? = fields["url"], !url.isEmpty else {
-                    throw ToolError(.invalidArguments, "media must be an array of {\"url\": …, \"kind\": \"image\" or \"video\"}")
+            var media: [PostMedia] = []
+            for item in items {
+                if case .string(let id)? = item.objectValue?["media_id"] {
+                    guard let photos = tools.photos else {
+                        throw ToolError(
+                            .refused, "this deployment cannot attach the person's images (it has no LEOPOST_PUBLIC_URL to serve them from)")
+                    }
+                    media.append(PostMedia(kind: "image", url: try await photos.url(of: id, context: context)))
+                    continue
                 }
-                let kind: String
-                switch fields["kind"] {
-                case nil, .null?: kind = "image"
-                case .string(let named) where named == "image" || named == "video": kind = named
-                default: throw ToolError(.invalidArguments, "media kind must be \"image\" or \"video\"")
-                }
-                return PostMedia(kind: kind, url: url)
+                media.append(try Self.linked(item))
             }
+            return media
         default: throw ToolError(.invalidArguments, "media must be an array")
+        }
+    }
+
+    /// A `{"url", "kind"?}` item.
+    static func linked(_ item: JSONValue) throws -> PostMedia {
+        guard let fields = item.objectValue, case .string(let url)? = fields["url"], !url.isEmpty else {
+            throw ToolError(.invalidArguments, "media must be an array of {\"media_id\": …} or {\"url\": …, \"kind\": \"image\" or \"video\"}")
+        }
+        switch fields["kind"] {
+        case nil, .null?: return PostMedia(kind: "image", url: url)
+        case .string(let kind) where kind == "image" || kind == "video": return PostMedia(kind: kind, url: url)
+        default: throw ToolError(.invalidArguments, "media kind must be \"image\" or \"video\"")
         }
     }
 }

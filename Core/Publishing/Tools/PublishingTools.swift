@@ -9,10 +9,16 @@ public struct PublishingTools: Sendable {
     let posts: PostStore
     let accounts: SocialAccountStore
     let conversations: ConversationStore
+    /// The person's photos as post media; `nil` without a public URL to serve them from.
+    let photos: PhotoAttachments?
     let registry: PluginRegistry
 
     /// Creates the tools' shared parts.
-    public init(publisher: Publisher, posts: PostStore, accounts: SocialAccountStore, conversations: ConversationStore, registry: PluginRegistry) {
+    public init(
+        publisher: Publisher, posts: PostStore, accounts: SocialAccountStore, conversations: ConversationStore, registry: PluginRegistry,
+        photos: PhotoAttachments? = nil
+    ) {
+        self.photos = photos
         self.publisher = publisher
         self.posts = posts
         self.accounts = accounts
@@ -24,14 +30,14 @@ public struct PublishingTools: Sendable {
     /// in the conversation that asked.
     public init(
         redis: RedisClient, postgres: PostgresPool, masterKey: SymmetricKey, plugins: PluginRegistry, policyRules: PolicyParser.Rules, logger: Logger,
-        publishStage: String = PublishStage.stage, deliveryStage: String = DeliveryStage.stage
+        publishStage: String = PublishStage.stage, deliveryStage: String = DeliveryStage.stage, photos: PhotoAttachments? = nil
     ) {
         self.init(
             publisher: Publisher(
                 redis: redis, postgres: postgres, masterKey: masterKey, plugins: plugins, policyRules: policyRules, logger: logger,
                 publishStage: publishStage, deliveryStage: deliveryStage),
             posts: PostStore(pool: postgres), accounts: SocialAccountStore(pool: postgres, masterKey: masterKey),
-            conversations: ConversationStore(pool: postgres), registry: plugins)
+            conversations: ConversationStore(pool: postgres), registry: plugins, photos: photos)
     }
 
     /// Every publishing tool.

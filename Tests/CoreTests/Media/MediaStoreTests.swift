@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import LeopostCore
 import LeopostTestSupport
 import Testing
@@ -89,5 +90,35 @@ struct MediaStoreTests {
         var badBucket = base
         badBucket["LEOPOST_MEDIA_S3_BUCKET"] = "Bad_Bucket"
         #expect(throws: ConfigurationError.self) { try LeopostConfiguration(environment: badBucket) }
+    }
+}
+
+@Suite("Signed media links")
+struct MediaLinkTests {
+    @Test func aLinkServesItsFileAndNothingElse() async throws {
+        let store = LocalMediaStore(directory: try TestEnvironment.temporaryDirectory())
+        try await store.write(MediaStoreTests.png, to: "tenant-a/0123abcd")
+        try await store.write(MediaStoreTests.png, to: "tenant-b/0123abcd")
+        let links = MediaLinks(masterKey: try SymmetricKey(bytes: Array(repeating: 9, count: 32)), baseURL: "http://127.0.0.1/")
+        let router = Router(context: GatewayContext.self)
+        router.addRoutes(MediaLinkRoute(links: links, store: store).routes)
+        try await withTestHTTPServer(router: router) { port in
+            try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: TestEnvironment.logger()) { http in
+                func get(_ url: String) async throws -> HTTPClientResponse {
+                    try await http.execute(HTTPClientRequest(url: url.replacingOccurrences(of: "http://127.0.0.1", with: "http://127.0.0.1:\(port)")))
+                }
+                let link = links.url(for: "tenant-a/0123abcd")
+                #expect(link.hasPrefix("http://127.0.0.1/media/tenant-a/0123abcd?sig="))
+                let served = try await get(link)
+                #expect(served.status == 200 && served.body == MediaStoreTests.png)
+                #expect(served.headers.first(name: "Content-Type") == "image/png")
+                #expect(served.headers.first(name: "X-Content-Type-Options") == "nosniff")
+                // Another tenant's file with this signature, a changed signature, none: 404 alike.
+                #expect(try await get(link.replacingOccurrences(of: "tenant-a", with: "tenant-b")).status == 404)
+                #expect(try await get(String(link.dropLast()) + (link.hasSuffix("A") ? "B" : "A")).status == 404)
+                #expect(try await get("http://127.0.0.1/media/tenant-a/0123abcd").status == 404)
+                #expect(links.isValid(String(link.split(separator: "=").last!), for: "tenant-a/0123abcd"))
+            }
+        }
     }
 }
