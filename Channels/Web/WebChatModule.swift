@@ -29,7 +29,7 @@ public struct WebChatModule: Sendable {
             maxBodyBytes: maxBodyBytes
         )
         events = ConversationEventsRoute(chat: chat, events: log, hub: hub)
-        upload = uploads.map(MediaUploadRoute.init(uploads:))
+        upload = uploads.map { MediaUploadRoute(uploads: $0, limiter: RateLimiter(redis: redis)) }
     }
 
     /// The chat page: public, mount on the gateway's router.

@@ -168,6 +168,13 @@ struct WebChatImageTests {
                     let many = try await chat.call(
                         "POST", "/v1/conversations/\(conversation)/messages", json: #"{"text": "x", "media": [\#(five)]}"#, credential: alice)
                     #expect(many.status == 400 && many.body.contains("too_many_media"))
+
+                    // A person uploading without pause is held back: each upload keeps up to 5 MiB.
+                    var statuses: [Int] = []
+                    for _ in 0...MediaUploadRoute.perMinute {
+                        statuses.append(try await chat.upload(TelegramPhotoTests.png, credential: alice).status)
+                    }
+                    #expect(statuses.last == 429 && !statuses.contains(500))
                 }
             }
         }
