@@ -7,8 +7,10 @@ public import ServiceLifecycle
 ///
 /// The set, the jobs and the stream share the publish stage's hash tag, so one Lua script moves a
 /// due job with no window in which it is in neither place (or both). Redis's own clock decides
-/// what is due, so schedulers on several machines agree. As a `Service`, the scheduler polls
-/// every `interval` and drains everything due, in batches, before it sleeps again.
+/// what is due, so schedulers on several machines agree. As a `Service`, the scheduler drains
+/// everything due, in batches, then waits exactly until the next due time (`BLPOP` on a wake-up
+/// list with that timeout, at most `interval`), and `schedule` pushes to the list, so a job due
+/// sooner than the one waited for wakes it at once: no polling, and lateness is a round trip.
 public final class PostScheduler: Service, Sendable {
     private let redis: RedisClient
     private let keys: StageKeys
@@ -17,7 +19,9 @@ public final class PostScheduler: Service, Sendable {
     private let logger: Logger
 
     /// Creates the scheduler of the `publish` stage (or of `stage`, for tests that need one of their own).
-    public init(redis: RedisClient, stage: String = PublishStage.stage, interval: Duration = .milliseconds(100), batch: Int = 500, logger: Logger) {
+    /// - Parameter interval: the longest wait between two looks at the schedule (a job scheduled
+    ///   by a process whose wake-up was lost is still found within it).
+    public init(redis: RedisClient, stage: String = PublishStage.stage, interval: Duration = .seconds(1), batch: Int = 500, logger: Logger) {
         self.redis = redis
         self.keys = StageKeys(stage: stage)
         self.interval = interval
@@ -27,6 +31,8 @@ public final class PostScheduler: Service, Sendable {
 
     private var scheduled: String { keys.scheduled }
     private var jobs: String { keys.scheduledJobs }
+    /// A list holding at most one token: pushed by `schedule`, waited on by `run`.
+    private var wake: String { keys.scheduled + ":wake" }
 
     /// Schedules `jobs` to enter the publish stream at `time` (now, if it has passed).
     public func schedule(_ jobs: [PublishJob], at time: Date) async throws {
@@ -37,6 +43,7 @@ public final class PostScheduler: Service, Sendable {
             commands.append(RedisCommand("HSET", self.jobs, member, job.stageJob.scriptJSON))
             commands.append(RedisCommand("ZADD", scheduled, due, member))
         }
+        commands += [RedisCommand("LPUSH", wake, "1"), RedisCommand("LTRIM", wake, 0, 0)]
         for reply in try await redis.pipeline(commands) { _ = try reply.throwingError() }
     }
 
@@ -60,24 +67,34 @@ public final class PostScheduler: Service, Sendable {
     /// Moves every due job into the stream; returns how many moved.
     @discardableResult
     public func promoteDue() async throws -> Int {
+        try await drain().moved
+    }
+
+    /// Moves every due job, and says how long until the next one is due (`nil`: none is scheduled).
+    func drain() async throws -> (moved: Int, next: Duration?) {
         var moved = 0
         while true {
-            let reply = try await redis.run(Self.promote, keys: [scheduled, jobs, keys.stream], arguments: [batch])
-            let count = try reply.throwingError().int ?? 0
+            let reply = try await redis.run(Self.promote, keys: [scheduled, jobs, keys.stream], arguments: [batch]).throwingError()
+            let count = reply.array?.first?.int ?? 0
             moved += count
-            if count < batch { return moved }
+            if count < batch {
+                let wait = reply.array?.dropFirst().first?.int ?? -1
+                return (moved, wait < 0 ? nil : .milliseconds(wait))
+            }
         }
     }
 
-    /// Promotes due jobs every `interval` until graceful shutdown.
+    /// Promotes due jobs as they fall due until graceful shutdown.
     public func run() async throws {
         try? await cancelWhenGracefulShutdown {
             var backoff = Backoff()
             while !Task.isCancelled {
                 do {
-                    try await self.promoteDue()
+                    let next = try await self.drain().next
                     backoff.reset()
-                    try await Task.sleep(for: self.interval)
+                    let wait = min(next ?? self.interval, self.interval)
+                    // BLPOP takes seconds with decimals; a job due now is promoted on the next turn without waiting.
+                    if wait > .zero { try await self.waitForWakeUp(at: wait) }
                 } catch is CancellationError {
                     return
                 } catch {
@@ -88,7 +105,22 @@ public final class PostScheduler: Service, Sendable {
         }
     }
 
-    /// KEYS: scheduled set, job hash, stream. ARGV: batch size. Returns how many moved.
+    /// Blocks on the wake-up list for `wait` (BLPOP takes seconds with decimals). A blocking call
+    /// on a pooled connection is not interrupted by cancellation, so a shutdown pushes a token that
+    /// ends it (another scheduler on the same Redis may take that one; this wait is then at most
+    /// `interval`). `interval` must stay under the Redis client's command timeout.
+    private func waitForWakeUp(at wait: Duration) async throws {
+        let seconds = String(format: "%.3f", Double(max(wait.milliseconds, 1)) / 1000)
+        let (redis, wake) = (self.redis, self.wake)
+        try await withTaskCancellationHandler {
+            _ = try await redis.send(RedisCommand("BLPOP", wake, seconds)).throwingError()
+        } onCancel: {
+            Task { _ = try? await redis.send(RedisCommand("LPUSH", wake, "stop")) }
+        }
+    }
+
+    /// KEYS: scheduled set, job hash, stream. ARGV: batch size. Returns how many moved and the
+    /// milliseconds until the next job is due (0 when one already is, -1 when none is scheduled).
     static let promote = RedisScript(
         name: "publish.promote",
         source: """
@@ -105,7 +137,10 @@ public final class PostScheduler: Service, Sendable {
                 end
                 redis.call('ZREM', KEYS[1], member)
             end
-            return #due
+            local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+            local wait = -1
+            if first[2] then wait = math.max(0, tonumber(first[2]) - now) end
+            return {#due, wait}
             """
     )
 }
