@@ -40,7 +40,7 @@ public final class PostScheduler: Service, Sendable {
         var commands: [RedisCommand] = []
         for job in jobs {
             let member = job.targetID.uuidString.lowercased()
-            commands.append(RedisCommand("HSET", self.jobs, member, job.stageJob.scriptJSON))
+            commands.append(RedisCommand("HSET", self.jobs, member, job.stageJob.scheduledForm))
             commands.append(RedisCommand("ZADD", scheduled, due, member))
         }
         commands += [RedisCommand("LPUSH", wake, "1"), RedisCommand("LTRIM", wake, 0, 0)]
@@ -105,15 +105,26 @@ public final class PostScheduler: Service, Sendable {
         }
     }
 
-    /// Blocks on the wake-up list for `wait` (BLPOP takes seconds with decimals). A blocking call
-    /// on a pooled connection is not interrupted by cancellation, so a shutdown pushes a token that
-    /// ends it (another scheduler on the same Redis may take that one; this wait is then at most
-    /// `interval`). `interval` must stay under the Redis client's command timeout.
+    /// Waits `wait`, or less when `schedule` pushes a token (a job due sooner). The due time is
+    /// kept by a local timer that pushes a token itself: Redis ends a blocking command's timeout
+    /// only on its own clock tick (`hz`, 100 ms by default), too coarse for a due time. A blocking
+    /// call on a pooled connection is not interrupted by cancellation, so a shutdown pushes one
+    /// too. Another scheduler on the same Redis may take a token; this wait then ends at `interval`
+    /// (which must stay under the Redis client's command timeout), and that one promotes the job.
     private func waitForWakeUp(at wait: Duration) async throws {
-        let seconds = String(format: "%.3f", Double(max(wait.milliseconds, 1)) / 1000)
-        let (redis, wake) = (self.redis, self.wake)
+        let (redis, wake, longest) = (self.redis, self.wake, String(format: "%.3f", Double(interval.milliseconds) / 1000))
         try await withTaskCancellationHandler {
-            _ = try await redis.send(RedisCommand("BLPOP", wake, seconds)).throwingError()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { _ = try await redis.send(RedisCommand("BLPOP", wake, longest)).throwingError() }
+                group.addTask {
+                    try await Task.sleep(for: wait)
+                    _ = try await redis.send(RedisCommand("LPUSH", wake, "due"))
+                }
+                try await group.next()
+                group.cancelAll()
+                // The timer's token ends the BLPOP at once; a BLPOP woken first ends the timer.
+                while let _ = try? await group.next() {}
+            }
         } onCancel: {
             Task { _ = try? await redis.send(RedisCommand("LPUSH", wake, "stop")) }
         }
@@ -127,15 +138,24 @@ public final class PostScheduler: Service, Sendable {
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, ARGV[1])
-            for _, member in ipairs(due) do
-                local json = redis.call('HGET', KEYS[2], member)
-                if json then
-                    local job = cjson.decode(json)
-                    redis.call('XADD', KEYS[3], '*', 'id', job.id, 'key', job.key, 'seq', job.seq,
-                        'attempt', job.attempt, 'payload', job.payload)
-                    redis.call('HDEL', KEYS[2], member)
+            if #due > 0 then
+                local values = redis.call('HMGET', KEYS[2], unpack(due))
+                for i = 1, #due do
+                    local value = values[i]
+                    if value then
+                        if string.byte(value, 1) == 123 then
+                            -- '{': a job scheduled by an earlier version, as JSON.
+                            local job = cjson.decode(value)
+                            redis.call('XADD', KEYS[3], '*', 'id', job.id, 'key', job.key, 'seq', job.seq,
+                                'attempt', job.attempt, 'payload', job.payload)
+                        else
+                            local id, key, seq, attempt, payload = string.match(value, '^(.-)\\031(.-)\\031(.-)\\031(.-)\\031(.*)$')
+                            redis.call('XADD', KEYS[3], '*', 'id', id, 'key', key, 'seq', seq, 'attempt', attempt, 'payload', payload)
+                        end
+                    end
                 end
-                redis.call('ZREM', KEYS[1], member)
+                redis.call('HDEL', KEYS[2], unpack(due))
+                redis.call('ZREM', KEYS[1], unpack(due))
             end
             local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
             local wait = -1

@@ -45,6 +45,13 @@ public struct StageJob: Sendable, Equatable, Codable {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The job as the scheduler keeps it: the five stream fields joined by U+001F, which JSON
+    /// never holds raw (it escapes control characters), so the promote script splits it with one
+    /// pattern instead of decoding JSON for every job.
+    var scheduledForm: String {
+        [id, orderingKey ?? "", String(sequence), String(attempt), payload].joined(separator: "\u{1F}")
+    }
+
     /// Reads a job back from a stream entry's field list.
     init?(fields: [String: String]) {
         guard let id = fields["id"], !id.isEmpty, let sequence = fields["seq"].flatMap({ Int($0) }),

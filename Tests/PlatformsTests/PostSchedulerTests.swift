@@ -35,4 +35,32 @@ struct PostSchedulerTests {
             _ = try await redis.send(RedisCommand("DEL", keys.stream, keys.scheduled, keys.scheduledJobs))
         }
     }
+
+    @Test func aJobScheduledInTheEarlierJSONFormIsStillPromoted() async throws {
+        let logger = TestEnvironment.logger()
+        try await withTestRedis(logger: logger) { (redis) async throws in
+            let stage = TestEnvironment.uniqueName("schedule")
+            let keys = StageKeys(stage: stage)
+            let scheduler = PostScheduler(redis: redis, stage: stage, logger: logger)
+            let new = PublishJob(tenantID: UUID(), postID: UUID(), targetID: UUID())
+            try await scheduler.schedule([new], at: Date())
+            // As the scheduler before this one stored a job: JSON, every value a string.
+            let old = PublishJob(tenantID: UUID(), postID: UUID(), targetID: UUID())
+            let payload = String(decoding: try JSONEncoder().encode(old), as: UTF8.self)
+            let json = String(
+                decoding: try JSONSerialization.data(
+                    withJSONObject: ["id": "old-1", "key": "", "seq": "0", "attempt": "1", "payload": payload], options: [.sortedKeys]),
+                as: UTF8.self)
+            let member = old.targetID.uuidString.lowercased()
+            _ = try await redis.pipeline([RedisCommand("HSET", keys.scheduledJobs, member, json), RedisCommand("ZADD", keys.scheduled, 0, member)])
+            #expect(try await scheduler.promoteDue() == 2)
+            let entries = try await redis.send(RedisCommand("XRANGE", keys.stream, "-", "+"))
+            let fields = (entries.array ?? []).compactMap { $0.array?.last?.array?.compactMap(\.string) }
+            #expect(fields.count == 2)
+            #expect(fields.contains { $0.contains("old-1") && $0.contains(payload) })
+            #expect(fields.allSatisfy { $0.count == 10 && $0[0] == "id" && $0[8] == "payload" })
+            #expect(try await scheduler.pending() == 0)
+            _ = try await redis.send(RedisCommand("DEL", keys.stream, keys.scheduled, keys.scheduledJobs, keys.scheduled + ":wake"))
+        }
+    }
 }
