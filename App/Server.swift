@@ -44,10 +44,7 @@ struct Server {
         let mediaStore: any MediaStore =
             configuration.mediaS3.map { S3MediaStore(configuration: $0, http: http) }
             ?? LocalMediaStore(directory: configuration.dataDirectory + "/media")
-        let media = MediaLibrary(
-            sources: MessagingModule.mediaSources(
-                postgres: postgres, http: http, masterKey: secrets.masterKey, configuration: messagingConfiguration),
-            store: mediaStore)
+        let media = MediaLibrary(sources: channels.compactMap { $0 as? any MediaSource }, store: mediaStore)
         let mediaLinks = messagingConfiguration.publicBaseURL.map { MediaLinks(masterKey: secrets.masterKey, baseURL: $0) }
         let policyRules = PolicyParser.Rules(
             environment: ProcessInfo.processInfo.environment, egress: egress, channelKinds: Set(ChannelCatalog(channels).kinds))

@@ -66,15 +66,4 @@ public struct MessagingModule: Sendable {
             WhatsAppChannel(connections: connections, http: http, baseURL: configuration.whatsAppAPIBaseURL),
         ]
     }
-
-    /// The channels that hand over the files people send through them, for the router's media library.
-    public static func mediaSources(postgres: PostgresPool, http: HTTPClient, masterKey: SymmetricKey, configuration: MessagingConfiguration)
-        -> [any MediaSource]
-    {
-        let connections = ChannelConnectionStore(pool: postgres, masterKey: masterKey)
-        return [
-            TelegramMediaSource(connections: connections, http: http, baseURL: configuration.telegramAPIBaseURL),
-            WhatsAppMediaSource(connections: connections, http: http, baseURL: configuration.whatsAppAPIBaseURL),
-        ]
-    }
 }

@@ -7,9 +7,9 @@ public struct TelegramChannel: ChannelAdapter {
     /// The channel's name on conversations and messages.
     public static let kind = "telegram"
 
-    private let connections: ChannelConnectionStore
-    private let http: HTTPClient
-    private let baseURL: String
+    let connections: ChannelConnectionStore
+    let http: HTTPClient
+    let baseURL: String
 
     /// Creates the adapter.
     public init(connections: ChannelConnectionStore, http: HTTPClient, baseURL: String = TelegramBotAPI.defaultBaseURL) {
@@ -59,9 +59,16 @@ public struct TelegramChannel: ChannelAdapter {
 
     /// The bot of the message's connection.
     func bot(for message: OutboundMessage) async throws -> TelegramBotAPI {
-        guard let id = message.connectionID, let connection = try await connections.connection(id, tenant: message.tenantID),
-            let token = connection.credentials["bot_token"]
-        else { throw ChannelError(code: .rejected, message: "the Telegram connection of this conversation no longer exists") }
+        guard let bot = try await bot(connectionID: message.connectionID, tenant: message.tenantID) else {
+            throw ChannelError(code: .rejected, message: "the Telegram connection of this conversation no longer exists")
+        }
+        return bot
+    }
+
+    /// The bot of connection `id`, or `nil` when it no longer exists.
+    func bot(connectionID id: UUID?, tenant: TenantID) async throws -> TelegramBotAPI? {
+        guard let id, let connection = try await connections.connection(id, tenant: tenant), let token = connection.credentials["bot_token"]
+        else { return nil }
         return TelegramBotAPI(http: http, baseURL: baseURL, token: token)
     }
 }

@@ -149,7 +149,12 @@ public struct WebChatRoutes: Sendable {
         }
         var references: [MediaReference] = []
         for id in ids {
-            guard let reference = try await uploads.reference(id, tenant: tenant) else {
+            let found: MediaReference?
+            // The media store unreachable (an S3 bucket): the client may send it again.
+            do { found = try await uploads.reference(id, tenant: tenant) } catch let error as MediaError {
+                throw APIError.unavailable(error.message)
+            }
+            guard let reference = found else {
                 throw APIError.badRequest("media: no upload \(id.prefix(80)) (upload it with POST /v1/media first)", code: "unknown_media")
             }
             references.append(reference)

@@ -8,9 +8,9 @@ public struct WhatsAppChannel: ChannelAdapter {
     /// The channel's name on conversations and messages.
     public static let kind = "whatsapp"
 
-    private let connections: ChannelConnectionStore
-    private let http: HTTPClient
-    private let baseURL: String
+    let connections: ChannelConnectionStore
+    let http: HTTPClient
+    let baseURL: String
 
     /// Creates the adapter.
     public init(connections: ChannelConnectionStore, http: HTTPClient, baseURL: String = WhatsAppCloudAPI.defaultBaseURL) {

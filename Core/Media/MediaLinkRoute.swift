@@ -21,8 +21,11 @@ public struct MediaLinkRoute: Sendable {
         routes.get("media/:tenant/:file") { request, context -> Response in
             let key = "\(context.parameters.get("tenant") ?? "")/\(context.parameters.get("file") ?? "")"
             guard let signature = request.uri.queryParameters.get("sig"), links.isValid(signature, for: key),
-                (try? LocalMediaStore.check(key)) != nil, let bytes = try await store.read(key), let type = MediaLimits.sniff(bytes)
+                (try? LocalMediaStore.check(key)) != nil
             else { throw APIError.notFound("no such media") }
+            let stored: [UInt8]?
+            do { stored = try await store.read(key) } catch let error as MediaError { throw APIError.unavailable(error.message) }
+            guard let bytes = stored, let type = MediaLimits.sniff(bytes) else { throw APIError.notFound("no such media") }
             var headers = HTTPFields()
             headers[.contentType] = type
             headers[.cacheControl] = "private, max-age=3600"

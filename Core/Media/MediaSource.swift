@@ -1,5 +1,6 @@
 /// A channel that can hand over the bytes of media a person sent through it (Telegram's
-/// `getFile`, WhatsApp's media URL). Channel modules supply these; Core fetches only through them.
+/// `getFile`, WhatsApp's media URL). The channel adapters that can conform; Core fetches only
+/// through them.
 public protocol MediaSource: Sendable {
     /// The channel's name, as on conversations.
     var kind: String { get }

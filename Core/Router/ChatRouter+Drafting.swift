@@ -42,9 +42,13 @@ extension ChatRouter {
             } catch {
                 failure = error
             }
-            let call = AnsweringCall(
-                meter: meter, firstToken: nil, total: clock.now - started,
-                outcome: failure.map { ($0 as? ProviderError).map { "\($0.code)" } ?? "cancelled" } ?? "ok")
+            let outcome: String
+            switch failure {
+            case nil: outcome = "ok"
+            case let error as ProviderError: outcome = "\(error.code)"
+            default: outcome = "cancelled"
+            }
+            let call = AnsweringCall(meter: meter, firstToken: nil, total: clock.now - started, outcome: outcome)
             let used = answer.attempts
             // In a task of its own, awaited: this task may be cancelled, and the bill must still be written.
             try await Task { try await router.settle(funded, attempts: used, answering: call, run: run) }.value

@@ -137,7 +137,7 @@ public struct ChatRouter: StageHandler {
         let attempt: Int
         /// The job's delivery count (1 the first time): fetching a photo is retried a few times
         /// before the answer goes on without it.
-        var jobAttempt = 1
+        let jobAttempt: Int
         var tenant: TenantID { request.tenantID }
     }
 
@@ -167,7 +167,8 @@ public struct ChatRouter: StageHandler {
             conversationID: run.request.conversationID, before: run.question.id, tenant: tenant, limit: configuration.historyTurns
         )
         // The person's zone matters only to the tools and their times: a router without tools skips the read.
-        let offersTools = !dependencies.tools.isEmpty
+        let tools = dependencies.tools.definitions
+        let offersTools = !tools.isEmpty
         async let zone = offersTools ? dependencies.users.zoneChoice(of: run.request.userID, tenant: tenant) : (zone: LocalTime.utc, known: true)
         let choice = try await zone
         var context = ToolContext(
@@ -180,8 +181,8 @@ public struct ChatRouter: StageHandler {
         var prompt = prompts.request(
             brand: try await brand, feedback: try await signals, turns: history, question: run.question.parts.plainText,
             clock: offersTools ? (context.now, context.timeZone) : nil,
-            zoneKnown: context.timeZoneKnown || !dependencies.tools.definitions.contains { $0.name == SetTimeZoneTool.name }, sight: sight)
-        prompt.tools = dependencies.tools.definitions
+            zoneKnown: context.timeZoneKnown || !tools.contains { $0.name == SetTimeZoneTool.name }, sight: sight)
+        prompt.tools = tools
         try await steps(prompt, policy: policy, context: context, run: run)
     }
 

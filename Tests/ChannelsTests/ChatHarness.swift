@@ -61,11 +61,7 @@ struct ChatHarness: Sendable {
                     )
                     + extraChannels
                 let mediaStore = LocalMediaStore(directory: try TestEnvironment.temporaryDirectory())
-                let media = MediaLibrary(
-                    sources: MessagingModule.mediaSources(
-                        postgres: database.app, http: http, masterKey: masterKey, configuration: messaging ?? MessagingConfiguration(environment: [:])
-                    ),
-                    store: mediaStore, limits: mediaLimits)
+                let media = MediaLibrary(sources: adapters.compactMap { $0 as? any MediaSource }, store: mediaStore, limits: mediaLimits)
                 let router = ChatRouter(
                     dependencies: .init(
                         conversations: ConversationStore(pool: database.app), brands: BrandStore(pool: database.app),
