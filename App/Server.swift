@@ -78,8 +78,7 @@ struct Server {
                 policyRules: policyRules)
             let messaging = MessagingModule(
                 redis: redis, postgres: postgres, http: http, masterKey: secrets.masterKey,
-                configuration: messagingConfiguration, maxBodyBytes: limit,
-                logger: logger, publisher: publishing.publisher)
+                configuration: messagingConfiguration, maxBodyBytes: limit, logger: logger)
             // Every endpoint of the product, mounted in one place; each feature's folder holds its routes.
             gateway.router.addRoutes(webChat.pageRoutes)
             gateway.router.addRoutes(messaging.webhookRoutes)

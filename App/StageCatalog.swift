@@ -6,8 +6,8 @@ import ServiceLifecycle
 
 /// The stages this build can run, by the name `leopost worker --stages` uses.
 ///
-/// Each entry makes the stage's service from the process's shared clients: a worker for router,
-/// delivery and publish, and the scheduler that moves due posts into the publish stream.
+/// Each entry makes the stage's service from the process's shared clients: a worker for intake,
+/// router, delivery and publish, and the scheduler that moves due posts into the publish stream.
 struct StageCatalog {
     struct Clients {
         let redis: RedisClient
@@ -65,6 +65,18 @@ struct StageCatalog {
             )
             return StageWorker(
                 stage: ChatRouter.stage, redis: clients.redis, handler: router,
+                configuration: .init(concurrency: 16, visibilityTimeout: clients.visibilityTimeout), logger: clients.logger
+            )
+        },
+        IntakeStage.stage: { clients in
+            let intake = MessagingModule.intake(
+                redis: clients.redis, postgres: clients.postgres, http: clients.http, masterKey: clients.masterKey,
+                configuration: MessagingConfiguration(environment: clients.environment), logger: clients.logger,
+                publisher: Publisher(
+                    redis: clients.redis, postgres: clients.postgres, masterKey: clients.masterKey, plugins: clients.plugins,
+                    policyRules: clients.policyRules, logger: clients.logger))
+            return StageWorker(
+                stage: IntakeStage.stage, redis: clients.redis, handler: intake,
                 configuration: .init(concurrency: 16, visibilityTimeout: clients.visibilityTimeout), logger: clients.logger
             )
         },

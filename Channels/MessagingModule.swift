@@ -3,7 +3,8 @@ public import LeopostCore
 public import Logging
 
 /// The messaging channels' part of a gateway: Telegram's and WhatsApp's webhooks (public, each
-/// checking its own secret or signature) and `GET|POST /v1/channels`.
+/// checking its own secret or signature, queuing what they take for the intake stage) and
+/// `GET|POST /v1/channels`; and the intake stage's handler, for the workers.
 public struct MessagingModule: Sendable {
     private let telegram: TelegramWebhookRoute
     private let whatsApp: WhatsAppWebhookRoutes
@@ -13,17 +14,34 @@ public struct MessagingModule: Sendable {
     public let telegramPoller: TelegramPoller
 
     /// Creates the module over the process's clients.
+    /// - Parameter intakeStage: where the webhooks and the poller queue what they take; another
+    ///   name only to keep tests sharing one Redis apart.
+    public init(
+        redis: RedisClient, postgres: PostgresPool, http: HTTPClient, masterKey: SymmetricKey, configuration: MessagingConfiguration,
+        maxBodyBytes: Int, logger: Logger, intakeStage: String = IntakeStage.stage, polling: TelegramPoller.Configuration = .init()
+    ) {
+        let connections = ChannelConnectionStore(pool: postgres, masterKey: masterKey)
+        let cache = ChannelConnectionCache(store: connections)
+        let inbound = InboundQueue(redis: redis, stage: intakeStage)
+        telegram = TelegramWebhookRoute(connections: cache, inbound: inbound, maxBodyBytes: maxBodyBytes)
+        telegramPoller = TelegramPoller(
+            redis: redis, connections: cache, inbound: inbound, http: http, configuration: configuration, timing: polling, logger: logger)
+        whatsApp = WhatsAppWebhookRoutes(connections: cache, inbound: inbound, maxBodyBytes: maxBodyBytes)
+        connectionRoutes = ChannelConnectionRoutes(
+            connections: connections, http: http, configuration: configuration, poller: telegramPoller, maxBodyBytes: maxBodyBytes)
+    }
+
+    /// The intake stage's handler: the channels' events, taken from the queue, stored and passed
+    /// to the router.
     /// - Parameters:
     ///   - publisher: confirms and cancels posts when a person presses a preview's buttons; without
     ///     it the buttons answer that publishing is not available.
     ///   - routerStage, deliveryStage: the stages messages and Leopost's own replies go to; other
     ///     names only to keep tests sharing one Redis apart.
-    public init(
+    public static func intake(
         redis: RedisClient, postgres: PostgresPool, http: HTTPClient, masterKey: SymmetricKey, configuration: MessagingConfiguration,
-        maxBodyBytes: Int, logger: Logger, publisher: Publisher? = nil, routerStage: String = ChatRouter.stage,
-        deliveryStage: String = DeliveryStage.stage, polling: TelegramPoller.Configuration = .init()
-    ) {
-        let connections = ChannelConnectionStore(pool: postgres, masterKey: masterKey)
+        logger: Logger, publisher: Publisher? = nil, routerStage: String = ChatRouter.stage, deliveryStage: String = DeliveryStage.stage
+    ) -> IntakeStage {
         let conversations = ConversationStore(pool: postgres)
         let identities = IdentityStore(pool: postgres)
         let intake = ConversationIntake(
@@ -33,17 +51,14 @@ public struct MessagingModule: Sendable {
             conversations: conversations, identities: identities, codes: LinkCodes(redis: redis), intake: intake,
             delivery: StageQueue(stage: deliveryStage, redis: redis), publisher: publisher, logger: logger
         )
-        let cache = ChannelConnectionCache(store: connections)
-        let updates = TelegramUpdateHandler(inbox: inbox, once: InboundOnce(redis: redis), http: http, configuration: configuration)
-        telegram = TelegramWebhookRoute(connections: cache, handler: updates, maxBodyBytes: maxBodyBytes)
-        telegramPoller = TelegramPoller(
-            redis: redis, connections: cache, handler: updates, configuration: configuration, timing: polling, logger: logger)
-        whatsApp = WhatsAppWebhookRoutes(
-            connections: cache, inbox: inbox, deliveries: DeliveryStore(pool: postgres), feedback: FeedbackStore(pool: postgres),
-            identities: identities, maxBodyBytes: maxBodyBytes
-        )
-        connectionRoutes = ChannelConnectionRoutes(
-            connections: connections, http: http, configuration: configuration, poller: telegramPoller, maxBodyBytes: maxBodyBytes)
+        let handlers: [any InboundEventHandling] = [
+            TelegramUpdateHandler(inbox: inbox, http: http, configuration: configuration),
+            WhatsAppEventHandler(
+                inbox: inbox, deliveries: DeliveryStore(pool: postgres), feedback: FeedbackStore(pool: postgres), identities: identities),
+        ]
+        return IntakeStage(
+            connections: ChannelConnectionCache(store: ChannelConnectionStore(pool: postgres, masterKey: masterKey)), handlers: handlers,
+            logger: logger)
     }
 
     /// Telegram's and WhatsApp's webhooks: public (each checks its own secret or signature), mount

@@ -4,7 +4,8 @@ public import LeopostCore
 import NIOCore
 
 /// What every messaging channel's webhook shares: finding the connection from the path, the
-/// answer the platform expects, and 503 when the stores cannot take the message.
+/// answer the platform expects, and 503 when Redis cannot take the event (or PostgreSQL, for a
+/// connection not in the cache).
 enum MessagingWebhooks {
     /// The connection named by the path's `connection` handle; 404 for anything else (an unknown
     /// handle, another channel's connection).
@@ -28,8 +29,6 @@ enum MessagingWebhooks {
             throw APIError.unavailable("the message could not be stored just now (\(error.code)); please retry")
         } catch let error as PostgresError {
             throw APIError.unavailable("the message could not be stored just now (\(error.sqlState ?? "database")); please retry")
-        } catch is InboundOnce.InProgress {
-            throw APIError.unavailable("this update is being handled by another delivery; please retry")
         }
     }
 }

@@ -47,7 +47,7 @@ export LEOPOST_REDIS_URL="$LEOPOST_TEST_REDIS_URL" LEOPOST_DATABASE_URL="${LEOPO
 tenant=$("$bin/leopost" tenant create Bench --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["tenant_id"])')
 token=$("$bin/leopost" token --tenant "$tenant" --user bench)
 conversation=$(curl -fs -X POST -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1/conversations" | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
-echo "== Telegram webhooks accepted by that gateway (secret checked, update_id deduplicated, message stored, event published, job queued; no worker), wrk 10 s, 32 connections"
+echo "== Telegram webhooks accepted by that gateway (secret checked, update decoded, update_id deduplicated and queued on the intake stage in one Lua call), wrk 10 s, 32 connections, 64 chats"
 api_key=$("$bin/leopost" tenant create BenchHooks --json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["tenant_id"], d["api_key"])')
 hook_tenant=${api_key%% *}; api_key=${api_key##* }
 hook_secret=$(openssl rand -hex 24)
@@ -57,12 +57,26 @@ hook_path=$(curl -fs -X POST -H "Authorization: Bearer $api_key" -H "Content-Typ
   -d "{\"kind\":\"telegram\",\"name\":\"bench\",\"credentials\":{\"bot_token\":\"1:bench\",\"secret_token\":\"$hook_secret\"}}" \
   "http://127.0.0.1:$port/v1/channels" | python3 -c 'import json, sys; print(json.load(sys.stdin)["webhook_url"])')
 hook_token=$("$bin/leopost" token --tenant "$hook_tenant" --user bench)
-code=$(curl -fs -X POST -H "Authorization: Bearer $hook_token" "http://127.0.0.1:$port/v1/link-codes" | python3 -c 'import json, sys; print(json.load(sys.stdin)["code"])')
-curl -fs -o /dev/null -X POST -H "Content-Type: application/json" -H "X-Telegram-Bot-Api-Secret-Token: $hook_secret" \
-  -d "{\"update_id\":1,\"message\":{\"message_id\":1,\"from\":{\"id\":4242,\"is_bot\":false,\"first_name\":\"B\"},\"chat\":{\"id\":4242,\"type\":\"private\"},\"date\":1,\"text\":\"/link $code\"}}" \
-  "http://127.0.0.1:$port$hook_path"
-WEBHOOK_PATH="$hook_path" WEBHOOK_SECRET="$hook_secret" CHAT_ID=4242 \
+# Each chat sends /link first (its update is the first of its chat, so the intake stage links it
+# before it takes the chat's messages).
+for chat in $(seq 5001 5064); do
+  code=$(curl -fs -X POST -H "Authorization: Bearer $hook_token" "http://127.0.0.1:$port/v1/link-codes" | python3 -c 'import json, sys; print(json.load(sys.stdin)["code"])')
+  curl -fs -o /dev/null -X POST -H "Content-Type: application/json" -H "X-Telegram-Bot-Api-Secret-Token: $hook_secret" \
+    -d "{\"update_id\":$chat,\"message\":{\"message_id\":1,\"from\":{\"id\":$chat,\"is_bot\":false,\"first_name\":\"B\"},\"chat\":{\"id\":$chat,\"type\":\"private\"},\"date\":1,\"text\":\"/link $code\"}}" \
+    "http://127.0.0.1:$port$hook_path"
+done
+WEBHOOK_PATH="$hook_path" WEBHOOK_SECRET="$hook_secret" FIRST_CHAT=5001 CHATS=64 \
   wrk -t 2 -c 32 -d 10s --latency -s scripts/bench/telegram-webhook.lua "http://127.0.0.1:$port" | grep -E "Requests/sec|Non-2xx|50%|99%|requests in"
+intake_stream='{lp:intake}:stream'
+queued=$(redis-cli -p "$redis_port" XLEN "$intake_stream")
+echo "== the intake stage behind it: one 'leopost worker --stages intake' (16 jobs at once) for 10 s over the $queued queued updates (sender, conversation, message stored, event published, router job queued)"
+(exec "$bin/leopost" worker --stages intake >"$work/worker.log" 2>&1) &
+worker_pid=$!
+sleep 10
+left=$(redis-cli -p "$redis_port" XLEN "$intake_stream")
+kill -INT "$worker_pid"; wait "$worker_pid" 2>/dev/null || true
+echo "intake: $((queued - left)) updates taken in 10 s ($(((queued - left) / 10)) updates/s)"
+redis-cli -p "$redis_port" DEL "$intake_stream" >/dev/null
 echo "== the same gateway's trivial route (GET /healthz), wrk 10 s, 32 connections: what Hummingbird alone does on this machine"
 wrk -t 2 -c 32 -d 10s --latency "http://127.0.0.1:$port/healthz" | grep -E "Requests/sec|Non-2xx|50%|99%|requests in"
 

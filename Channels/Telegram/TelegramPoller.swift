@@ -4,15 +4,15 @@ public import Logging
 public import ServiceLifecycle
 
 /// Long polling (`getUpdates`) for Telegram connections made without a public address
-/// (`LEOPOST_PUBLIC_URL` unset): local use, a laptop behind NAT. Updates go to the same
-/// ``TelegramUpdateHandler`` as the webhook's, so a polled message is answered exactly like a pushed one.
+/// (`LEOPOST_PUBLIC_URL` unset): local use, a laptop behind NAT. Updates are queued for the intake
+/// stage like the webhook's, so a polled message is answered exactly like a pushed one.
 ///
 /// The polled connections are a Redis set of connection handles (tenant and connection ids), so
 /// any gateway finds them without reading across tenants. One process polls a bot at a time (a
 /// Redis lock per connection, renewed on each poll): Telegram refuses two concurrent `getUpdates`
-/// for one bot. The offset is kept in Redis and moves past an update only after it was handled,
-/// so a crash between the two gets the update again (and its external id keeps it from being
-/// answered twice).
+/// for one bot. The offset is kept in Redis and moves past an update only after it was queued,
+/// so a crash between the two gets the update again (and its `update_id` keeps it from being
+/// queued twice).
 public final class TelegramPoller: Service, Sendable {
     /// Timing of the poll loops.
     public struct Configuration: Sendable {
@@ -39,7 +39,8 @@ public final class TelegramPoller: Service, Sendable {
 
     private let redis: RedisClient
     private let connections: ChannelConnectionCache
-    private let handler: TelegramUpdateHandler
+    private let inbound: InboundQueue
+    private let http: HTTPClient
     private let configuration: MessagingConfiguration
     private let timing: Configuration
     private let logger: Logger
@@ -47,12 +48,13 @@ public final class TelegramPoller: Service, Sendable {
 
     /// Creates the poller.
     public init(
-        redis: RedisClient, connections: ChannelConnectionCache, handler: TelegramUpdateHandler, configuration: MessagingConfiguration,
+        redis: RedisClient, connections: ChannelConnectionCache, inbound: InboundQueue, http: HTTPClient, configuration: MessagingConfiguration,
         timing: Configuration = .init(), logger: Logger
     ) {
         self.redis = redis
         self.connections = connections
-        self.handler = handler
+        self.inbound = inbound
+        self.http = http
         self.configuration = configuration
         self.timing = timing
         self.logger = logger
@@ -99,11 +101,12 @@ public final class TelegramPoller: Service, Sendable {
                     return
                 }
                 let api = TelegramBotAPI(
-                    http: handler.http, baseURL: configuration.telegramAPIBaseURL, token: connection.credentials["bot_token"] ?? "")
+                    http: http, baseURL: configuration.telegramAPIBaseURL, token: connection.credentials["bot_token"] ?? "")
                 let offset = Int64(try await redis.send(RedisCommand("GET", self.offsetKey(handle))).string ?? "") ?? 0
                 let (updates, lastID) = try await api.getUpdates(offset: offset, timeout: timing.pollTimeout)
                 for update in updates {
-                    try await handler.handle(update, connection: connection, logger: logger)
+                    try await inbound.enqueue(
+                        update, channel: TelegramChannel.kind, connection: connection, eventID: String(update.updateID), thread: update.thread)
                     _ = try await redis.send(RedisCommand("SET", self.offsetKey(handle), update.updateID + 1))
                 }
                 // Past the updates Leopost does not read too, which were skipped above.

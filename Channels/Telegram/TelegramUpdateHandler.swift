@@ -1,40 +1,37 @@
-import Foundation
+public import Foundation
 public import LeopostCore
 public import Logging
 
-/// What Leopost does with one Telegram update, however it arrived (webhook or long polling):
-/// messages and edited messages (text, photos, documents) go to the inbox, a press on a post
-/// preview's button confirms or cancels the post, anything else is logged and ignored. Every
-/// update is handled once by its `update_id`, whatever its kind; one from a bot gets no reply of
-/// any kind (two bots in a group must not answer each other for ever).
-public struct TelegramUpdateHandler: Sendable {
+/// What Leopost does with one Telegram update, however it arrived (webhook or long polling), in
+/// the intake stage: messages and edited messages (text, photos, documents) go to the inbox, a
+/// press on a post preview's button confirms or cancels the post, anything else is logged and
+/// ignored. The webhook and the poller queue each `update_id` once, whatever its kind; one from a
+/// bot gets no reply of any kind (two bots in a group must not answer each other for ever).
+public struct TelegramUpdateHandler: InboundEventHandling {
     private let inbox: ChannelInbox
-    private let once: InboundOnce
-    let http: HTTPClient
+    private let http: HTTPClient
     private let configuration: MessagingConfiguration
 
     /// Creates the handler.
-    public init(inbox: ChannelInbox, once: InboundOnce, http: HTTPClient, configuration: MessagingConfiguration) {
+    public init(inbox: ChannelInbox, http: HTTPClient, configuration: MessagingConfiguration) {
         self.inbox = inbox
-        self.once = once
         self.http = http
         self.configuration = configuration
     }
 
+    public var channel: String { TelegramChannel.kind }
+
+    public func handle(_ payload: Data, connection: ChannelConnection, logger: Logger) async throws {
+        try await handle(try event(TelegramUpdate.self, in: payload), connection: connection, logger: logger)
+    }
+
     /// Handles `update` from `connection`. Returning means it is recorded (or deliberately
-    /// ignored, or a duplicate); throwing means it was not, and the update must come again.
+    /// ignored); throwing means it was not, and the stage runs it again.
     func handle(_ update: TelegramUpdate, connection: ChannelConnection, logger: Logger) async throws {
         if update.sender?.isBot == true {
             logger.info("telegram: an update from a bot; ignored", metadata: [LogKey.telegramUpdate: "\(update.updateID)"])
             return
         }
-        let handled = try await once.run(channel: TelegramChannel.kind, connection: connection.id.uuidString, event: String(update.updateID)) {
-            try await handleOnce(update, connection: connection, logger: logger)
-        }
-        if !handled { logger.info("telegram: a repeated update; ignored", metadata: [LogKey.telegramUpdate: "\(update.updateID)"]) }
-    }
-
-    private func handleOnce(_ update: TelegramUpdate, connection: ChannelConnection, logger: Logger) async throws {
         let api = TelegramBotAPI(http: http, baseURL: configuration.telegramAPIBaseURL, token: connection.credentials["bot_token"] ?? "")
         if let query = update.callbackQuery {
             // The Confirm and Cancel buttons under a post preview; the answer shows as a notice in the app.

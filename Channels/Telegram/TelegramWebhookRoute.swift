@@ -8,20 +8,20 @@ import NIOCore
 /// `POST /hooks/telegram/{connection}`: Telegram's webhook.
 ///
 /// The `X-Telegram-Bot-Api-Secret-Token` header must equal the connection's secret (compared in
-/// constant time) or the answer is 401 and nothing is queued. Messages, edited messages and
-/// callback queries are handled; any other update, or a body that is not an update, is answered
-/// 200 and logged, so Telegram does not retry it forever. An `update_id` is accepted once. When
-/// Redis or PostgreSQL cannot take the message the answer is 503, and Telegram's retry is answered
-/// once.
+/// constant time) or the answer is 401 and nothing is queued. A body that is an update is queued
+/// for the intake stage (``TelegramUpdateHandler`` does the rest there) and answered 200 once it is
+/// durable in Redis; a body that is not is answered 200 and logged, so Telegram does not retry it
+/// forever. An `update_id` is queued once. When Redis cannot take it the answer is 503, and
+/// Telegram's retry is queued then.
 public struct TelegramWebhookRoute: Sendable {
     private let connections: ChannelConnectionCache
-    private let handler: TelegramUpdateHandler
+    private let inbound: InboundQueue
     private let maxBodyBytes: Int
 
     /// Creates the route.
-    public init(connections: ChannelConnectionCache, handler: TelegramUpdateHandler, maxBodyBytes: Int) {
+    public init(connections: ChannelConnectionCache, inbound: InboundQueue, maxBodyBytes: Int) {
         self.connections = connections
-        self.handler = handler
+        self.inbound = inbound
         self.maxBodyBytes = maxBodyBytes
     }
 
@@ -39,7 +39,10 @@ public struct TelegramWebhookRoute: Sendable {
                 context.logger.notice("telegram webhook: not an update; ignored", metadata: [LogKey.connectionID: "\(connection.id)"])
                 return MessagingWebhooks.ok
             }
-            try await MessagingWebhooks.unavailableWhenStoresAre { try await handler.handle(update, connection: connection, logger: context.logger) }
+            try await MessagingWebhooks.unavailableWhenStoresAre {
+                try await inbound.enqueue(
+                    update, channel: TelegramChannel.kind, connection: connection, eventID: String(update.updateID), thread: update.thread)
+            }
             return MessagingWebhooks.ok
         }
         return routes

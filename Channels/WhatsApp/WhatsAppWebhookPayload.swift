@@ -17,7 +17,7 @@ struct WhatsAppWebhookPayload: Decodable, Sendable {
         let statuses: [Lenient<Status>]?
     }
 
-    struct Message: Decodable, Sendable {
+    struct Message: Codable, Sendable {
         let from: String
         let id: String
         let type: String
@@ -28,45 +28,45 @@ struct WhatsAppWebhookPayload: Decodable, Sendable {
         let button: Button?
         let reaction: Reaction?
 
-        struct Text: Decodable, Sendable { let body: String }
-        struct Media: Decodable, Sendable {
+        struct Text: Codable, Sendable { let body: String }
+        struct Media: Codable, Sendable {
             let id: String
             let mimeType: String?
             let caption: String?
             enum CodingKeys: String, CodingKey { case id, mimeType = "mime_type", caption }
         }
-        struct Reply: Decodable, Sendable {
+        struct Reply: Codable, Sendable {
             let id: String
             let title: String
         }
-        struct Interactive: Decodable, Sendable {
+        struct Interactive: Codable, Sendable {
             let type: String
             let buttonReply: Reply?
             let listReply: Reply?
             enum CodingKeys: String, CodingKey { case type, buttonReply = "button_reply", listReply = "list_reply" }
         }
-        struct Button: Decodable, Sendable {
+        struct Button: Codable, Sendable {
             let payload: String?
             let text: String
         }
-        struct Reaction: Decodable, Sendable {
+        struct Reaction: Codable, Sendable {
             let messageID: String
             let emoji: String?
             enum CodingKeys: String, CodingKey { case messageID = "message_id", emoji }
         }
     }
 
-    struct Status: Decodable, Sendable {
+    struct Status: Codable, Sendable {
         let id: String
         let status: String
         let errors: [Failure]?
 
-        struct Failure: Decodable, Sendable {
+        struct Failure: Codable, Sendable {
             let code: Int
             let title: String?
             let errorData: Details?
             enum CodingKeys: String, CodingKey { case code, title, errorData = "error_data" }
-            struct Details: Decodable, Sendable { let details: String? }
+            struct Details: Codable, Sendable { let details: String? }
         }
     }
 }
@@ -78,4 +78,10 @@ struct Lenient<Wrapped: Decodable & Sendable>: Decodable, Sendable {
     init(from decoder: any Decoder) throws {
         value = try? Wrapped(from: decoder)
     }
+}
+
+/// One WhatsApp event as queued for the intake stage: a message, or a delivery status.
+struct WhatsAppEvent: Codable, Sendable {
+    var message: WhatsAppWebhookPayload.Message?
+    var status: WhatsAppWebhookPayload.Status?
 }

@@ -18,6 +18,8 @@ struct ChatHarness: Sendable {
     let redis: RedisClient
     let database: TestDatabase
     let stage: String
+    /// The intake stage the webhooks queue to (its worker runs when messaging is configured).
+    let intakeStage: String
     let hubs: [ConversationEventHub]
     /// The router the worker runs, for tests that drive it by hand.
     let router: ChatRouter
@@ -50,6 +52,7 @@ struct ChatHarness: Sendable {
             let redis = RedisClient(url: redisURL, logger: logger)
             let stage = TestEnvironment.uniqueName("router")
             let deliveryStage = TestEnvironment.uniqueName("delivery")
+            let intakeStage = TestEnvironment.uniqueName("intake")
             let masterKey = try SymmetricKey(bytes: Array(repeating: 3, count: 32))
             let signer = JWTSigner(secret: secret)
             let tenant = try await TenantStore(pool: database.app).createTenant(name: "Acme")
@@ -82,6 +85,11 @@ struct ChatHarness: Sendable {
                         drafts: DeliveryDrafts(redis: redis), logger: logger
                     )
                     let retry = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(50), maxDelay: .milliseconds(500))
+                    let intake = MessagingModule.intake(
+                        redis: redis, postgres: database.app, http: http, masterKey: masterKey,
+                        configuration: messaging ?? MessagingConfiguration(environment: [:]), logger: logger, routerStage: stage,
+                        deliveryStage: deliveryStage)
+                    services.append(StageWorker(stage: intakeStage, redis: redis, handler: intake, configuration: worker, logger: logger))
                     services.append(
                         StageWorker(
                             stage: deliveryStage, redis: redis, handler: delivery,
@@ -111,7 +119,7 @@ struct ChatHarness: Sendable {
                     if let messaging {
                         let module = MessagingModule(
                             redis: redis, postgres: database.app, http: http, masterKey: masterKey, configuration: messaging, maxBodyBytes: 64 * 1024,
-                            logger: logger, routerStage: stage, deliveryStage: deliveryStage,
+                            logger: logger, intakeStage: intakeStage,
                             polling: .init(
                                 pollTimeout: .seconds(1), rescanInterval: .milliseconds(100), lockLifetime: .seconds(5),
                                 keyTag: TestEnvironment.uniqueName("telegram"))
@@ -130,7 +138,7 @@ struct ChatHarness: Sendable {
                     try await withRunningServices(services, logger: logger) {
                         try await body(
                             ChatHarness(
-                                ports: ports, tenant: tenant, signer: signer, http: http, redis: redis, database: database, stage: stage, hubs: hubs,
+                                ports: ports, tenant: tenant, signer: signer, http: http, redis: redis, database: database, stage: stage, intakeStage: intakeStage, hubs: hubs,
                                 router: router
                             )
                         )

@@ -140,6 +140,7 @@ struct PostPreviewButtonsTests {
                                     tenant: tenant)
                                 let (deliveryStage, publishStage) = (TestEnvironment.uniqueName("delivery"), TestEnvironment.uniqueName("publish"))
                                 let routerStage = TestEnvironment.uniqueName("router")
+                                let intakeStage = TestEnvironment.uniqueName("intake")
                                 let messaging = MessagingConfiguration(
                                     publicBaseURL: "https://leopost.example", telegramAPIBaseURL: "http://127.0.0.1:\(telegramPort)",
                                     whatsAppAPIBaseURL: "http://127.0.0.1:\(whatsAppPort)/v21.0")
@@ -158,14 +159,19 @@ struct PostPreviewButtonsTests {
                                     gateway.api.addRoutes(publishing.routes)
                                     let messagingModule = MessagingModule(
                                         redis: redis, postgres: database.app, http: http, masterKey: masterKey, configuration: messaging,
-                                        maxBodyBytes: 64 * 1024, logger: logger, publisher: publishing.publisher,
-                                        routerStage: routerStage, deliveryStage: deliveryStage)
+                                        maxBodyBytes: 64 * 1024, logger: logger, intakeStage: intakeStage)
                                     gateway.router.addRoutes(messagingModule.webhookRoutes)
                                     gateway.api.addRoutes(messagingModule.routes)
                                     let fast = StageWorker.Configuration(
                                         concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100),
                                         promoteInterval: .milliseconds(50),
                                         retry: RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(100)))
+                                    let intake = StageWorker(
+                                        stage: intakeStage, redis: redis,
+                                        handler: MessagingModule.intake(
+                                            redis: redis, postgres: database.app, http: http, masterKey: masterKey, configuration: messaging,
+                                            logger: logger, publisher: publishing.publisher, routerStage: routerStage, deliveryStage: deliveryStage),
+                                        configuration: fast, logger: logger)
                                     let delivery = StageWorker(
                                         stage: deliveryStage, redis: redis,
                                         handler: DeliveryStage(
@@ -215,7 +221,7 @@ struct PostPreviewButtonsTests {
                                             logger: logger),
                                         configuration: fast, logger: logger)
                                     try await withTestHTTPServer(router: gateway.router) { port in
-                                        try await withRunningServices([delivery, publisher, scheduler, router], logger: logger) {
+                                        try await withRunningServices([intake, delivery, publisher, scheduler, router], logger: logger) {
                                             let (webhook, secret) = try await connectTelegram(
                                                 port: port, apiKey: created.apiKey, http: http, telegram: telegram)
                                             let whatsAppWebhook = try await connectWhatsApp(

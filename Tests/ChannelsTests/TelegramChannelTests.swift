@@ -46,7 +46,7 @@ struct TelegramChannelTests {
                 try await telegram.post(#"{"update_id": 13, "message": {"message_id": 1, "chat": {"id": 1, "type": "private"}, "sticker": {}}}"#)
                     == 200)
             #expect(try await telegram.post(TelegramUpdates.callback(updateID: 14, data: "post:confirm:1")) == 200)
-            #expect(telegram.fake.calls.contains { $0.method == "answerCallbackQuery" })
+            try await eventually("the press to be answered as stale") { telegram.fake.calls.contains { $0.method == "answerCallbackQuery" } }
             try await Task.sleep(for: .milliseconds(300))
             #expect(try await telegram.chat.storedMessages("inbound") == 0)
             #expect(!telegram.fake.calls.contains { $0.method == "sendMessage" })
