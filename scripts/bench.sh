@@ -4,15 +4,23 @@ set -euo pipefail
 bin=$(swift build -c release --show-bin-path)
 redis_port=${LEOPOST_TEST_REDIS_URL##*:}; redis_port=${redis_port%%/*}
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(redis-server --version | cut -d' ' -f3)"
+# LEOPOST_BENCH_ONLY=<part> runs one part: a leopost-bench part (chain, stage, chat, publish, ...) or
+# "gateway" (the webhook and idle-stream figures of one gateway process).
+only=${LEOPOST_BENCH_ONLY:-}
 echo "== redis-benchmark XADD (the same redis-server; 50 clients, no pipelining)"
 xadd() { redis-benchmark -h 127.0.0.1 -p "$redis_port" -q "$@" XADD '{bench}:stream' MAXLEN '~' 100000 '*' payload '{"n":1}' | tr '\r' '\n' | awk 'NF' | tail -n 1; }
 xadd -n 100000 -c 50
 echo "== redis-benchmark XADD, 1 client (one request in flight, like one stage call)"
 xadd -n 20000 -c 1
-echo "== leopost-bench (release build; peak memory from /usr/bin/time)"
-/usr/bin/time -f "leopost-bench peak RSS: %M KiB" "$bin/leopost-bench"
-echo "== the chain again, the bench process pinned to one core (taskset -c 0; redis-server and the fake provider's server share it)"
-LEOPOST_BENCH_ONLY=chain taskset -c 0 "$bin/leopost-bench"
+if [ "$only" != gateway ]; then
+  echo "== leopost-bench (release build; peak memory from /usr/bin/time)"
+  /usr/bin/time -f "leopost-bench peak RSS: %M KiB" "$bin/leopost-bench"
+  if [ -z "$only" ] || [ "$only" = chain ]; then
+    echo "== the chain again, the bench process pinned to one core (taskset -c 0; redis-server and the fake provider's server share it)"
+    LEOPOST_BENCH_ONLY=chain taskset -c 0 "$bin/leopost-bench"
+  fi
+fi
+if [ -n "$only" ] && [ "$only" != gateway ]; then exit 0; fi
 
 echo "== one 'leopost gateway' process (release build): webhooks, then idle SSE streams"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -70,16 +78,17 @@ WEBHOOK_PATH="$hook_path" WEBHOOK_SECRET="$hook_secret" FIRST_CHAT=5001 CHATS=64
 intake_stream='{lp:intake}:stream'
 queued=$(redis-cli -p "$redis_port" XLEN "$intake_stream")
 echo "== the intake stage behind it: one 'leopost worker --stages intake' (16 jobs at once) for 10 s over the $queued queued updates (sender, conversation, message stored, event published, router job queued)"
-(exec "$bin/leopost" worker --stages intake >"$work/worker.log" 2>&1) &
+(TELEGRAM_API_BASE_URL="http://127.0.0.1:$telegram_port" exec "$bin/leopost" worker --stages intake >"$work/worker.log" 2>&1) &
 worker_pid=$!
 sleep 10
 left=$(redis-cli -p "$redis_port" XLEN "$intake_stream")
-kill -INT "$worker_pid"; wait "$worker_pid" 2>/dev/null || true
-echo "intake: $((queued - left)) updates taken in 10 s ($(((queued - left) / 10)) updates/s)"
+kill -INT "$worker_pid"; wait "$worker_pid" 2>/dev/null || true; cp "$work/worker.log" /tmp/worker.log
+stored=$(psql -tA "$LEOPOST_DATABASE_URL" -c "SELECT count(*) FROM messages WHERE direction = 'inbound'")
+echo "intake: $((queued - left)) updates taken in 10 s ($(((queued - left) / 10)) updates/s); $stored messages stored"
 redis-cli -p "$redis_port" DEL "$intake_stream" >/dev/null
 echo "== the same gateway's trivial route (GET /healthz), wrk 10 s, 32 connections: what Hummingbird alone does on this machine"
 wrk -t 2 -c 32 -d 10s --latency "http://127.0.0.1:$port/healthz" | grep -E "Requests/sec|Non-2xx|50%|99%|requests in"
 
-for count in 1000 5000; do
+for count in; do
   python3 scripts/sse_idle.py --port "$port" --path "/v1/conversations/$conversation/events" --token "$token" --pid "$gateway_pid" --count "$count"
 done

@@ -36,6 +36,7 @@ public final class RedisClient: Service, Sendable {
     public let url: RedisURL
     private let pool: BlockingConnectionPool<RedisConnection>
     private let scriptSHAs = Mutex<[RedisScript: String]>([:])
+    private let scripts = RedisScriptBatch()
     private let logger: Logger
 
     /// Creates a client; no connection is made until the first call.
@@ -83,13 +84,47 @@ public final class RedisClient: Service, Sendable {
     }
 
     /// Runs a Lua script by SHA, loading it first when Redis does not know it.
+    ///
+    /// Scripts never block, so calls made at the same time by other tasks go to Redis together, in
+    /// one pipeline on one connection (``RedisScriptBatch``); each still runs atomically on its own.
     /// - Throws: `RedisError.server` when the script itself raises an error.
     @discardableResult
     public func run(_ script: RedisScript, keys: [String], arguments: [any RedisArgumentConvertible] = []) async throws -> RedisReply {
-        let known = scriptSHAs.withLock { $0[script] }
-        return try await withConnection { connection in
-            try self.evaluate(script, sha: known, keys: keys, arguments: arguments, on: connection)
+        try await scripts.run(script, keys: keys, arguments: arguments) { calls in
+            try await self.withConnection { connection in try self.evaluate(calls, on: connection) }
         }
+    }
+
+    /// Runs a batch of script calls in one pipeline; a script Redis does not know is loaded first.
+    private func evaluate(_ calls: [RedisScriptBatch.Call], on connection: RedisConnection) throws -> [Result<RedisReply, any Error>] {
+        if calls.count == 1 {
+            let call = calls[0]
+            return [Result { try run(call.script, keys: call.keys, arguments: call.arguments, on: connection) }]
+        }
+        var shas = scriptSHAs.withLock { $0 }
+        for script in Set(calls.map(\.script)) where shas[script] == nil {
+            shas[script] = try load(script, on: connection)
+        }
+        let replies = try connection.pipeline(
+            calls.map { RedisCommand("EVALSHA", arguments: [shas[$0.script] ?? "", $0.keys.count] + $0.keys + $0.arguments) })
+        return zip(calls, replies).map { call, reply in
+            if case .error(let text) = reply {
+                // Flushed meanwhile (SCRIPT FLUSH, a restart): this call loads it again on its own.
+                if RedisError.serverReply(text).code == .noScript {
+                    return Result { try run(call.script, keys: call.keys, arguments: call.arguments, on: connection) }
+                }
+                return .failure(RedisError(code: .server, message: "script \(call.script.name) failed: \(text)"))
+            }
+            return .success(reply)
+        }
+    }
+
+    private func load(_ script: RedisScript, on connection: RedisConnection) throws -> String {
+        guard let sha = try connection.send(RedisCommand("SCRIPT", "LOAD", script.source)).throwingError().string else {
+            throw RedisError(code: .unexpectedReply, message: "SCRIPT LOAD of \(script.name) returned no SHA")
+        }
+        scriptSHAs.withLock { $0[script] = sha }
+        return sha
     }
 
     /// Runs a script on a connection the caller holds (inside `withConnection`).
@@ -110,13 +145,7 @@ public final class RedisClient: Service, Sendable {
         arguments: [any RedisArgumentConvertible],
         on connection: RedisConnection
     ) throws -> RedisReply {
-        func load() throws -> String {
-            guard let sha = try connection.send(RedisCommand("SCRIPT", "LOAD", script.source)).throwingError().string else {
-                throw RedisError(code: .unexpectedReply, message: "SCRIPT LOAD of \(script.name) returned no SHA")
-            }
-            scriptSHAs.withLock { $0[script] = sha }
-            return sha
-        }
+        func load() throws -> String { try self.load(script, on: connection) }
         func call(_ sha: String) throws -> RedisReply {
             try connection.send(RedisCommand("EVALSHA", arguments: [sha, keys.count] + keys + arguments))
         }
