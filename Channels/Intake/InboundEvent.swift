@@ -4,16 +4,16 @@ public import Logging
 
 /// One event a channel's webhook or poller took, as it waits in the intake stage: the connection it
 /// came through and the channel's own event (a Telegram update, a WhatsApp message), already
-/// authenticated and decoded.
+/// authenticated and decoded. ``InboundQueue`` writes it; the channel's handler reads it.
 ///
 /// The channel's event is queued rather than a normalized `InboundMessage` because not every event
 /// is a message (a button press, a reaction, a delivery status), and because the intake stage
 /// normalizes it with the code of the version that runs it: a fix there applies to what is queued.
-struct InboundEvent<Event: Codable & Sendable>: Codable, Sendable {
+struct InboundEvent<Event: Decodable & Sendable>: Decodable, Sendable {
     /// The channel (`telegram`, `whatsapp`).
     var channel: String
     /// The connection's tenant.
-    var tenant: TenantID
+    var tenant: UUID
     /// The connection it came through.
     var connection: UUID
     /// The channel's own event.
@@ -23,7 +23,7 @@ struct InboundEvent<Event: Codable & Sendable>: Codable, Sendable {
 /// The part of an ``InboundEvent`` the intake stage reads before it knows the channel.
 struct InboundEventHeader: Decodable, Sendable {
     var channel: String
-    var tenant: TenantID
+    var tenant: UUID
     var connection: UUID
 }
 
@@ -43,7 +43,7 @@ public protocol InboundEventHandling: Sendable {
 
 extension InboundEventHandling {
     /// The channel's event in `payload`, or a permanent failure naming what is wrong with it.
-    func event<Event: Codable & Sendable>(_ type: Event.Type, in payload: Data) throws -> Event {
+    func event<Event: Decodable & Sendable>(_ type: Event.Type, in payload: Data) throws -> Event {
         do {
             return try JSONCoding.decoder.decode(InboundEvent<Event>.self, from: payload).event
         } catch {

@@ -27,9 +27,20 @@ public struct InboundQueue: Sendable {
     func enqueue<Event: Codable & Sendable>(
         _ event: Event, channel: String, connection: ChannelConnection, eventID: String, thread: String?
     ) async throws -> Bool {
-        let envelope = InboundEvent(channel: channel, tenant: connection.tenantID, connection: connection.id, event: event)
-        let payload = String(decoding: try JSONCoding.encoder.encode(envelope), as: UTF8.self)
-        let prefix = "\(channel):\(connection.id.uuidString.lowercased())"
+        let json = String(decoding: try JSONCoding.encoder.encode(event), as: UTF8.self)
+        return try await enqueue(json: json, channel: channel, connection: connection, eventID: eventID, thread: thread)
+    }
+
+    /// Queues an event given as the JSON its channel sent, already decoded once to check it (a
+    /// Telegram update): embedded as it came, so the webhook does not encode it again.
+    /// - Precondition: `json` is one valid JSON value.
+    @discardableResult
+    func enqueue(json: String, channel: String, connection: ChannelConnection, eventID: String, thread: String?) async throws -> Bool {
+        // The envelope's other values are a channel name and two UUIDs: nothing in them needs escaping.
+        let tenant = connection.tenantID.description
+        let id = connection.id.uuidString.lowercased()
+        let payload = #"{"channel":"\#(channel)","connection":"\#(id)","tenant":"\#(tenant)","event":\#(json)}"#
+        let prefix = "\(channel):\(id)"
         return try await queue.enqueue(payload, orderingKey: thread.map { "\(prefix):\($0)" }, idempotencyKey: "\(prefix):\(eventID)").added
     }
 }

@@ -32,7 +32,7 @@ public struct IntakeStage: StageHandler {
         guard let handler = handlers[header.channel] else {
             throw StageFailure.permanent("this build has no \(header.channel) channel to take the event")
         }
-        guard let connection = try await connections.connection(header.connection, tenant: header.tenant) else {
+        guard let connection = try await connections.connection(header.connection, tenant: TenantID(header.tenant)) else {
             throw StageFailure.permanent("the \(header.channel) connection \(header.connection) was deleted before its event was taken")
         }
         var logger = logger

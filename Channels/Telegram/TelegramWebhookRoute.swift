@@ -35,13 +35,14 @@ public struct TelegramWebhookRoute: Sendable {
                 throw APIError.unauthorized("the X-Telegram-Bot-Api-Secret-Token header does not match this connection")
             }
             let body = try await request.body.collect(upTo: maxBodyBytes)
-            guard let update = try? JSONCoding.decoder.decode(TelegramUpdate.self, from: Data(body.readableBytesView)) else {
+            let json = String(buffer: body)
+            guard let update = try? JSONCoding.decoder.decode(TelegramUpdate.self, from: Data(json.utf8)) else {
                 context.logger.notice("telegram webhook: not an update; ignored", metadata: [LogKey.connectionID: "\(connection.id)"])
                 return MessagingWebhooks.ok
             }
             try await MessagingWebhooks.unavailableWhenStoresAre {
                 try await inbound.enqueue(
-                    update, channel: TelegramChannel.kind, connection: connection, eventID: String(update.updateID), thread: update.thread)
+                    json: json, channel: TelegramChannel.kind, connection: connection, eventID: String(update.updateID), thread: update.thread)
             }
             return MessagingWebhooks.ok
         }

@@ -50,8 +50,7 @@ struct ChannelTrustTests {
             // is reclaimed and runs again. Here the same event is queued once more, as the webhook queued it.
             let handle = String(telegram.path.split(separator: "/").last ?? "")
             let (tenant, connection) = try #require(ChannelConnection.parse(handle: handle))
-            let tenantJSON = String(decoding: try JSONCoding.encoder.encode(tenant), as: UTF8.self)
-            let again = #"{"channel":"telegram","connection":"\#(connection.uuidString)","tenant":\#(tenantJSON),"event":\#(update)}"#
+            let again = #"{"channel":"telegram","connection":"\#(connection.uuidString)","tenant":"\#(tenant)","event":\#(update)}"#
             try await StageQueue(stage: telegram.chat.intakeStage, redis: telegram.chat.redis).enqueue(again, orderingKey: "again")
             try await eventually("the second run to finish") {
                 try await StageQueue(stage: telegram.chat.intakeStage, redis: telegram.chat.redis).backlog().pending == 0

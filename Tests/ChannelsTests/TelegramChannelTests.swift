@@ -45,11 +45,16 @@ struct TelegramChannelTests {
             #expect(
                 try await telegram.post(#"{"update_id": 13, "message": {"message_id": 1, "chat": {"id": 1, "type": "private"}, "sticker": {}}}"#)
                     == 200)
+            // The update is queued as Telegram sent it: a body with more after the update is not one,
+            // so nothing after it can reach the queued envelope (a second "tenant", say).
+            let smuggled = TelegramUpdates.text("hi", updateID: 15) + #", "tenant": "00000000-0000-0000-0000-000000000001"}"#
+            #expect(try await telegram.post(smuggled) == 200)
             #expect(try await telegram.post(TelegramUpdates.callback(updateID: 14, data: "post:confirm:1")) == 200)
             try await eventually("the press to be answered as stale") { telegram.fake.calls.contains { $0.method == "answerCallbackQuery" } }
             try await Task.sleep(for: .milliseconds(300))
             #expect(try await telegram.chat.storedMessages("inbound") == 0)
             #expect(!telegram.fake.calls.contains { $0.method == "sendMessage" })
+            #expect(try await StageQueue(stage: telegram.chat.intakeStage, redis: telegram.chat.redis).deadLetters().isEmpty)
         }
     }
 
