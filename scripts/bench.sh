@@ -82,13 +82,13 @@ echo "== the intake stage behind it: one 'leopost worker --stages intake' (16 jo
 worker_pid=$!
 sleep 10
 left=$(redis-cli -p "$redis_port" XLEN "$intake_stream")
-kill -INT "$worker_pid"; wait "$worker_pid" 2>/dev/null || true; cp "$work/worker.log" /tmp/worker.log
+kill -INT "$worker_pid"; wait "$worker_pid" 2>/dev/null || true
 stored=$(psql -tA "$LEOPOST_DATABASE_URL" -c "SELECT count(*) FROM messages WHERE direction = 'inbound'")
-echo "intake: $((queued - left)) updates taken in 10 s ($(((queued - left) / 10)) updates/s); $stored messages stored"
+echo "intake: $stored messages stored in 10 s ($((stored / 10))/s, start-up included); $((queued - left)) entries left the stream (taken, or parked behind an earlier one of their chat)"
 redis-cli -p "$redis_port" DEL "$intake_stream" >/dev/null
 echo "== the same gateway's trivial route (GET /healthz), wrk 10 s, 32 connections: what Hummingbird alone does on this machine"
 wrk -t 2 -c 32 -d 10s --latency "http://127.0.0.1:$port/healthz" | grep -E "Requests/sec|Non-2xx|50%|99%|requests in"
 
-for count in; do
+for count in 1000 5000; do
   python3 scripts/sse_idle.py --port "$port" --path "/v1/conversations/$conversation/events" --token "$token" --pid "$gateway_pid" --count "$count"
 done

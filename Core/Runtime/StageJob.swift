@@ -65,7 +65,9 @@ public struct StageJob: Sendable, Equatable, Codable {
                 json.append(byte)
             case 0..<0x20:
                 let hex = Array("0123456789abcdef".utf8)
-                json.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                json.append(contentsOf: [
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
+                ])
             default:
                 json.append(byte)
             }

@@ -138,7 +138,8 @@ struct ChatHarness: Sendable {
                     try await withRunningServices(services, logger: logger) {
                         try await body(
                             ChatHarness(
-                                ports: ports, tenant: tenant, signer: signer, http: http, redis: redis, database: database, stage: stage, intakeStage: intakeStage, hubs: hubs,
+                                ports: ports, tenant: tenant, signer: signer, http: http, redis: redis, database: database, stage: stage,
+                                intakeStage: intakeStage, hubs: hubs,
                                 router: router
                             )
                         )
