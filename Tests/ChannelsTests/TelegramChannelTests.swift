@@ -17,7 +17,9 @@ struct TelegramChannelTests {
             try await telegram.link(updateID: 2)
             #expect(try await telegram.post(TelegramUpdates.text("Draft a post about tulips", updateID: 3)) == 200)
             try await eventually("the answer") { telegram.fake.sentTexts(to: Self.chat).contains { $0.contains("tulips") } }
-            #expect(telegram.fake.calls.contains { $0.method == "sendChatAction" && $0.object["action"] as? String == "typing" })
+            try await eventually("the typing action") {
+                telegram.fake.calls.contains { $0.method == "sendChatAction" && $0.object["action"] as? String == "typing" }
+            }
 
             // Telegram delivers the same update again: accepted, not answered again.
             #expect(try await telegram.post(TelegramUpdates.text("Draft a post about tulips", updateID: 3)) == 200)

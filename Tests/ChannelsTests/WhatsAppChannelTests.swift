@@ -139,6 +139,9 @@ struct WhatsAppChannelTests {
             }
             #expect(try await whatsapp.post(WhatsAppSetup.envelope(statuses: [status("read")])) == 200)
             #expect(try await whatsapp.post(WhatsAppSetup.envelope(statuses: [status("delivered")])) == 200)  // late, never goes back
+            // The statuses are taken by the intake stage, in no particular order.
+            let intake = StageQueue(stage: whatsapp.chat.intakeStage, redis: whatsapp.chat.redis)
+            try await eventually("both statuses taken") { try await intake.backlog().pending == 0 }
             #expect(try await deliveries.deliveries(of: answer, tenant: tenant).map(\.status) == [.read])
 
             let reaction =
@@ -146,14 +149,18 @@ struct WhatsAppChannelTests {
             #expect(try await whatsapp.post(WhatsAppSetup.envelope(messages: [reaction])) == 200)
             let history = try await whatsapp.chat.call("GET", "/v1/conversations", credential: try whatsapp.chat.token("alice"))
             let conversation = try #require((ChatHarness.object(history.body)["conversations"] as? [[String: Any]])?.first?["id"] as? String)
-            let messages = try await whatsapp.chat.call(
-                "GET", "/v1/conversations/\(conversation)/messages", credential: try whatsapp.chat.token("alice"))
-            #expect(messages.body.contains(#""feedback":"up""#))
+            try await eventually("the thumbs up as feedback") {
+                try await whatsapp.chat.call(
+                    "GET", "/v1/conversations/\(conversation)/messages", credential: try whatsapp.chat.token("alice")
+                ).body.contains(#""feedback":"up""#)
+            }
 
             let failed = #","errors":[{"code":131047,"title":"Re-engagement message","error_data":{"details":"more than 24 hours"}}]"#
             #expect(try await whatsapp.post(WhatsAppSetup.envelope(statuses: [status("failed", errors: failed)])) == 200)
+            try await eventually("the failure recorded") {
+                try await deliveries.deliveries(of: answer, tenant: tenant).first?.status == .failed
+            }
             let record = try await deliveries.deliveries(of: answer, tenant: tenant)
-            #expect(record.first?.status == .failed)
             #expect(record.first?.error?.contains("24 hours") == true)
         }
     }
