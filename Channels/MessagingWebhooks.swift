@@ -8,10 +8,11 @@ import NIOCore
 /// connection not in the cache).
 enum MessagingWebhooks {
     /// The connection named by the path's `connection` handle; 404 for anything else (an unknown
-    /// handle, another channel's connection).
+    /// handle, another channel's connection), 503 when PostgreSQL cannot be asked (a connection
+    /// not in the cache).
     static func connection(_ context: GatewayContext, channel: String, store: ChannelConnectionCache) async throws -> ChannelConnection {
         guard let handle = context.parameters.get("connection"), let (tenant, id) = ChannelConnection.parse(handle: handle),
-            let connection = try await store.connection(id, tenant: tenant), connection.channel == channel
+            let connection = try await unavailableWhenStoresAre({ try await store.connection(id, tenant: tenant) }), connection.channel == channel
         else { throw APIError.notFound("no \(channel) connection here") }
         return connection
     }
@@ -22,9 +23,9 @@ enum MessagingWebhooks {
     }
 
     /// Runs `body`; a Redis or PostgreSQL failure becomes 503, so the platform delivers the webhook again later.
-    static func unavailableWhenStoresAre(_ body: () async throws -> Void) async throws {
+    static func unavailableWhenStoresAre<T>(_ body: () async throws -> T) async throws -> T {
         do {
-            try await body()
+            return try await body()
         } catch let error as RedisError {
             throw APIError.unavailable("the message could not be stored just now (\(error.code)); please retry")
         } catch let error as PostgresError {
