@@ -11,6 +11,18 @@ extension PostgresConnection {
     /// - Throws: ``PostgresError``: `server` with the SQLSTATE, or `connectionLost` when the connection broke.
     public func query(_ sql: SQL) throws -> PostgresResult {
         let handle = try liveHandle()
+        let result = try withParameters(of: sql) { count, values, lengths, formats in
+            PQexecParams(handle, sql.text, count, nil, values, lengths, formats, 0)
+        }
+        return try collect(result, query: sql.text)
+    }
+
+    /// Calls `body` with `sql`'s binds as libpq's parameter arrays (text, or binary for bytea),
+    /// valid for the call.
+    func withParameters<R>(
+        of sql: SQL,
+        _ body: (Int32, [UnsafePointer<CChar>?], [Int32], [Int32]) throws -> R
+    ) throws -> R {
         if sql.binds.contains(where: { if case .text(let text) = $0 { text.utf8.contains(0) } else { false } }) {
             throw PostgresError(
                 code: .server,
@@ -35,10 +47,7 @@ extension PostgresConnection {
                 values.append(buffer); lengths.append(Int32(bytes.count)); formats.append(1)
             }
         }
-        let constValues = values.map { UnsafePointer($0) }
-        let result = PQexecParams(
-            handle, sql.text, Int32(sql.binds.count), nil, constValues, lengths, formats, 0)
-        return try collect(result, query: sql.text)
+        return try body(Int32(sql.binds.count), values.map { UnsafePointer($0) }, lengths, formats)
     }
 
     /// Runs one parameterized statement and returns how many rows it touched (`PQcmdTuples`).
@@ -95,7 +104,7 @@ extension PostgresConnection {
         return PQtransactionStatus(handle) == PQTRANS_INERROR
     }
 
-    private func liveHandle() throws -> OpaquePointer {
+    func liveHandle() throws -> OpaquePointer {
         guard let handle else {
             throw PostgresError(
                 code: .connectionLost, message: "the connection to PostgreSQL at \(configuration.address) is closed")
@@ -104,7 +113,7 @@ extension PostgresConnection {
     }
 
     /// Turns a `PGresult` into rows or an error, clearing it either way.
-    private func collect(_ result: OpaquePointer?, query: String) throws -> PostgresResult {
+    func collect(_ result: OpaquePointer?, query: String) throws -> PostgresResult {
         guard let result else { throw failure(result: nil, query: query) }
         defer { PQclear(result) }
         switch PQresultStatus(result) {
@@ -121,7 +130,7 @@ extension PostgresConnection {
 
     /// Builds the error for a failed result: `server` with the diagnostic fields, or `connectionLost`
     /// when libpq says the connection itself broke.
-    private func failure(result: OpaquePointer?, query: String) -> PostgresError {
+    func failure(result: OpaquePointer?, query: String) -> PostgresError {
         func field(_ code: Character) -> String? {
             guard let result, let value = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
             return String(cString: value)

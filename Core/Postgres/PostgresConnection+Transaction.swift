@@ -3,10 +3,12 @@ extension PostgresConnection {
     ///
     /// If `body` caught a failed statement and carried on, PostgreSQL has already aborted the transaction;
     /// this rolls back and throws SQLSTATE 25P02 rather than pretending the commit succeeded.
-    /// - Parameter body: The work, on this connection; its result is returned after the commit.
+    /// - Parameters:
+    ///   - opening: Statements sent with `BEGIN` in the same round trip (a tenant's `set_config`).
+    ///   - body: The work, on this connection; its result is returned after the commit.
     /// - Throws: What `body` throws (after `ROLLBACK`), or ``PostgresError`` from `BEGIN` / `COMMIT`.
-    public func withTransaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-        try simpleQuery("BEGIN")
+    public func withTransaction<T>(opening: [SQL] = [], _ body: (PostgresConnection) throws -> T) throws -> T {
+        _ = try pipeline(["BEGIN"] + opening)
         let value: T
         do {
             value = try body(self)

@@ -27,10 +27,11 @@ extension PostgresPool {
 
     /// The door to tenant rows: a transaction in which `app.current_tenant` is `tenantID`.
     ///
-    /// Runs `BEGIN`, then `SELECT set_config('app.current_tenant', $1, true)` with the id as a bound
-    /// parameter, then `body`, then `COMMIT` (or `ROLLBACK` when it throws). The setting is
-    /// transaction-local (`SET LOCAL` semantics), so it is gone when the connection goes back to the pool;
-    /// row-level security policies read it with `current_setting('app.current_tenant', true)`.
+    /// Runs `BEGIN` and `SELECT set_config('app.current_tenant', $1, true)` (the id a bound
+    /// parameter) in one round trip, then `body`, then `COMMIT` (or `ROLLBACK` when it throws). The
+    /// setting is transaction-local (`SET LOCAL` semantics), so it is gone when the connection goes
+    /// back to the pool; row-level security policies read it with
+    /// `current_setting('app.current_tenant', true)`.
     /// - Parameters:
     ///   - tenantID: The tenant whose rows `body` may see.
     ///   - body: Blocking work on the pool thread; its result is returned after the commit.
@@ -40,11 +41,26 @@ extension PostgresPool {
     ) async throws -> T {
         let logger = self.logger
         return try await withConnection { connection in
-            try connection.withTransaction { connection in
+            try connection.withTransaction(opening: [Self.tenantSetting(tenantID)]) { connection in
                 logger.debug("PostgreSQL tenant transaction", metadata: [LogKey.tenantID: "\(tenantID)"])
-                _ = try connection.query("SELECT set_config('app.current_tenant', \(tenantID), true)")
                 return try body(connection)
             }
         }
+    }
+
+    /// Runs `statements` in one tenant transaction in a single round trip: `BEGIN`, the tenant
+    /// setting, the statements and `COMMIT` go out as one pipeline. For work whose statements do
+    /// not need each other's answers (one statement with CTEs counts as one); the first failure
+    /// rolls back the whole transaction.
+    /// - Returns: each statement's result, in order.
+    public func tenantStatements(_ tenantID: UUID, _ statements: [SQL]) async throws -> [PostgresResult] {
+        try await withConnection { connection in
+            let results = try connection.pipeline(["BEGIN", Self.tenantSetting(tenantID)] + statements + ["COMMIT"])
+            return Array(results.dropFirst(2).dropLast())
+        }
+    }
+
+    private static func tenantSetting(_ tenantID: UUID) -> SQL {
+        "SELECT set_config('app.current_tenant', \(tenantID), true)"
     }
 }

@@ -22,6 +22,9 @@ public struct PostgresResult: Sendable, RandomAccessCollection {
         self.commandTag = commandTag
     }
 
+    /// No rows, no columns: what a statement skipped in a failed pipeline leaves.
+    static let empty = PostgresResult(columnNames: [], values: [], rowsAffected: 0, commandTag: "")
+
     /// Copies every cell, name and count out of `result`; the caller still owns and clears it.
     init(copying result: OpaquePointer) {
         let rowCount = Int(PQntuples(result))
