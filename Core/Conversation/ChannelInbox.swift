@@ -58,20 +58,43 @@ public struct ChannelInbox: Sendable {
             try await reply(Self.linkedText, to: message, through: connection)
             return .linked(userID: userID)
         }
-        guard let userID = try await identities.user(channel: message.channel, externalID: message.senderID, tenant: tenant) else {
+        if command == "/start" {
+            let linked = try await identities.user(channel: message.channel, externalID: message.senderID, tenant: tenant) != nil
+            try await reply(linked ? Self.welcomeText : Self.notLinkedText, to: message, through: connection)
+            return linked ? .answered : .refused
+        }
+        let stored: StoredInbound?
+        if let externalID = message.externalID {
+            // The common case, a chat app message with its channel id: one statement stores it.
+            stored = try await conversations.appendInbound(
+                from: message.senderID, thread: message.threadID ?? message.senderID, channel: message.channel, connectionID: connection.id,
+                parts: message.parts, externalID: externalID, tenant: tenant)
+        } else {
+            stored = try await storeStepByStep(message, through: connection)
+        }
+        guard let stored else {
             logger.info("message from a sender who is not linked", metadata: [LogKey.channel: "\(message.channel)"])
             try await reply(Self.notLinkedText, to: message, through: connection)
             return .refused
         }
-        if command == "/start" {
-            try await reply(Self.welcomeText, to: message, through: connection)
-            return .answered
+        try await intake.announceAndQueue(
+            messageID: stored.messageID, isNew: stored.inserted, parts: message.parts, conversation: stored.conversation,
+            from: stored.userID, tenant: tenant)
+        return .accepted(messageID: stored.messageID, isNew: stored.inserted)
+    }
+
+    /// Stores a message without a channel id (nothing to deduplicate it by) the long way.
+    private func storeStepByStep(_ message: InboundMessage, through connection: ChannelConnection) async throws -> StoredInbound? {
+        let tenant = connection.tenantID
+        guard let userID = try await identities.user(channel: message.channel, externalID: message.senderID, tenant: tenant) else {
+            return nil
         }
         let conversation = try await conversations.thread(
             message.threadID ?? message.senderID, channel: message.channel, connectionID: connection.id, userID: userID, tenant: tenant
         )
-        let accepted = try await intake.accept(message.parts, into: conversation, from: userID, tenant: tenant, externalID: message.externalID)
-        return .accepted(messageID: accepted.messageID, isNew: accepted.isNew)
+        let stored = try await conversations.appendInbound(
+            tenant: tenant, conversationID: conversation.id, channel: message.channel, parts: message.parts, externalID: nil)
+        return StoredInbound(userID: userID, conversation: conversation, messageID: stored.id, inserted: stored.inserted)
     }
 
     /// Applies a Confirm or Cancel press under a post preview, from `message`'s sender in its

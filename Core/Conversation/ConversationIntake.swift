@@ -34,19 +34,29 @@ public struct ConversationIntake: Sendable {
         let stored = try await conversations.appendInbound(
             tenant: tenant, conversationID: conversation.id, channel: conversation.channel, parts: parts, externalID: externalID
         )
-        if stored.inserted {
+        try await announceAndQueue(
+            messageID: stored.id, isNew: stored.inserted, parts: parts, conversation: conversation, from: userID, tenant: tenant)
+        return Accepted(messageID: stored.id, isNew: stored.inserted)
+    }
+
+    /// The second half of `accept`, for a message the caller stored itself (the intake stage
+    /// stores a chat app message in one statement): announces a new one to the conversation's
+    /// watchers and queues the router's job, once per message.
+    public func announceAndQueue(
+        messageID: UUID, isNew: Bool, parts: [MessagePart], conversation: Conversation, from userID: UUID, tenant: TenantID
+    ) async throws {
+        if isNew {
             try await events.publish(
-                .messageReceived, AnswerEvents.Received(messageID: stored.id, text: parts.plainText), conversation: conversation.id
+                .messageReceived, AnswerEvents.Received(messageID: messageID, text: parts.plainText), conversation: conversation.id
             )
         }
         let request = AnswerRequest(
-            tenantID: tenant, userID: userID, conversationID: conversation.id, messageID: stored.id, channel: conversation.channel
+            tenantID: tenant, userID: userID, conversationID: conversation.id, messageID: messageID, channel: conversation.channel
         )
         let payload = String(decoding: try JSONCoding.encoder.encode(request), as: UTF8.self)
         try await router.enqueue(
-            payload, orderingKey: conversation.id.uuidString.lowercased(), idempotencyKey: "message:\(stored.id)",
-            jobID: stored.id.uuidString.lowercased()
+            payload, orderingKey: conversation.id.uuidString.lowercased(), idempotencyKey: "message:\(messageID)",
+            jobID: messageID.uuidString.lowercased()
         )
-        return Accepted(messageID: stored.id, isNew: stored.inserted)
     }
 }

@@ -5,7 +5,7 @@ public import Foundation
 /// A person sees their own conversations; `userID: nil` (an API key) sees the tenant's. Another
 /// person's or another tenant's conversation is simply not found, so callers answer 404.
 public struct ConversationStore: Sendable {
-    private let pool: PostgresPool
+    let pool: PostgresPool
 
     /// Creates a store over the server's pool.
     public init(pool: PostgresPool) {
