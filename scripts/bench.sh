@@ -2,6 +2,10 @@
 # Prints Leopost's benchmark figures. Runs inside scripts/with-test-servers.sh (local servers only).
 set -euo pipefail
 bin=$(swift build -c release --show-bin-path)
+# Everything printed also goes to a log, from which the summary table at the end is made.
+bench_log=$(mktemp /tmp/leopost-bench-log.XXXXXX)
+exec > >(tee "$bench_log") 2>&1
+summary() { python3 "$(dirname "$0")/bench/summary.py" "$bench_log"; rm -f "$bench_log"; }
 redis_port=${LEOPOST_TEST_REDIS_URL##*:}; redis_port=${redis_port%%/*}
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(redis-server --version | cut -d' ' -f3)"
 # LEOPOST_BENCH_ONLY=<part> runs one part: a leopost-bench part (chain, stage, chat, publish, ...) or
@@ -20,7 +24,7 @@ if [ "$only" != gateway ]; then
     LEOPOST_BENCH_ONLY=chain taskset -c 0 "$bin/leopost-bench"
   fi
 fi
-if [ -n "$only" ] && [ "$only" != gateway ]; then exit 0; fi
+if [ -n "$only" ] && [ "$only" != gateway ]; then summary; exit 0; fi
 
 echo "== one 'leopost gateway' process (release build): webhooks, then idle SSE streams"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -30,27 +34,31 @@ work=$(mktemp -d /tmp/leopost-bench.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 telegram_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 gateway_pid=""
+callgrind_pid=""
 stop_gateway() {
-  [ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null && wait "$gateway_pid" 2>/dev/null || true
+  for pid in "$gateway_pid" "$callgrind_pid"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
   psql -q "$LEOPOST_TEST_DATABASE_URL" -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" || true
   rm -rf "$work"
 }
 trap stop_gateway EXIT
-(
+export LEOPOST_MASTER_KEY="$(openssl rand -hex 32)" LEOPOST_JWT_SECRET="$(openssl rand -hex 32)"
+# run_gateway PORT [WRAPPER...]: one 'leopost gateway' on PORT, optionally under a wrapper (valgrind).
+run_gateway() {
+  local listen=$1
+  shift
   export LEOPOST_REDIS_URL="$LEOPOST_TEST_REDIS_URL" LEOPOST_DATABASE_URL="${LEOPOST_TEST_DATABASE_URL%/*}/$database"
-  export LEOPOST_DATA_DIR="$work" LEOPOST_HTTP_ADDR="127.0.0.1:$port" LEOPOST_LOG_LEVEL=error
+  export LEOPOST_DATA_DIR="$work" LEOPOST_HTTP_ADDR="127.0.0.1:$listen" LEOPOST_LOG_LEVEL=error
   # The idle-stream measurement below opens thousands of streams as one person; a deployment keeps the default 20.
   export LEOPOST_MAX_EVENT_STREAMS=10000
   # Telegram is a one-call stub (scripts/bench/telegram_stub.py) for connecting the bot; the typing
   # action after each accepted update then finds its port closed: refused at once.
   export TELEGRAM_API_BASE_URL="http://127.0.0.1:$telegram_port"
-  export LEOPOST_MASTER_KEY="$(openssl rand -hex 32)" LEOPOST_JWT_SECRET="$(openssl rand -hex 32)"
-  printf 'LEOPOST_MASTER_KEY=%s\nLEOPOST_JWT_SECRET=%s\n' "$LEOPOST_MASTER_KEY" "$LEOPOST_JWT_SECRET" >"$work/secrets.env"
-  exec "$bin/leopost" gateway >"$work/gateway.log" 2>&1
-) &
+  exec "$@" "$bin/leopost" gateway >"$work/gateway-$listen.log" 2>&1
+}
+wait_ready() { for _ in $(seq 1 "$2"); do curl -fs "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && return 0; sleep 0.2; done; return 1; }
+(run_gateway "$port") &
 gateway_pid=$!
-for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
-set -a; . "$work/secrets.env"; set +a
+wait_ready "$port" 150
 export LEOPOST_REDIS_URL="$LEOPOST_TEST_REDIS_URL" LEOPOST_DATABASE_URL="${LEOPOST_TEST_DATABASE_URL%/*}/$database" LEOPOST_DATA_DIR="$work"
 tenant=$("$bin/leopost" tenant create Bench --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["tenant_id"])')
 token=$("$bin/leopost" token --tenant "$tenant" --user bench)
@@ -92,3 +100,31 @@ wrk -t 2 -c 32 -d 10s --latency "http://127.0.0.1:$port/healthz" | grep -E "Requ
 for count in 1000 5000; do
   python3 scripts/sse_idle.py --port "$port" --path "/v1/conversations/$conversation/events" --token "$token" --pid "$gateway_pid" --count "$count"
 done
+
+echo "== callgrind: instructions per request of a second gateway run under valgrind (repeatable where wall time is not)"
+callgrind_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+(run_gateway "$callgrind_port" valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out") &
+callgrind_pid=$!
+if wait_ready "$callgrind_port" 900; then
+  count=300
+  send() { python3 scripts/bench/send_requests.py "$@" --port "$callgrind_port" --count "$count"; }
+  # Warm: the first requests load code, open connections and fill caches; they are not counted.
+  send webhook --path "$hook_path" --secret "$hook_secret" --first 900000001 >/dev/null
+  send get --path /healthz >/dev/null
+  callgrind_control -z "$callgrind_pid" >/dev/null
+  send webhook --path "$hook_path" --secret "$hook_secret" --first 910000001
+  callgrind_control -d webhook "$callgrind_pid" >/dev/null
+  send get --path /healthz
+  callgrind_control -d healthz "$callgrind_pid" >/dev/null
+  for part in webhook:"Telegram webhook accepted (gateway)" healthz:"GET /healthz (gateway)"; do
+    file=$(grep -l "^desc: Trigger: Client Request: ${part%%:*}" "$work"/callgrind.out* | head -n 1)
+    total=$(awk '/^(summary|totals):/ {print $2; exit}' "$file")
+    echo "callgrind: ${part#*:}: $(printf "%'d" $((total / count))) instructions per request ($count requests, warmed up)"
+  done
+else
+  echo "callgrind: the gateway under valgrind did not become ready"
+fi
+kill "$callgrind_pid" 2>/dev/null && wait "$callgrind_pid" 2>/dev/null || true
+callgrind_pid=""
+redis-cli -p "$redis_port" DEL "$intake_stream" >/dev/null
+summary
