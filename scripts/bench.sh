@@ -100,10 +100,18 @@ wrk -t 2 -c 32 -d 10s --latency "http://127.0.0.1:$port/healthz" | grep -E "Requ
 for count in 1000 5000; do
   python3 scripts/sse_idle.py --port "$port" --path "/v1/conversations/$conversation/events" --token "$token" --pid "$gateway_pid" --count "$count"
 done
+# The floor under them: the same count of idle keep-alive connections that made one plain request.
+python3 scripts/sse_idle.py --port "$port" --path /healthz --token "$token" --pid "$gateway_pid" --count 5000 \
+  --label "idle keep-alive connections (one GET /healthz each, Hummingbird's own cost)"
 
 echo "== callgrind: instructions per request of a second gateway run under valgrind (repeatable where wall time is not)"
+# valgrind reads the binary's debug information; a copy without it avoids its DWARF reader's limits.
+objcopy --strip-debug "$bin/leopost" "$work/leopost-callgrind"
+if ! probe=$(valgrind --tool=none "$work/leopost-callgrind" --help 2>&1 >/dev/null); then
+  echo "callgrind: unavailable: $(valgrind --version) cannot run this build: $(echo "$probe" | grep -m 1 -E 'INTERNAL ERROR|impossible|Giving up' || echo "$probe" | tail -n 1)"
+else
 callgrind_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-(run_gateway "$callgrind_port" valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out") &
+(bin=$work; mv "$work/leopost-callgrind" "$work/leopost"; run_gateway "$callgrind_port" valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out") &
 callgrind_pid=$!
 if wait_ready "$callgrind_port" 900; then
   count=300
@@ -126,5 +134,6 @@ else
 fi
 kill "$callgrind_pid" 2>/dev/null && wait "$callgrind_pid" 2>/dev/null || true
 callgrind_pid=""
+fi
 redis-cli -p "$redis_port" DEL "$intake_stream" >/dev/null
 summary

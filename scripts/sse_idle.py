@@ -49,6 +49,9 @@ async def main():
     parser.add_argument("--token", required=True)
     parser.add_argument("--pid", type=int, required=True)
     parser.add_argument("--count", type=int, default=1000)
+    # The same measurement on another path (GET /healthz: an idle keep-alive connection, the floor
+    # the HTTP server itself sets under every stream).
+    parser.add_argument("--label", default="idle SSE streams")
     args = parser.parse_args()
     before = rss_kib(args.pid)
     held, failures = [], []
@@ -60,7 +63,7 @@ async def main():
     await asyncio.sleep(2)
     after = rss_kib(args.pid)
     per_stream = (after - before) / max(1, len(held))
-    print(f"idle SSE streams: {len(held)} of {args.count} held (opened in {opened:.1f} s, {len(failures)} failed"
+    print(f"{args.label}: {len(held)} of {args.count} held (opened in {opened:.1f} s, {len(failures)} failed"
           f"{': ' + failures[0] if failures else ''}); gateway RSS {before / 1024:.1f} MiB before, {after / 1024:.1f} MiB after:"
           f" {per_stream:.1f} KiB per stream, {per_stream * 1000 / 1024:.1f} MiB per 1,000")
     for writer in held:

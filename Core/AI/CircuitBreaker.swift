@@ -52,14 +52,29 @@ public struct CircuitBreaker: Sendable {
 
     /// Asks whether `provider` may be called now.
     public func acquire(_ provider: String) async throws -> Permission {
+        try await grant(provider).permission
+    }
+
+    /// What `grant` decided, and whether a success must be reported.
+    public struct Grant: Sendable, Equatable {
+        /// Whether to call.
+        public var permission: Permission
+        /// False when the circuit was closed with no failure counted: a success would change
+        /// nothing, so the caller skips its round trip (most calls, on a healthy provider).
+        public var reportsSuccess: Bool
+    }
+
+    /// `acquire`, also saying whether a success needs reporting.
+    public func grant(_ provider: String) async throws -> Grant {
         let verdict = try await redis.run(
             Self.acquireScript, keys: [Self.key(provider)],
             arguments: [Int(configuration.cooldown.milliseconds), Int(configuration.probeTimeout.milliseconds)]
         ).string
         switch verdict {
-        case "call": return .call
-        case "probe": return .probe
-        default: return .refused
+        case "clean": return Grant(permission: .call, reportsSuccess: false)
+        case "call": return Grant(permission: .call, reportsSuccess: true)
+        case "probe": return Grant(permission: .probe, reportsSuccess: true)
+        default: return Grant(permission: .refused, reportsSuccess: false)
         }
     }
 
@@ -83,12 +98,17 @@ public struct CircuitBreaker: Sendable {
 
         """
 
-    /// KEYS: circuit hash. ARGV: cooldown ms, probe timeout ms.
+    /// KEYS: circuit hash. ARGV: cooldown ms, probe timeout ms. Returns `clean` (closed, no
+    /// failure counted), `call`, `probe` or `refused`.
     static let acquireScript = RedisScript(
         name: "circuit.acquire",
         source: clock + """
-            local state = redis.call('HGET', KEYS[1], 'state') or 'closed'
-            if state == 'closed' then return 'call' end
+            local circuit = redis.call('HMGET', KEYS[1], 'state', 'failures')
+            local state = circuit[1] or 'closed'
+            if state == 'closed' then
+                if tonumber(circuit[2] or '0') == 0 then return 'clean' end
+                return 'call'
+            end
             if state == 'open' then
                 local opened = tonumber(redis.call('HGET', KEYS[1], 'opened_at') or '0')
                 if now < opened + tonumber(ARGV[1]) then return 'refused' end

@@ -107,11 +107,14 @@ public struct ProviderChain: Sendable {
         var lastError = ProviderError(code: .server, message: "the chain has no entries", provider: "chain")
         for entry in entries {
             let breaker = entry.breaker ?? self.breaker
-            if let breaker, try await breaker.acquire(entry.circuit) == .refused {
+            let grant = try await breaker?.grant(entry.circuit)
+            if grant?.permission == .refused {
                 attempts.append(Attempt(entry: entry.name, provider: entry.provider.kind, model: entry.model, failure: .overloaded, usage: nil))
                 lastError = ProviderError(code: .overloaded, message: "the circuit of \(entry.name) is open", provider: entry.provider.kind)
                 continue
             }
+            // A healthy circuit's success changes nothing: no round trip to say so.
+            var reportsSuccess = grant?.reportsSuccess ?? false
             var attempt = 1
             while true {
                 var call = request
@@ -124,7 +127,7 @@ public struct ProviderChain: Sendable {
                         throw StartFailure(error: error, usage: nil)
                     }
                     let (buffered, rest) = try await Self.firstToken(of: stream, within: entry.firstTokenTimeout, provider: entry.provider.kind)
-                    try await breaker?.record(entry.circuit, success: true)
+                    if reportsSuccess { try await breaker?.record(entry.circuit, success: true) }
                     attempts.append(Attempt(entry: entry.name, provider: entry.provider.kind, model: entry.model, failure: nil, usage: nil))
                     return Answer(attempts: attempts, events: Self.replay(buffered, then: rest))
                 } catch let failure as StartFailure {
@@ -134,6 +137,7 @@ public struct ProviderChain: Sendable {
                     lastError = error
                     if Self.countsAgainstHealth(error.code), entry.countsTimeouts || error.code != .timeout {
                         try await breaker?.record(entry.circuit, success: false)
+                        reportsSuccess = true  // a retry's success must reset the count this failure added
                     }
                     if error.isRetryable, case .retry(let delay) = retry.decision(afterFailedAttempt: attempt, reason: "\(error)") {
                         try await Task.sleep(for: max(delay, error.retryAfter ?? .zero))

@@ -31,6 +31,22 @@ struct CircuitBreakerTests {
         }
     }
 
+    /// A healthy circuit's success is not reported (one round trip less per call); once a failure
+    /// is counted, the next success is, so consecutive failures still mean consecutive.
+    @Test func aSuccessIsReportedOnlyWhenAFailureWasCounted() async throws {
+        try await withTestRedis(logger: logger) { (redis) async throws in
+            let provider = TestEnvironment.uniqueName("openai")
+            let breaker = CircuitBreaker(redis: redis, configuration: .init(failureThreshold: 2))
+            #expect(try await breaker.grant(provider) == .init(permission: .call, reportsSuccess: false))
+            try await breaker.record(provider, success: false)
+            #expect(try await breaker.grant(provider) == .init(permission: .call, reportsSuccess: true))
+            try await breaker.record(provider, success: true)
+            #expect(try await breaker.grant(provider) == .init(permission: .call, reportsSuccess: false))
+            try await breaker.record(provider, success: false)
+            #expect(try await breaker.state(provider) == "closed", "the success in between reset the count")
+        }
+    }
+
     @Test func aFailedProbeOpensTheCircuitAgain() async throws {
         try await withTestRedis(logger: logger) { (redis) async throws in
             let provider = TestEnvironment.uniqueName("anthropic")
