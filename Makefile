@@ -69,6 +69,8 @@ bench: deps
 	@scripts/install-deps.sh wrk time
 	$(SWIFT) build -c release
 	$(call build_c_plugin,$$($(SWIFT) build -c release --show-bin-path))
+	$(CC) -std=c99 -O2 -Wall -Wextra -Werror -shared -fPIC -I Platforms/include \
+		-o $$($(SWIFT) build -c release --show-bin-path)/libLeopostPlatformNoop.so Tests/Benchmarks/NoopPlugin/noop_platform.c
 	scripts/with-test-servers.sh scripts/bench.sh
 
 clean:

@@ -176,6 +176,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/Benchmarks",
+            // The no-op platform plugin, C, built by `make bench` beside the shipped plugins.
+            exclude: ["NoopPlugin"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
