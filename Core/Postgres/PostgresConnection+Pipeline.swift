@@ -17,6 +17,8 @@ extension PostgresConnection {
         if statements.isEmpty { return [] }
         let handle = try liveHandle()
         guard PQenterPipelineMode(handle) == 1 else { throw failure(result: nil, query: statements[0].text) }
+        let results: [PostgresResult]
+        let firstError: PostgresError?
         do {
             for sql in statements {
                 let sent = try withParameters(of: sql) { count, values, lengths, formats in
@@ -25,20 +27,20 @@ extension PostgresConnection {
                 guard sent == 1 else { throw failure(result: nil, query: sql.text) }
             }
             guard PQpipelineSync(handle) == 1 else { throw failure(result: nil, query: statements[0].text) }
-            let (results, firstError) = try pipelineResults(statements, on: handle)
+            (results, firstError) = try pipelineResults(statements, on: handle)
             guard PQexitPipelineMode(handle) == 1 else { throw failure(result: nil, query: statements[0].text) }
-            if let firstError {
-                if PQtransactionStatus(handle) != PQTRANS_IDLE { _ = try? simpleQuery("ROLLBACK") }
-                throw firstError
-            }
-            return results
-        } catch let error as PostgresError where error.code == .server {
-            throw error
         } catch {
-            // Out of step with the server: nothing later could trust what it reads on this connection.
+            // Out of step with the server (or still in pipeline mode): nothing later could trust
+            // what it reads on this connection.
             close()
             throw error
         }
+        if let firstError {
+            // The pipeline ended cleanly; only a transaction block the failure broke is left.
+            if PQtransactionStatus(handle) != PQTRANS_IDLE { _ = try? simpleQuery("ROLLBACK") }
+            throw firstError
+        }
+        return results
     }
 
     /// Reads one result (and the end marker) per statement, then the pipeline's sync point.

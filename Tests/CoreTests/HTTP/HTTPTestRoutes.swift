@@ -51,7 +51,8 @@ enum HTTPTestRoutes {
             Response(status: .found, headers: [.location: "/hello"])
         }
         router.get("/slow") { _, _ -> String in
-            try? await Task.sleep(for: .milliseconds(1500))
+            // Long enough that a test on a loaded machine still sees it in flight before aborting it.
+            try? await Task.sleep(for: .seconds(5))
             return "slow"
         }
         router.get("/big") { _, _ -> Response in
