@@ -130,15 +130,15 @@ public final class StageWorker: Service, Sendable {
             do {
                 var entries: [StreamEntry] = []
                 if ContinuousClock.now >= nextReclaim {
+                    // Reclaimed entries come back already held in `inFlight`.
                     (entries, reclaimCursor) = try await reclaim(limit: free, from: reclaimCursor)
                     if reclaimCursor == "0-0" { nextReclaim = .now + configuration.visibilityTimeout / 2 }
                 }
-                if entries.isEmpty { entries = try await read(limit: free) }
+                if entries.isEmpty {
+                    entries = try await read(limit: free).filter { entry in inFlight.withLock { $0.insert(entry.id).inserted } }
+                }
                 backoff.reset()
                 for entry in entries {
-                    // XAUTOCLAIM may hand back an entry this worker is still running (its heartbeat
-                    // came late); running it twice here would break per-key order.
-                    guard inFlight.withLock({ $0.insert(entry.id).inserted }) else { continue }
                     group.addTask {
                         defer {
                             _ = self.inFlight.withLock { $0.remove(entry.id) }
@@ -181,10 +181,22 @@ public final class StageWorker: Service, Sendable {
         if parts.count >= 3, let deleted = parts[2].array, !deleted.isEmpty {
             logger.error("pending stream entries were trimmed before they were handled", metadata: [LogKey.stageLost: "\(deleted.count)"])
         }
-        var entries = StreamEntry.parseList(parts[1])
+        // XAUTOCLAIM may hand back an entry this worker is still running (its heartbeat came
+        // late): those are skipped. The others are held before their pending state is looked up,
+        // so a run that finishes meanwhile has acked before the look-up, which then drops the
+        // entry; looking up first would let the entry be run twice.
+        var entries = StreamEntry.parseList(parts[1]).filter { entry in inFlight.withLock { $0.insert(entry.id).inserted } }
         if !entries.isEmpty {
             logger.info("reclaimed stale stage entries", metadata: [LogKey.stageReclaimed: "\(entries.count)"])
-            entries = try await withDeliveryCounts(entries)
+            let held = Set(entries.map(\.id))
+            do {
+                entries = try await withDeliveryCounts(entries)
+            } catch {
+                inFlight.withLock { $0.subtract(held) }
+                throw error
+            }
+            let dropped = held.subtracting(entries.map(\.id))
+            if !dropped.isEmpty { inFlight.withLock { $0.subtract(dropped) } }
         }
         return (entries, next)
     }
