@@ -110,30 +110,30 @@ objcopy --strip-debug "$bin/leopost" "$work/leopost-callgrind"
 if ! probe=$(valgrind --tool=none "$work/leopost-callgrind" --help 2>&1 >/dev/null); then
   echo "callgrind: unavailable: $(valgrind --version) cannot run this build: $(echo "$probe" | grep -m 1 -E 'INTERNAL ERROR|impossible|Giving up' || echo "$probe" | tail -n 1)"
 else
-callgrind_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-(bin=$work; mv "$work/leopost-callgrind" "$work/leopost"; run_gateway "$callgrind_port" valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out") &
-callgrind_pid=$!
-if wait_ready "$callgrind_port" 900; then
-  count=300
-  send() { python3 scripts/bench/send_requests.py "$@" --port "$callgrind_port" --count "$count"; }
-  # Warm: the first requests load code, open connections and fill caches; they are not counted.
-  send webhook --path "$hook_path" --secret "$hook_secret" --first 900000001 >/dev/null
-  send get --path /healthz >/dev/null
-  callgrind_control -z "$callgrind_pid" >/dev/null
-  send webhook --path "$hook_path" --secret "$hook_secret" --first 910000001
-  callgrind_control -d webhook "$callgrind_pid" >/dev/null
-  send get --path /healthz
-  callgrind_control -d healthz "$callgrind_pid" >/dev/null
-  for part in webhook:"Telegram webhook accepted (gateway)" healthz:"GET /healthz (gateway)"; do
-    file=$(grep -l "^desc: Trigger: Client Request: ${part%%:*}" "$work"/callgrind.out* | head -n 1)
-    total=$(awk '/^(summary|totals):/ {print $2; exit}' "$file")
-    echo "callgrind: ${part#*:}: $(printf "%'d" $((total / count))) instructions per request ($count requests, warmed up)"
-  done
-else
-  echo "callgrind: the gateway under valgrind did not become ready"
-fi
-kill "$callgrind_pid" 2>/dev/null && wait "$callgrind_pid" 2>/dev/null || true
-callgrind_pid=""
+  callgrind_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+  (bin=$work; mv "$work/leopost-callgrind" "$work/leopost"; run_gateway "$callgrind_port" valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out") &
+  callgrind_pid=$!
+  if wait_ready "$callgrind_port" 900; then
+    count=300
+    send() { python3 scripts/bench/send_requests.py "$@" --port "$callgrind_port" --count "$count"; }
+    # Warm: the first requests load code, open connections and fill caches; they are not counted.
+    send webhook --path "$hook_path" --secret "$hook_secret" --first 900000001 >/dev/null
+    send get --path /healthz >/dev/null
+    callgrind_control -z "$callgrind_pid" >/dev/null
+    send webhook --path "$hook_path" --secret "$hook_secret" --first 910000001
+    callgrind_control -d webhook "$callgrind_pid" >/dev/null
+    send get --path /healthz
+    callgrind_control -d healthz "$callgrind_pid" >/dev/null
+    for part in webhook:"Telegram webhook accepted (gateway)" healthz:"GET /healthz (gateway)"; do
+      file=$(grep -l "^desc: Trigger: Client Request: ${part%%:*}" "$work"/callgrind.out* | head -n 1)
+      total=$(awk '/^(summary|totals):/ {print $2; exit}' "$file")
+      echo "callgrind: ${part#*:}: $(printf "%'d" $((total / count))) instructions per request ($count requests, warmed up)"
+    done
+  else
+    echo "callgrind: the gateway under valgrind did not become ready"
+  fi
+  kill "$callgrind_pid" 2>/dev/null && wait "$callgrind_pid" 2>/dev/null || true
+  callgrind_pid=""
 fi
 redis-cli -p "$redis_port" DEL "$intake_stream" >/dev/null
 summary

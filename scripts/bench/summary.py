@@ -22,12 +22,14 @@ def find(pattern, group=1, after=None):
 
 def wrk(section):
     """Requests/s and p50 ms of the wrk run printed after the heading `section`."""
-    rate = find(r"Requests/sec:\s+([\d.]+)", after=section)
-    p50 = find(r"50%\s+([\d.]+)(us|ms|s)\b", after=section)
-    unit = re.search(r"50%\s+[\d.]+(us|ms|s)\b", text[text.find(section):]) if section in text else None
-    if p50 is not None and unit:
-        p50 *= {"us": 0.001, "ms": 1, "s": 1000}[unit.group(1)]
-    return rate, p50
+    at = text.find(section)
+    if at < 0:
+        return None, None
+    body = text[at:]
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", body)
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)\b", body)
+    return (float(rate.group(1)) if rate else None,
+            float(p50.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p50.group(2)] if p50 else None)
 
 
 def fmt(value, unit=""):
@@ -60,7 +62,7 @@ direct50 = find(r"direct HTTP p50 ([\d.]+) ms")
 rows.append(("chain overhead per streamed call", f"p50 {fmt(overhead50, ' ms')}, p99 {fmt(overhead99, ' ms')}",
              f"direct call p50 {fmt(direct50, ' ms')}", ratio(overhead50, direct50), "p50 <= 0.1 ms"))
 chain_rate = find(r"through the chain, 16 concurrent: ([\d.]+) calls/s")
-http_rate = find(r"http client GET operator.*?: ([\d.]+) req/s") or find(r"http client GET [^,]*, \d+ requests, \d+ concurrent: ([\d.]+) req/s")
+http_rate = find(r"http client GET \(operator endpoint\), \d+ requests, \d+ concurrent: ([\d.]+) req/s")
 rows.append(("calls through the chain, 16 concurrent", fmt(chain_rate, " calls/s"), f"HTTP client {fmt(http_rate, ' req/s')}",
              ratio(chain_rate, http_rate), ">= 3,000 calls/s"))
 
