@@ -19,6 +19,10 @@ xadd -n 20000 -c 1
 if [ "$only" != gateway ]; then
   echo "== leopost-bench (release build; peak memory from /usr/bin/time)"
   /usr/bin/time -f "leopost-bench peak RSS: %M KiB" "$bin/leopost-bench"
+  if [ -z "$only" ] || [ "$only" = publish ]; then
+    echo "== the publish job's PostgreSQL work alone, with pgbench: the ceiling of the publish figures above"
+    "$(dirname "$0")/bench/publish_reference.sh" "$bin/leopost"
+  fi
   if [ -z "$only" ] || [ "$only" = chain ]; then
     echo "== the chain again, the bench process pinned to one core (taskset -c 0; redis-server and the fake provider's server share it)"
     LEOPOST_BENCH_ONLY=chain taskset -c 0 "$bin/leopost-bench"

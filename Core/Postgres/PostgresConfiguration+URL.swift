@@ -8,7 +8,8 @@ extension PostgresConfiguration {
     ///
     /// Both `postgres://` and `postgresql://` are accepted; user, password, host and database are
     /// percent-decoded (write `%40` for `@` in a password); the port defaults to 5432. Query parameters:
-    /// `sslmode`, `application_name`, `connect_timeout` (seconds); anything else is refused so a typo
+    /// `sslmode`, `application_name`, `connect_timeout` (seconds), `statement_cache_capacity` (0 for
+    /// a PgBouncer before 1.21 in transaction mode); anything else is refused so a typo
     /// does not pass silently. IPv6 hosts go in brackets: `postgres://u@[::1]:5432/db`.
     /// - Parameter url: The database URL, e.g. the value of `LEOPOST_DATABASE_URL`.
     /// - Throws: ``PostgresError`` with code `invalidURL`, naming the problem but never the password.
@@ -94,7 +95,7 @@ extension PostgresConfiguration {
         return (host, port)
     }
 
-    /// Applies `sslmode`, `application_name` and `connect_timeout`; refuses anything else.
+    /// Applies the query parameters ``init(url:)`` lists; refuses anything else.
     private mutating func applyQuery(_ query: Substring) throws {
         for pair in query.split(separator: "&") {
             let keyValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -117,10 +118,15 @@ extension PostgresConfiguration {
                     throw PostgresError.invalidURL("connect_timeout must be a positive number of seconds")
                 }
                 connectTimeout = .seconds(seconds)
+            case "statement_cache_capacity":
+                guard let capacity = Int(value), capacity >= 0 else {
+                    throw PostgresError.invalidURL("statement_cache_capacity must be 0 or a positive number of statements")
+                }
+                statementCacheCapacity = capacity
             default:
                 let shown = key.count <= 40 ? "'\(key)'" : "(too long)"
                 throw PostgresError.invalidURL(
-                    "unknown query parameter \(shown); supported: sslmode, application_name, connect_timeout")
+                    "unknown query parameter \(shown); supported: sslmode, application_name, connect_timeout, statement_cache_capacity")
             }
         }
     }

@@ -24,6 +24,10 @@ public struct PostgresConfiguration: Sendable, Equatable, CustomStringConvertibl
     /// When set, every new connection runs `SET ROLE <role>` right after connecting, so the server acts as a
     /// role that owns no table and row-level security applies to it even when `user` owns the schema.
     public var role: String?
+    /// How many statements each connection keeps prepared (see `PostgresStatementCache`); 0
+    /// prepares none, for a PgBouncer older than 1.21 in transaction mode, which cannot follow
+    /// a prepared statement from one server connection to the next. URL: `statement_cache_capacity`.
+    public var statementCacheCapacity: Int = 256
 
     /// Creates a configuration from its parts.
     /// - Parameters:

@@ -6,28 +6,27 @@ extension PostgresConnection {
     ///
     /// Statements that do not depend on each other's results need not wait for each other's
     /// answer: a transaction of `BEGIN`, a tenant's `set_config`, a statement and `COMMIT` costs
-    /// one round trip instead of four. Without a `BEGIN` of their own they run in one implicit
+    /// one round trip instead of four. A statement new to this connection is prepared in the same
+    /// round trip, just before it runs. Without a `BEGIN` of their own they run in one implicit
     /// transaction. The first statement that fails stops the rest, which are skipped; its error
-    /// is thrown, and a transaction block it broke is rolled back, so the connection is ready for
-    /// the next caller.
+    /// is thrown. A transaction block the pipeline opened and the failure broke is rolled back,
+    /// so the connection is ready for the next caller; one the caller had open stays failed, as
+    /// after ``query(_:)``, for the caller's own rollback.
     /// - Throws: ``PostgresError`` of the first failing statement; `connectionLost` when the
     ///   connection broke (it is then closed, and the pool opens another).
     public func pipeline(_ statements: [SQL]) throws -> [PostgresResult] {
-        if statements.count == 1 { return [try query(statements[0])] }
         if statements.isEmpty { return [] }
+        if statements.count == 1, !self.statements.shouldPrepare(statements[0].text) { return [try query(statements[0])] }
         let handle = try liveHandle()
+        let openedHere = PQtransactionStatus(handle) == PQTRANS_IDLE
         guard PQenterPipelineMode(handle) == 1 else { throw failure(result: nil, query: statements[0].text) }
         let results: [PostgresResult]
         let firstError: PostgresError?
         do {
-            for sql in statements {
-                let sent = try withParameters(of: sql) { count, values, lengths, formats in
-                    PQsendQueryParams(handle, sql.text, count, nil, values, lengths, formats, 0)
-                }
-                guard sent == 1 else { throw failure(result: nil, query: sql.text) }
-            }
+            var preparedHere: [String: String] = [:]
+            let sent = try statements.map { try send($0, on: handle, preparedHere: &preparedHere) }
             guard PQpipelineSync(handle) == 1 else { throw failure(result: nil, query: statements[0].text) }
-            (results, firstError) = try pipelineResults(statements, on: handle)
+            (results, firstError) = try pipelineResults(sent, on: handle)
             guard PQexitPipelineMode(handle) == 1 else { throw failure(result: nil, query: statements[0].text) }
         } catch {
             // Out of step with the server (or still in pipeline mode): nothing later could trust
@@ -36,43 +35,71 @@ extension PostgresConnection {
             throw error
         }
         if let firstError {
-            // The pipeline ended cleanly; only a transaction block the failure broke is left.
-            if PQtransactionStatus(handle) != PQTRANS_IDLE { _ = try? simpleQuery("ROLLBACK") }
+            // The pipeline ended cleanly; only a transaction block it opened and the failure broke is left.
+            if openedHere, PQtransactionStatus(handle) != PQTRANS_IDLE { _ = try? simpleQuery("ROLLBACK") }
             throw firstError
         }
         return results
     }
 
-    /// Reads one result (and the end marker) per statement, then the pipeline's sync point.
-    /// Returns the results in order (an empty one for a statement skipped after a failure) and
-    /// the first failure.
-    private func pipelineResults(_ statements: [SQL], on handle: OpaquePointer) throws -> ([PostgresResult], PostgresError?) {
+    /// A statement sent in a pipeline, and the name it was prepared under just before, if it was.
+    private struct SentStatement {
+        let sql: SQL
+        let preparing: String?
+        let isPrepared: Bool
+    }
+
+    /// What the server answered to one message of a pipeline.
+    private enum PipelineAnswer {
+        case done(PostgresResult)
+        case failed(PostgresError)
+        case skipped
+    }
+
+    /// Sends `sql`: bound to its prepared statement, prepared first when it is new and there is
+    /// room, unnamed otherwise. A text seen twice in one pipeline is prepared once.
+    private func send(_ sql: SQL, on handle: OpaquePointer, preparedHere: inout [String: String]) throws -> SentStatement {
+        var name = statements.name(of: sql.text) ?? preparedHere[sql.text]
+        var preparing: String?
+        if name == nil, statements.shouldPrepare(sql.text) {
+            let new = statements.newName()
+            guard PQsendPrepare(handle, new, sql.text, Int32(sql.binds.count), nil) == 1 else { throw failure(result: nil, query: sql.text) }
+            preparedHere[sql.text] = new
+            (name, preparing) = (new, new)
+        }
+        let sent = try withParameters(of: sql) { count, values, lengths, formats in
+            if let name { return PQsendQueryPrepared(handle, name, count, values, lengths, formats, 0) }
+            return PQsendQueryParams(handle, sql.text, count, nil, values, lengths, formats, 0)
+        }
+        guard sent == 1 else { throw failure(result: nil, query: sql.text) }
+        return SentStatement(sql: sql, preparing: preparing, isPrepared: name != nil)
+    }
+
+    /// Reads the answers of each statement (its prepare's first, when one was sent), then the
+    /// pipeline's sync point. Returns the results in order (an empty one for a statement skipped
+    /// after a failure) and the first failure.
+    private func pipelineResults(_ sent: [SentStatement], on handle: OpaquePointer) throws -> ([PostgresResult], PostgresError?) {
         var results: [PostgresResult] = []
-        results.reserveCapacity(statements.count)
+        results.reserveCapacity(sent.count)
         var firstError: PostgresError?
-        for sql in statements {
-            var result: PostgresResult?
-            while let raw = PQgetResult(handle) {
-                defer { PQclear(raw) }
-                switch PQresultStatus(raw) {
-                case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-                    result = PostgresResult(copying: raw)
-                case PGRES_PIPELINE_ABORTED:
-                    result = PostgresResult.empty
-                default:
-                    let error = failure(result: raw, query: sql.text)
-                    if error.code != .server { throw error }
-                    firstError = firstError ?? error
-                    result = PostgresResult.empty
+        for statement in sent {
+            if let name = statement.preparing {
+                switch try answer(to: statement.sql, on: handle) {
+                case .done: statements.prepared(statement.sql.text, as: name)
+                case .failed(let error): firstError = firstError ?? error
+                case .skipped: break
                 }
             }
-            guard let result else {
-                throw PostgresError(
-                    code: .connectionLost,
-                    message: "lost the connection to PostgreSQL at \(configuration.address) in a pipeline: \(Self.errorMessage(of: handle))",
-                    query: sql.text)
+            switch try answer(to: statement.sql, on: handle) {
+            case .done(let result):
+                results.append(result)
+            case .failed(let error):
+                if statement.isPrepared { statements.forget(statement.sql.text, after: error) }
+                firstError = firstError ?? error
+                results.append(.empty)
+            case .skipped:
+                results.append(.empty)
             }
-            results.append(result)
         }
         guard let sync = PQgetResult(handle) else {
             throw PostgresError(
@@ -83,5 +110,30 @@ extension PostgresConnection {
             throw PostgresError(code: .connectionLost, message: "a pipeline to PostgreSQL at \(configuration.address) ended out of step")
         }
         return (results, firstError)
+    }
+
+    /// Reads one message's result and its end marker.
+    private func answer(to sql: SQL, on handle: OpaquePointer) throws -> PipelineAnswer {
+        var answer: PipelineAnswer?
+        while let raw = PQgetResult(handle) {
+            defer { PQclear(raw) }
+            switch PQresultStatus(raw) {
+            case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+                answer = .done(PostgresResult(copying: raw))
+            case PGRES_PIPELINE_ABORTED:
+                answer = .skipped
+            default:
+                let error = failure(result: raw, query: sql.text)
+                if error.code != .server { throw error }
+                answer = .failed(error)
+            }
+        }
+        guard let answer else {
+            throw PostgresError(
+                code: .connectionLost,
+                message: "lost the connection to PostgreSQL at \(configuration.address) in a pipeline: \(Self.errorMessage(of: handle))",
+                query: sql.text)
+        }
+        return answer
     }
 }

@@ -3,18 +3,29 @@ import Foundation
 import Logging
 
 extension PostgresConnection {
-    /// Runs one parameterized statement (`PQexecParams`) and returns its rows, copied out.
+    /// Runs one parameterized statement and returns its rows, copied out.
     ///
-    /// Parameters go as text (bytea as binary) with their types left to the server; results come back as
-    /// text and are decoded by ``PostgresRow``. Add casts where the server cannot infer: `\(id)::uuid`.
+    /// The statement is prepared on its first use on this connection (prepare and execute go
+    /// out together, in one round trip) and only bound and executed after that (`PQexecPrepared`);
+    /// see `PostgresStatementCache`. Parameters go as text (bytea as binary) with their types left
+    /// to the server; results come back as text and are decoded by ``PostgresRow``. Add casts
+    /// where the server cannot infer: `\(id)::uuid`.
     /// - Parameter sql: The statement and its binds.
     /// - Throws: ``PostgresError``: `server` with the SQLSTATE, or `connectionLost` when the connection broke.
     public func query(_ sql: SQL) throws -> PostgresResult {
+        if statements.shouldPrepare(sql.text) { return try pipeline([sql])[0] }
         let handle = try liveHandle()
+        let name = statements.name(of: sql.text)
         let result = try withParameters(of: sql) { count, values, lengths, formats in
-            PQexecParams(handle, sql.text, count, nil, values, lengths, formats, 0)
+            if let name { return PQexecPrepared(handle, name, count, values, lengths, formats, 0) }
+            return PQexecParams(handle, sql.text, count, nil, values, lengths, formats, 0)
         }
-        return try collect(result, query: sql.text)
+        do {
+            return try collect(result, query: sql.text)
+        } catch let error as PostgresError {
+            statements.forget(sql.text, after: error)
+            throw error
+        }
     }
 
     /// Calls `body` with `sql`'s binds as libpq's parameter arrays (text, or binary for bytea),

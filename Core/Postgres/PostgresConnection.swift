@@ -17,12 +17,15 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Receives server notices (`NOTICE: ... skipping`) so they go to the logger, not to stderr.
     private let noticeSink: NoticeSink
     let logger: Logger
+    /// The statements this session has prepared (one owner at a time, like the handle).
+    var statements: PostgresStatementCache
 
     private init(handle: OpaquePointer, configuration: PostgresConfiguration, logger: Logger) {
         self.handle = handle
         self.configuration = configuration
         self.logger = logger
         self.noticeSink = NoticeSink(logger: logger)
+        self.statements = PostgresStatementCache(capacity: configuration.statementCacheCapacity)
         PQsetNoticeProcessor(
             handle,
             { context, message in

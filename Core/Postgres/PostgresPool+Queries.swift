@@ -60,6 +60,12 @@ extension PostgresPool {
         }
     }
 
+    /// One statement in its own tenant transaction, in a single round trip (see
+    /// ``tenantStatements(_:_:)``): what most reads and conditional updates of one row need.
+    public func tenantQuery(_ tenantID: UUID, _ statement: SQL) async throws -> PostgresResult {
+        try await tenantStatements(tenantID, [statement])[0]
+    }
+
     private static func tenantSetting(_ tenantID: UUID) -> SQL {
         "SELECT set_config('app.current_tenant', \(tenantID), true)"
     }

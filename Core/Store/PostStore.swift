@@ -37,7 +37,8 @@ public struct PostStore: Sendable {
 
     /// The post `id` of `tenant` with its targets; `nil` when the tenant has none such.
     public func post(_ id: UUID, tenant: TenantID) async throws -> Post? {
-        try await pool.withTenantTransaction(tenant.rawValue) { connection in try Self.post(id, on: connection) }
+        let results = try await pool.tenantStatements(tenant.rawValue, Self.postStatements(id))
+        return try Self.post(id, row: results[0].first, targets: results[1])
     }
 
     /// Confirms a draft: the post becomes `confirmed` and its draft targets `queued`. A post
@@ -123,14 +124,13 @@ public struct PostStore: Sendable {
     /// or another worker took it).
     public func beginAttempt(_ targetID: UUID, from: [PostTarget.Status], tenant: TenantID) async throws -> PostTarget? {
         let states = "{" + from.map(\.rawValue).joined(separator: ",") + "}"
-        return try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.query(
-                """
-                UPDATE post_targets SET status = 'publishing', attempts = attempts + 1, sent_at = now(), updated_at = now()
-                WHERE id = \(targetID) AND status = ANY(\(states)::text[]) RETURNING \(unsafe: Self.targetColumns)
-                """
-            ).first.map(Self.target(from:))
-        }
+        return try await pool.tenantQuery(
+            tenant.rawValue,
+            """
+            UPDATE post_targets SET status = 'publishing', attempts = attempts + 1, sent_at = now(), updated_at = now()
+            WHERE id = \(targetID) AND status = ANY(\(states)::text[]) RETURNING \(unsafe: Self.targetColumns)
+            """
+        ).first.map(Self.target(from:))
     }
 
     /// Records an attempt's outcome. A published target never changes again.
@@ -138,35 +138,42 @@ public struct PostStore: Sendable {
     public func record(
         _ targetID: UUID, status: PostTarget.Status, remoteID: String? = nil, remoteURL: String? = nil, error: String? = nil, tenant: TenantID
     ) async throws -> PostTarget? {
-        try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.query(
-                """
-                UPDATE post_targets SET status = \(status.rawValue), remote_id = coalesce(\(remoteID), remote_id),
-                    remote_url = coalesce(\(remoteURL), remote_url), last_error = \(error),
-                    published_at = CASE WHEN \(status.rawValue) = 'published' THEN now() ELSE published_at END, updated_at = now()
-                WHERE id = \(targetID) AND status NOT IN ('published', 'cancelled') RETURNING \(unsafe: Self.targetColumns)
-                """
-            ).first.map(Self.target(from:))
-        }
+        try await pool.tenantQuery(
+            tenant.rawValue,
+            """
+            UPDATE post_targets SET status = \(status.rawValue), remote_id = coalesce(\(remoteID), remote_id),
+                remote_url = coalesce(\(remoteURL), remote_url), last_error = \(error),
+                published_at = CASE WHEN \(status.rawValue) = 'published' THEN now() ELSE published_at END, updated_at = now()
+            WHERE id = \(targetID) AND status NOT IN ('published', 'cancelled') RETURNING \(unsafe: Self.targetColumns)
+            """
+        ).first.map(Self.target(from:))
     }
 
     static let targetColumns =
         "id, platform, status, preview::text AS preview, remote_id, remote_url, attempts, last_error, idempotency_key, sent_at, published_at"
 
+    /// The two reads a post takes: its row, then its targets.
+    private static func postStatements(_ id: UUID) -> [SQL] {
+        [
+            "SELECT conversation_id, text, media::text AS media, status, scheduled_at, created_at FROM posts WHERE id = \(id)",
+            "SELECT \(unsafe: targetColumns) FROM post_targets WHERE post_id = \(id) ORDER BY platform",
+        ]
+    }
+
     private static func post(_ id: UUID, on connection: PostgresConnection) throws -> Post? {
-        guard
-            let row = try connection.query(
-                "SELECT conversation_id, text, media::text AS media, status, scheduled_at, created_at FROM posts WHERE id = \(id)"
-            ).first
-        else { return nil }
-        let targets = try connection.query("SELECT \(unsafe: targetColumns) FROM post_targets WHERE post_id = \(id) ORDER BY platform")
-            .map(target(from:))
+        let statements = postStatements(id)
+        guard let row = try connection.query(statements[0]).first else { return nil }
+        return try post(id, row: row, targets: try connection.query(statements[1]))
+    }
+
+    private static func post(_ id: UUID, row: PostgresRow?, targets rows: PostgresResult) throws -> Post? {
+        guard let row else { return nil }
         return Post(
             id: id, conversationID: try row.decode(UUID?.self, column: "conversation_id"), text: try row.decode(String.self, column: "text"),
             media: try JSONCoding.decoder.decode([PostMedia].self, from: Data(try row.decode(String.self, column: "media").utf8)),
             status: Post.Status(rawValue: try row.decode(String.self, column: "status")) ?? .draft,
             scheduledAt: try row.decode(Date?.self, column: "scheduled_at"), createdAt: try row.decode(Date.self, column: "created_at"),
-            targets: targets
+            targets: try rows.map(target(from:))
         )
     }
 

@@ -50,26 +50,25 @@ public struct SocialAccountStore: Sendable {
     }
 
     private func accounts(tenant: TenantID, platform: String?, open: Bool) async throws -> [SocialAccount] {
-        let rows = try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.query(
-                """
-                SELECT id, platform, account_id, base_url, settings::text AS settings, sealed_tokens, expires_at, status, status_reason
-                FROM social_accounts WHERE account_name = 'default' AND (\(platform)::text IS NULL OR platform = \(platform)) ORDER BY platform
-                """
-            ).map { row in
-                (
-                    SocialAccount(
-                        id: try row.decode(UUID.self, column: "id"), platform: try row.decode(String.self, column: "platform"),
-                        accountID: try row.decode(String.self, column: "account_id"), baseURL: try row.decode(String?.self, column: "base_url"),
-                        settings: try JSONCoding.decoder.decode(
-                            [String: String].self, from: Data(try row.decode(String.self, column: "settings").utf8)),
-                        accessToken: "", expiresAt: try row.decode(Date?.self, column: "expires_at"),
-                        status: SocialAccount.Status(rawValue: try row.decode(String.self, column: "status")) ?? .disconnected,
-                        statusReason: try row.decode(String?.self, column: "status_reason")
-                    ),
-                    try row.decode([UInt8].self, column: "sealed_tokens")
-                )
-            }
+        let rows = try await pool.tenantQuery(
+            tenant.rawValue,
+            """
+            SELECT id, platform, account_id, base_url, settings::text AS settings, sealed_tokens, expires_at, status, status_reason
+            FROM social_accounts WHERE account_name = 'default' AND (\(platform)::text IS NULL OR platform = \(platform)) ORDER BY platform
+            """
+        ).map { row in
+            (
+                SocialAccount(
+                    id: try row.decode(UUID.self, column: "id"), platform: try row.decode(String.self, column: "platform"),
+                    accountID: try row.decode(String.self, column: "account_id"), baseURL: try row.decode(String?.self, column: "base_url"),
+                    settings: try JSONCoding.decoder.decode(
+                        [String: String].self, from: Data(try row.decode(String.self, column: "settings").utf8)),
+                    accessToken: "", expiresAt: try row.decode(Date?.self, column: "expires_at"),
+                    status: SocialAccount.Status(rawValue: try row.decode(String.self, column: "status")) ?? .disconnected,
+                    statusReason: try row.decode(String?.self, column: "status_reason")
+                ),
+                try row.decode([UInt8].self, column: "sealed_tokens")
+            )
         }
         return try rows.map { account, sealed in
             guard open else { return account }

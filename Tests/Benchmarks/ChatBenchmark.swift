@@ -16,7 +16,7 @@ import ServiceLifecycle
 /// to its `message.completed` event read off the SSE stream.
 enum ChatBenchmark {
     static func run(messages: Int, rate: Int, seconds duration: Int, logger: Logger) async throws -> [String] {
-        try await TestDatabase.with(logger: logger) { database in
+        try await TestDatabase.with(logger: logger, appConnections: serverPoolSize) { database in
             let redis = RedisClient(url: try TestEnvironment.redisURL(), configuration: .init(maxConnections: 32), logger: logger)
             let stage = TestEnvironment.uniqueName("bench-router")
             let signer = JWTSigner(secret: Array("a-bench-secret-that-is-long-enough-for-hs256".utf8))

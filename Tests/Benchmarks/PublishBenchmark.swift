@@ -4,6 +4,7 @@ import LeopostCore
 import LeopostTestSupport
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Publishing in one process, over real Redis and PostgreSQL, the Mastodon plugin loaded with
 /// dlopen and a local fake Mastodon.
@@ -29,7 +30,7 @@ enum PublishBenchmark {
     /// `platform` is "mastodon" (the shipped plugin, to the fake) or "noop" (the bench's own
     /// plugin, which publishes nowhere: the figure is Leopost's own cost per post).
     static func throughput(posts count: Int, platform: String, logger: Logger) async throws -> String {
-        try await TestDatabase.with(logger: logger) { database in
+        try await TestDatabase.with(logger: logger, appConnections: serverPoolSize) { database in
             let redis = RedisClient(url: try TestEnvironment.redisURL(), configuration: .init(maxConnections: 32), logger: logger)
             let stage = TestEnvironment.uniqueName("bench-publish")
             // Spread over tenants, each with its own account: Mastodon allows 300 posts per account per
@@ -55,32 +56,49 @@ enum PublishBenchmark {
                             tenant: tenant)
                     }
                     let store = PostStore(pool: database.app)
-                    var jobs: [PublishJob] = []
-                    for index in 0..<count {
-                        let tenant = tenants[index % tenants.count]
-                        let target = PostTarget(
-                            id: UUID(), platform: platform, status: .queued,
-                            preview: PostPreview(length: 30, limit: 500, counting: "characters", problems: []), idempotencyKey: "bench-\(index)")
-                        let post = Post(
-                            id: UUID(), conversationID: nil, text: "Benchmark post number \(index).", media: [], status: .confirmed,
-                            scheduledAt: nil, createdAt: Date(), targets: [target])
-                        try await store.create(post, tenant: tenant)
-                        jobs.append(PublishJob(tenantID: tenant.rawValue, postID: post.id, targetID: target.id))
+                    // Made by 16 tasks at once, so setting up is not most of the run.
+                    let tenants = tenants
+                    let jobs = try await withThrowingTaskGroup(of: [PublishJob].self) { group in
+                        for lane in 0..<16 {
+                            group.addTask {
+                                var made: [PublishJob] = []
+                                for index in stride(from: lane, to: count, by: 16) {
+                                    let tenant = tenants[index % tenants.count]
+                                    let target = PostTarget(
+                                        id: UUID(), platform: platform, status: .queued,
+                                        preview: PostPreview(length: 30, limit: 500, counting: "characters", problems: []),
+                                        idempotencyKey: "bench-\(index)")
+                                    let post = Post(
+                                        id: UUID(), conversationID: nil, text: "Benchmark post number \(index).", media: [], status: .confirmed,
+                                        scheduledAt: nil, createdAt: Date(), targets: [target])
+                                    try await store.create(post, tenant: tenant)
+                                    made.append(PublishJob(tenantID: tenant.rawValue, postID: post.id, targetID: target.id))
+                                }
+                                return made
+                            }
+                        }
+                        return try await group.reduce(into: []) { $0 += $1 }
                     }
                     let retry = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(100))
+                    let finished = JobCounter()
                     let worker = StageWorker(
                         stage: stage, redis: redis,
-                        handler: PublishStage(
-                            dependencies: .init(
-                                posts: store, accounts: SocialAccountStore(pool: database.app, masterKey: masterKey), registry: registry,
-                                events: ConversationEventLog(redis: redis), redis: redis,
-                                scheduler: PostScheduler(redis: redis, stage: stage, logger: logger)),
-                            maxAttempts: retry.maxAttempts, logger: logger),
+                        handler: CountingHandler(
+                            finished: finished,
+                            wrapped: PublishStage(
+                                dependencies: .init(
+                                    posts: store, accounts: SocialAccountStore(pool: database.app, masterKey: masterKey), registry: registry,
+                                    events: ConversationEventLog(redis: redis), redis: redis,
+                                    scheduler: PostScheduler(redis: redis, stage: stage, logger: logger)),
+                                maxAttempts: retry.maxAttempts, logger: logger)),
                         configuration: .init(concurrency: 32, retry: retry), logger: logger)
                     let scheduler = PostScheduler(redis: redis, stage: stage, interval: .milliseconds(20), logger: logger)
                     return try await withRunningServices([worker, scheduler], logger: logger) {
                         let start = ContinuousClock.now
                         try await scheduler.schedule(jobs, at: Date())
+                        // Counted in memory while the jobs run (a count in PostgreSQL every few
+                        // milliseconds would load the database it measures), then checked there.
+                        while finished.value.load(ordering: .relaxed) < count { try await Task.sleep(for: .milliseconds(5)) }
                         while try await published(database: database, tenants: tenants) < count {
                             try await Task.sleep(for: .milliseconds(20))
                         }
@@ -105,6 +123,22 @@ enum PublishBenchmark {
     }
 
     static let tenantCount = 20
+
+    /// How many jobs the handler returned from.
+    final class JobCounter: Sendable {
+        let value = Atomic<Int>(0)
+    }
+
+    /// The stage's own handler, counting the jobs it finished.
+    struct CountingHandler<Wrapped: StageHandler>: StageHandler {
+        let finished: JobCounter
+        let wrapped: Wrapped
+
+        func handle(_ job: StageJob) async throws {
+            try await wrapped.handle(job)
+            finished.value.add(1, ordering: .relaxed)
+        }
+    }
 
     static func published(database: TestDatabase, tenants: [TenantID]) async throws -> Int {
         var total = 0

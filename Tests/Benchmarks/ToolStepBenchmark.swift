@@ -10,7 +10,7 @@ import Logging
 /// billing, and the `tool.started`/`tool.finished` events.
 enum ToolStepBenchmark {
     static func run(messages: Int, logger: Logger) async throws -> [String] {
-        try await TestDatabase.with(logger: logger) { database in
+        try await TestDatabase.with(logger: logger, appConnections: serverPoolSize) { database in
             try await withTestRedis(logger: logger) { redis in
                 try await HTTPClient.withHTTPClient(logger: logger) { http in
                     let pool = database.app

@@ -14,6 +14,8 @@ let redisURL = try RedisURL(redisText)
 let jobs = Int(environment["LEOPOST_BENCH_JOBS"] ?? "") ?? 20_000
 let soakCalls = Int(environment["LEOPOST_BENCH_SOAK_CALLS"] ?? "") ?? 100_000
 let only = environment["LEOPOST_BENCH_ONLY"]  // e.g. "chat" to run one part
+/// The PostgreSQL pool a `leopost` server opens (App/Database.swift): the benchmarks use the same.
+let serverPoolSize = 16
 func wanted(_ part: String) -> Bool { only == nil || only == part }
 
 if wanted("stage") {
@@ -27,3 +29,5 @@ if wanted("chat") { for line in try await ChatBenchmark.run(messages: 3_000, rat
 if wanted("tools") { for line in try await ToolStepBenchmark.run(messages: 300, logger: logger) { print(line) } }
 if wanted("soak") { for line in try await ChainSoak.run(redisURL: redisURL, calls: soakCalls, logger: logger) { print(line) } }
 if wanted("publish") { for line in try await PublishBenchmark.run(posts: 2_000, scheduled: 100_000, logger: logger) { print(line) } }
+// The no-op plugin's figure alone, for profiling the publish path.
+if only == "publish-noop" { print(try await PublishBenchmark.throughput(posts: PublishBenchmark.noopPosts, platform: "noop", logger: logger)) }

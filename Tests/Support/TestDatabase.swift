@@ -16,7 +16,11 @@ public struct TestDatabase: Sendable {
     public let url: String
 
     /// Creates a database, migrates it, runs `body`, then drops it.
-    public static func with<T: Sendable>(logger: Logger, _ body: (TestDatabase) async throws -> T) async throws -> T {
+    /// - Parameter appConnections: The app pool's size: small for tests (many run at once), the
+    ///   server's own (16) for benchmarks, which measure what a server would do.
+    public static func with<T: Sendable>(
+        logger: Logger, appConnections: Int = 4, _ body: (TestDatabase) async throws -> T
+    ) async throws -> T {
         let admin = PostgresPool(configuration: try PostgresConfiguration(url: TestEnvironment.databaseURL()), logger: logger)
         let name = "leopost_test_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
         try await admin.execute(SQL(unsafe: "CREATE DATABASE \(name)"))
@@ -25,7 +29,7 @@ public struct TestDatabase: Sendable {
         ownerConfiguration.maxConnections = 2
         var appConfiguration = ownerConfiguration
         appConfiguration.role = "leopost_app"
-        appConfiguration.maxConnections = 4
+        appConfiguration.maxConnections = appConnections
         let database = TestDatabase(
             owner: PostgresPool(configuration: ownerConfiguration, logger: logger),
             app: PostgresPool(configuration: appConfiguration, logger: logger),
