@@ -10,24 +10,29 @@ extension PostgresConnection {
     /// round trip, just before it runs. Without a `BEGIN` of their own they run in one implicit
     /// transaction. The first statement that fails stops the rest, which are skipped; its error
     /// is thrown. A transaction block the pipeline opened and the failure broke is rolled back,
-    /// so the connection is ready for the next caller; one the caller had open stays failed, as
-    /// after ``query(_:)``, for the caller's own rollback.
+    /// so the connection is ready for the next caller; one the caller had open (or whose opening
+    /// ``withTransaction(opening:_:)`` deferred to this round trip) stays failed, as after
+    /// ``query(_:)``, for the caller's own rollback.
     /// - Throws: ``PostgresError`` of the first failing statement; `connectionLost` when the
     ///   connection broke (it is then closed, and the pool opens another).
     public func pipeline(_ statements: [SQL]) throws -> [PostgresResult] {
-        if statements.isEmpty { return [] }
-        if statements.count == 1, !self.statements.shouldPrepare(statements[0].text) { return [try query(statements[0])] }
+        // A transaction's deferred opening goes first, in the same round trip.
+        let opening = deferredOpening
+        deferredOpening = []
+        let all = opening + statements
+        if all.isEmpty { return [] }
+        if all.count == 1, !self.statements.shouldPrepare(all[0].text) { return [try query(all[0])] }
         let handle = try liveHandle()
-        let openedHere = PQtransactionStatus(handle) == PQTRANS_IDLE
-        guard PQenterPipelineMode(handle) == 1 else { throw failure(result: nil, query: statements[0].text) }
+        let ownsTransaction = opening.isEmpty && PQtransactionStatus(handle) == PQTRANS_IDLE
+        guard PQenterPipelineMode(handle) == 1 else { throw failure(result: nil, query: all[0].text) }
         let results: [PostgresResult]
         let firstError: PostgresError?
         do {
             var preparedHere: [String: String] = [:]
-            let sent = try statements.map { try send($0, on: handle, preparedHere: &preparedHere) }
-            guard PQpipelineSync(handle) == 1 else { throw failure(result: nil, query: statements[0].text) }
+            let sent = try all.map { try send($0, on: handle, preparedHere: &preparedHere) }
+            guard PQpipelineSync(handle) == 1 else { throw failure(result: nil, query: all[0].text) }
             (results, firstError) = try pipelineResults(sent, on: handle)
-            guard PQexitPipelineMode(handle) == 1 else { throw failure(result: nil, query: statements[0].text) }
+            guard PQexitPipelineMode(handle) == 1 else { throw failure(result: nil, query: all[0].text) }
         } catch {
             // Out of step with the server (or still in pipeline mode): nothing later could trust
             // what it reads on this connection.
@@ -36,10 +41,10 @@ extension PostgresConnection {
         }
         if let firstError {
             // The pipeline ended cleanly; only a transaction block it opened and the failure broke is left.
-            if openedHere, PQtransactionStatus(handle) != PQTRANS_IDLE { _ = try? simpleQuery("ROLLBACK") }
+            if ownsTransaction, PQtransactionStatus(handle) != PQTRANS_IDLE { _ = try? simpleQuery("ROLLBACK") }
             throw firstError
         }
-        return results
+        return Array(results.dropFirst(opening.count))
     }
 
     /// A statement sent in a pipeline, and the name it was prepared under just before, if it was.

@@ -13,7 +13,7 @@ extension PostgresConnection {
     /// - Parameter sql: The statement and its binds.
     /// - Throws: ``PostgresError``: `server` with the SQLSTATE, or `connectionLost` when the connection broke.
     public func query(_ sql: SQL) throws -> PostgresResult {
-        if statements.shouldPrepare(sql.text) { return try pipeline([sql])[0] }
+        if !deferredOpening.isEmpty || statements.shouldPrepare(sql.text) { return try pipeline([sql])[0] }
         let handle = try liveHandle()
         let name = statements.name(of: sql.text)
         let result = try withParameters(of: sql) { count, values, lengths, formats in
@@ -77,6 +77,7 @@ extension PostgresConnection {
     /// - Throws: ``PostgresError`` as ``query(_:)``.
     @discardableResult
     public func simpleQuery(_ text: String) throws -> PostgresResult {
+        try flushDeferredOpening()
         let handle = try liveHandle()
         return try collect(PQexec(handle, text), query: text)
     }
@@ -97,6 +98,7 @@ extension PostgresConnection {
     /// Makes the connection safe for the next caller: rolls back a transaction left open, and says
     /// false when the connection is broken or busy so the pool drops it instead.
     func prepareForReuse() -> Bool {
+        deferredOpening = []
         guard isHealthy, let handle else { return false }
         switch PQtransactionStatus(handle) {
         case PQTRANS_IDLE:

@@ -19,6 +19,9 @@ public final class PostgresConnection: @unchecked Sendable {
     let logger: Logger
     /// The statements this session has prepared (one owner at a time, like the handle).
     var statements: PostgresStatementCache
+    /// What ``withTransaction(opening:_:)`` opened the transaction with (`BEGIN`, a tenant's
+    /// setting), not sent yet: it goes out with the transaction's first statement, in its round trip.
+    var deferredOpening: [SQL] = []
 
     private init(handle: OpaquePointer, configuration: PostgresConfiguration, logger: Logger) {
         self.handle = handle

@@ -27,8 +27,10 @@ extension PostgresPool {
 
     /// The door to tenant rows: a transaction in which `app.current_tenant` is `tenantID`.
     ///
-    /// Runs `BEGIN` and `SELECT set_config('app.current_tenant', $1, true)` (the id a bound
-    /// parameter) in one round trip, then `body`, then `COMMIT` (or `ROLLBACK` when it throws). The
+    /// Sends `BEGIN` and `SELECT set_config('app.current_tenant', $1, true)` (the id a bound
+    /// parameter) with the body's first statement, in its round trip, then the rest of `body`, then
+    /// `COMMIT` (or `ROLLBACK` when it throws): a transaction of one statement costs two round
+    /// trips (``tenantQuery(_:_:)`` does it in one, when nothing in between needs its answer). The
     /// setting is transaction-local (`SET LOCAL` semantics), so it is gone when the connection goes
     /// back to the pool; row-level security policies read it with
     /// `current_setting('app.current_tenant', true)`.

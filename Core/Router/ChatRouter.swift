@@ -113,19 +113,35 @@ public struct ChatRouter: StageHandler {
             throw StageFailure.permanent("not an answer request: \(error)")
         }
         let tenant = request.tenantID
-        guard let question = try await dependencies.conversations.message(request.messageID, tenant: tenant), question.direction == .inbound else {
+        let answerID = ConversationMessage.answerID(for: request.messageID)
+        // The policy is read while the question and any earlier answer are (one statement).
+        async let policy = dependencies.policies.effective(tenant: tenant)
+        let found = try await dependencies.conversations.messages([request.messageID, answerID], tenant: tenant)
+        guard let question = found[request.messageID], question.direction == .inbound else {
             // The conversation was deleted after the message was queued: nothing to answer.
             logger.notice("the message to answer is gone", metadata: [LogKey.messageID: "\(request.messageID)"])
             return
         }
-        let answerID = ConversationMessage.answerID(for: question.id)
-        if let earlier = try await dependencies.conversations.message(answerID, tenant: tenant) {
+        if let earlier = found[answerID] {
             // Stored by an earlier run that died before its job was acknowledged: announce it again, never re-ask.
             try await announce(earlier, question: question, request: request, provider: "", model: "")
             return
         }
         let run = AnswerRun(request: request, question: question, answerID: answerID, attempt: Self.runNumber(), jobAttempt: job.attempt)
-        try await answer(run)
+        let effective: RoutingPolicy
+        do {
+            effective = try await policy
+        } catch let refused as PolicyValidationError {
+            // Stored before the operator's rules refused what it names (an `env:` variable, a private
+            // base_url): the person hears why, and retrying would not help.
+            let issues = refused.issues.map(\.description).joined(separator: "; ")
+            try await fail(
+                run, code: "invalid_policy",
+                message: "This workspace's routing policy can no longer be used (\(issues)); an administrator needs to fix it with PUT /v1/policy.",
+                partial: "")
+            return
+        }
+        try await answer(run, policy: effective)
     }
 
     /// One run of answering one question.
@@ -146,21 +162,8 @@ public struct ChatRouter: StageHandler {
         Int((Date().timeIntervalSince1970 - 1_577_836_800) * 1000)
     }
 
-    private func answer(_ run: AnswerRun) async throws {
+    private func answer(_ run: AnswerRun, policy: RoutingPolicy) async throws {
         let tenant = run.tenant
-        let policy: RoutingPolicy
-        do {
-            policy = try await dependencies.policies.effective(tenant: tenant)
-        } catch let refused as PolicyValidationError {
-            // Stored before the operator's rules refused what it names (an `env:` variable, a private
-            // base_url): the person hears why, and retrying would not help.
-            let issues = refused.issues.map(\.description).joined(separator: "; ")
-            try await fail(
-                run, code: "invalid_policy",
-                message: "This workspace's routing policy can no longer be used (\(issues)); an administrator needs to fix it with PUT /v1/policy.",
-                partial: "")
-            return
-        }
         async let brand = dependencies.brands.profile(tenant: tenant)
         async let signals = dependencies.feedback.recentSignals(tenant: tenant)
         async let turns = dependencies.conversations.recentTurns(

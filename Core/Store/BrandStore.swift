@@ -31,15 +31,14 @@ public struct BrandStore: Sendable {
         if let long = fields.sorted(by: { $0.key < $1.key }).first(where: { $0.value.count > BrandProfile.fieldLimit }) {
             throw StoreError(code: .invalidInput, message: "\(long.key) has \(long.value.count) characters; the limit is \(BrandProfile.fieldLimit)")
         }
-        _ = try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.execute(
-                """
-                INSERT INTO brand_profiles (tenant_id, name, voice, audience, industry, notes)
-                VALUES (\(tenant.rawValue), \(profile.name), \(profile.voice), \(profile.audience), \(profile.industry), \(profile.notes))
-                ON CONFLICT (tenant_id) DO UPDATE SET name = excluded.name, voice = excluded.voice, audience = excluded.audience,
-                    industry = excluded.industry, notes = excluded.notes, updated_at = now()
-                """
-            )
-        }
+        _ = try await pool.tenantQuery(
+            tenant.rawValue,
+            """
+            INSERT INTO brand_profiles (tenant_id, name, voice, audience, industry, notes)
+            VALUES (\(tenant.rawValue), \(profile.name), \(profile.voice), \(profile.audience), \(profile.industry), \(profile.notes))
+            ON CONFLICT (tenant_id) DO UPDATE SET name = excluded.name, voice = excluded.voice, audience = excluded.audience,
+                industry = excluded.industry, notes = excluded.notes, updated_at = now()
+            """
+        )
     }
 }

@@ -66,26 +66,24 @@ public struct ConversationStore: Sendable {
 
     /// The conversation `id` when `userID` may see it (`nil` user: any of the tenant's).
     public func conversation(_ id: UUID, tenant: TenantID, userID: UUID?) async throws -> Conversation? {
-        try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.query(
-                """
-                SELECT \(unsafe: Self.conversationColumns) FROM conversations
-                WHERE id = \(id) AND (\(userID)::uuid IS NULL OR user_id = \(userID))
-                """
-            ).first.map(Self.conversation(from:))
-        }
+        try await pool.tenantQuery(
+            tenant.rawValue,
+            """
+            SELECT \(unsafe: Self.conversationColumns) FROM conversations
+            WHERE id = \(id) AND (\(userID)::uuid IS NULL OR user_id = \(userID))
+            """
+        ).first.map(Self.conversation(from:))
     }
 
     /// The conversations `userID` may see, most recently active first.
     public func conversations(tenant: TenantID, userID: UUID?, limit: Int = 100) async throws -> [Conversation] {
-        try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.query(
-                """
-                SELECT \(unsafe: Self.conversationColumns) FROM conversations
-                WHERE (\(userID)::uuid IS NULL OR user_id = \(userID)) ORDER BY updated_at DESC, id LIMIT \(limit)
-                """
-            ).map(Self.conversation(from:))
-        }
+        try await pool.tenantQuery(
+            tenant.rawValue,
+            """
+            SELECT \(unsafe: Self.conversationColumns) FROM conversations
+            WHERE (\(userID)::uuid IS NULL OR user_id = \(userID)) ORDER BY updated_at DESC, id LIMIT \(limit)
+            """
+        ).map(Self.conversation(from:))
     }
 
     /// Stores a person's message. A message whose channel id was stored before is not stored
@@ -127,35 +125,45 @@ public struct ConversationStore: Sendable {
     /// is final.
     public func saveAnswer(_ answer: ConversationMessage, tenant: TenantID) async throws {
         let json = try Self.json(answer.parts)
-        _ = try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.execute(
-                """
-                INSERT INTO messages (id, tenant_id, conversation_id, direction, channel, parts, reply_to, status)
-                VALUES (\(answer.id), \(tenant.rawValue), \(answer.conversationID), 'outbound', \(answer.channel), \(json)::jsonb,
-                    \(answer.replyTo), \(answer.status.rawValue))
-                ON CONFLICT (id) DO UPDATE SET parts = excluded.parts, status = excluded.status, updated_at = now()
-                """
-            )
-            if answer.status != .streaming, let question = answer.replyTo {
-                let status = answer.status == .failed ? "failed" : "answered"
-                try connection.execute("UPDATE messages SET status = \(status), updated_at = now() WHERE id = \(question)")
-                try connection.execute("UPDATE conversations SET updated_at = now() WHERE id = \(answer.conversationID)")
-            }
+        var statements: [SQL] = [
+            """
+            INSERT INTO messages (id, tenant_id, conversation_id, direction, channel, parts, reply_to, status)
+            VALUES (\(answer.id), \(tenant.rawValue), \(answer.conversationID), 'outbound', \(answer.channel), \(json)::jsonb,
+                \(answer.replyTo), \(answer.status.rawValue))
+            ON CONFLICT (id) DO UPDATE SET parts = excluded.parts, status = excluded.status, updated_at = now()
+            """
+        ]
+        if answer.status != .streaming, let question = answer.replyTo {
+            let status = answer.status == .failed ? "failed" : "answered"
+            statements.append("UPDATE messages SET status = \(status), updated_at = now() WHERE id = \(question)")
+            statements.append("UPDATE conversations SET updated_at = now() WHERE id = \(answer.conversationID)")
         }
+        _ = try await pool.tenantStatements(tenant.rawValue, statements)
     }
 
     /// Marks an answer as handed to its channel (a completed one; a failed answer keeps its status).
     public func markDelivered(_ id: UUID, tenant: TenantID) async throws {
-        _ = try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.execute("UPDATE messages SET status = 'delivered', updated_at = now() WHERE id = \(id) AND status = 'completed'")
-        }
+        _ = try await pool.tenantQuery(
+            tenant.rawValue, "UPDATE messages SET status = 'delivered', updated_at = now() WHERE id = \(id) AND status = 'completed'")
     }
 
     /// One message of the tenant's, or `nil`.
     public func message(_ id: UUID, tenant: TenantID) async throws -> ConversationMessage? {
-        try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.query("SELECT \(unsafe: Self.messageColumns) FROM messages WHERE id = \(id)").first.map(Self.message(from:))
-        }
+        try await pool.tenantQuery(tenant.rawValue, "SELECT \(unsafe: Self.messageColumns) FROM messages WHERE id = \(id)").first.map(
+            Self.message(from:))
+    }
+
+    /// The tenant's messages among `ids`, by id (an id it has none such for is absent): one
+    /// statement for what a caller would otherwise read one by one.
+    public func messages(_ ids: [UUID], tenant: TenantID) async throws -> [UUID: ConversationMessage] {
+        let list = "{" + ids.map(\.uuidString).joined(separator: ",") + "}"
+        let rows = try await pool.tenantQuery(
+            tenant.rawValue, "SELECT \(unsafe: Self.messageColumns) FROM messages WHERE id = ANY(\(list)::uuid[])")
+        return try Dictionary(
+            rows.map { row in
+                let message = try Self.message(from: row); return (message.id, message)
+            }
+        ) { first, _ in first }
     }
 
     /// A page of a conversation's history, oldest first, ending just before message `before` (or
@@ -179,17 +187,16 @@ public struct ConversationStore: Sendable {
     /// The turns before message `before`, oldest first: the memory a prompt carries. Failed answers
     /// are left out (the model should not learn from an error text).
     public func recentTurns(conversationID: UUID, before: UUID, tenant: TenantID, limit: Int) async throws -> [ConversationMessage] {
-        try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.query(
-                """
-                SELECT \(unsafe: Self.messageColumns) FROM messages m
-                WHERE conversation_id = \(conversationID) AND status <> 'failed' AND id <> \(before)
-                  AND (created_at, id) < (SELECT created_at, id FROM messages WHERE id = \(before))
-                  AND (direction = 'inbound' OR status IN ('completed', 'delivered'))
-                ORDER BY created_at DESC, id DESC LIMIT \(limit)
-                """
-            ).map(Self.message(from:)).reversed()
-        }
+        try await pool.tenantQuery(
+            tenant.rawValue,
+            """
+            SELECT \(unsafe: Self.messageColumns) FROM messages m
+            WHERE conversation_id = \(conversationID) AND status <> 'failed' AND id <> \(before)
+              AND (created_at, id) < (SELECT created_at, id FROM messages WHERE id = \(before))
+              AND (direction = 'inbound' OR status IN ('completed', 'delivered'))
+            ORDER BY created_at DESC, id DESC LIMIT \(limit)
+            """
+        ).map(Self.message(from:)).reversed()
     }
 
     /// The feedback `userID` gave on each of `messageIDs` (absent: none).

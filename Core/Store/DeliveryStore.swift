@@ -33,15 +33,14 @@ public struct DeliveryStore: Sendable {
 
     /// Records that piece `piece` of `messageID` was sent, with the channel's id for it.
     public func recordSent(piece: Int, of messageID: UUID, channel: String, externalID: String, tenant: TenantID) async throws {
-        _ = try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.execute(
-                """
-                INSERT INTO message_deliveries (tenant_id, message_id, piece, channel, external_id)
-                VALUES (\(tenant.rawValue), \(messageID), \(piece), \(channel), \(externalID))
-                ON CONFLICT (tenant_id, message_id, piece) DO NOTHING
-                """
-            )
-        }
+        _ = try await pool.tenantQuery(
+            tenant.rawValue,
+            """
+            INSERT INTO message_deliveries (tenant_id, message_id, piece, channel, external_id)
+            VALUES (\(tenant.rawValue), \(messageID), \(piece), \(channel), \(externalID))
+            ON CONFLICT (tenant_id, message_id, piece) DO NOTHING
+            """
+        )
     }
 
     /// Applies a status the channel reported for its message `externalID`; returns whether a
@@ -49,36 +48,35 @@ public struct DeliveryStore: Sendable {
     /// except to `failed`.
     @discardableResult
     public func update(externalID: String, channel: String, to status: Status, error: String?, tenant: TenantID) async throws -> Bool {
-        try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.execute(
-                """
-                UPDATE message_deliveries SET status = \(status.rawValue), error = \(error), updated_at = now()
-                WHERE channel = \(channel) AND external_id = \(externalID)
-                  AND (\(status.rawValue) = 'failed'
-                       OR array_position(ARRAY['sent', 'delivered', 'read'], status) < array_position(ARRAY['sent', 'delivered', 'read'], \(status.rawValue)::text))
-                """
-            ) > 0
-        }
+        try await pool.tenantQuery(
+            tenant.rawValue,
+            """
+            UPDATE message_deliveries SET status = \(status.rawValue), error = \(error), updated_at = now()
+            WHERE channel = \(channel) AND external_id = \(externalID)
+              AND (\(status.rawValue) = 'failed'
+                   OR array_position(ARRAY['sent', 'delivered', 'read'], status) < array_position(ARRAY['sent', 'delivered', 'read'], \(status.rawValue)::text))
+            """
+        ).rowsAffected > 0
     }
 
     /// The message a channel's id belongs to (a reaction names the message it reacts to this way).
     public func message(forExternalID externalID: String, channel: String, tenant: TenantID) async throws -> UUID? {
-        try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.query("SELECT message_id FROM message_deliveries WHERE channel = \(channel) AND external_id = \(externalID) LIMIT 1")
-                .first.map { try $0.decode(UUID.self, column: "message_id") }
-        }
+        try await pool.tenantQuery(
+            tenant.rawValue, "SELECT message_id FROM message_deliveries WHERE channel = \(channel) AND external_id = \(externalID) LIMIT 1"
+        )
+        .first.map { try $0.decode(UUID.self, column: "message_id") }
     }
 
     /// The deliveries of `messageID`, by piece: the channel's id and status.
     public func deliveries(of messageID: UUID, tenant: TenantID) async throws -> [(piece: Int, externalID: String, status: Status, error: String?)] {
-        try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.query("SELECT piece, external_id, status, error FROM message_deliveries WHERE message_id = \(messageID) ORDER BY piece")
-                .map {
-                    (
-                        try $0.decode(Int.self, column: "piece"), try $0.decode(String.self, column: "external_id"),
-                        Status(rawValue: try $0.decode(String.self, column: "status")) ?? .sent, try $0.decode(String?.self, column: "error")
-                    )
-                }
+        try await pool.tenantQuery(
+            tenant.rawValue, "SELECT piece, external_id, status, error FROM message_deliveries WHERE message_id = \(messageID) ORDER BY piece"
+        )
+        .map {
+            (
+                try $0.decode(Int.self, column: "piece"), try $0.decode(String.self, column: "external_id"),
+                Status(rawValue: try $0.decode(String.self, column: "status")) ?? .sent, try $0.decode(String?.self, column: "error")
+            )
         }
     }
 }

@@ -12,21 +12,18 @@ public struct IdentityStore: Sendable {
 
     /// The user linked to `externalID` on `channel`, or `nil`.
     public func user(channel: String, externalID: String, tenant: TenantID) async throws -> UUID? {
-        try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.query("SELECT user_id FROM identities WHERE channel = \(channel) AND external_id = \(externalID)")
-                .first.map { try $0.decode(UUID.self, column: "user_id") }
-        }
+        try await pool.tenantQuery(tenant.rawValue, "SELECT user_id FROM identities WHERE channel = \(channel) AND external_id = \(externalID)")
+            .first.map { try $0.decode(UUID.self, column: "user_id") }
     }
 
     /// Links `externalID` on `channel` to `userID` (replacing an earlier link of that sender).
     public func link(channel: String, externalID: String, to userID: UUID, tenant: TenantID) async throws {
-        _ = try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.execute(
-                """
-                INSERT INTO identities (id, tenant_id, user_id, channel, external_id) VALUES (\(UUID()), \(tenant.rawValue), \(userID), \(channel), \(externalID))
-                ON CONFLICT (tenant_id, channel, external_id) DO UPDATE SET user_id = excluded.user_id
-                """
-            )
-        }
+        _ = try await pool.tenantQuery(
+            tenant.rawValue,
+            """
+            INSERT INTO identities (id, tenant_id, user_id, channel, external_id) VALUES (\(UUID()), \(tenant.rawValue), \(userID), \(channel), \(externalID))
+            ON CONFLICT (tenant_id, channel, external_id) DO UPDATE SET user_id = excluded.user_id
+            """
+        )
     }
 }

@@ -16,21 +16,20 @@ public struct PolicyStore: Sendable {
     @discardableResult
     public func apply(_ document: String, tenant: TenantID) async throws -> RoutingPolicy {
         let policy = try await PolicyParser.parseDetached(document, rules: rules)
-        _ = try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.execute(
-                """
-                INSERT INTO policies (tenant_id, document) VALUES (\(tenant.rawValue), \(document))
-                ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, revision = policies.revision + 1, updated_at = now()
-                """
-            )
-        }
+        _ = try await pool.tenantQuery(
+            tenant.rawValue,
+            """
+            INSERT INTO policies (tenant_id, document) VALUES (\(tenant.rawValue), \(document))
+            ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, revision = policies.revision + 1, updated_at = now()
+            """
+        )
         return policy
     }
 
     /// The tenant's effective policy: its stored document, or the default when it has none.
     public func effective(tenant: TenantID) async throws -> RoutingPolicy {
-        let document = try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.query("SELECT document FROM policies").first.map { try $0.decode(String.self, column: "document") }
+        let document = try await pool.tenantQuery(tenant.rawValue, "SELECT document FROM policies").first.map {
+            try $0.decode(String.self, column: "document")
         }
         return try document.map { try PolicyParser.parse($0, rules: rules) } ?? .default
     }

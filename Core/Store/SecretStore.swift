@@ -31,20 +31,19 @@ public struct SecretStore: Sendable {
             throw StoreError(code: .invalidInput, message: "a secret value has 1 to 8192 bytes")
         }
         let sealed = try AESGCM.seal(Array(value.utf8), using: masterKey, authenticating: Self.context(name, tenant))
-        _ = try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.execute(
-                """
-                INSERT INTO tenant_secrets (tenant_id, name, sealed) VALUES (\(tenant.rawValue), \(name), \(sealed))
-                ON CONFLICT (tenant_id, name) DO UPDATE SET sealed = excluded.sealed, updated_at = now()
-                """
-            )
-        }
+        _ = try await pool.tenantQuery(
+            tenant.rawValue,
+            """
+            INSERT INTO tenant_secrets (tenant_id, name, sealed) VALUES (\(tenant.rawValue), \(name), \(sealed))
+            ON CONFLICT (tenant_id, name) DO UPDATE SET sealed = excluded.sealed, updated_at = now()
+            """
+        )
     }
 
     /// The names of the tenant's secrets, sorted.
     public func names(tenant: TenantID) async throws -> [String] {
-        try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.query("SELECT name FROM tenant_secrets ORDER BY name").map { try $0.decode(String.self, column: "name") }
+        try await pool.tenantQuery(tenant.rawValue, "SELECT name FROM tenant_secrets ORDER BY name").map {
+            try $0.decode(String.self, column: "name")
         }
     }
 

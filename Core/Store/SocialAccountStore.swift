@@ -17,18 +17,17 @@ public struct SocialAccountStore: Sendable {
     public func put(_ account: SocialAccount, tenant: TenantID) async throws {
         let sealed = try AESGCM.seal(Array(account.accessToken.utf8), using: masterKey, authenticating: Self.context(account.platform, tenant))
         let settings = String(decoding: try JSONCoding.encoder.encode(account.settings), as: UTF8.self)
-        _ = try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.execute(
-                """
-                INSERT INTO social_accounts (id, tenant_id, platform, account_name, sealed_tokens, expires_at, account_id, base_url, settings)
-                VALUES (\(account.id), \(tenant.rawValue), \(account.platform), 'default', \(sealed), \(account.expiresAt),
-                        \(account.accountID), \(account.baseURL), \(settings)::jsonb)
-                ON CONFLICT (tenant_id, platform, account_name) DO UPDATE SET
-                    sealed_tokens = excluded.sealed_tokens, expires_at = excluded.expires_at, account_id = excluded.account_id,
-                    base_url = excluded.base_url, settings = excluded.settings, status = 'connected', status_reason = NULL, updated_at = now()
-                """
-            )
-        }
+        _ = try await pool.tenantQuery(
+            tenant.rawValue,
+            """
+            INSERT INTO social_accounts (id, tenant_id, platform, account_name, sealed_tokens, expires_at, account_id, base_url, settings)
+            VALUES (\(account.id), \(tenant.rawValue), \(account.platform), 'default', \(sealed), \(account.expiresAt),
+                    \(account.accountID), \(account.baseURL), \(settings)::jsonb)
+            ON CONFLICT (tenant_id, platform, account_name) DO UPDATE SET
+                sealed_tokens = excluded.sealed_tokens, expires_at = excluded.expires_at, account_id = excluded.account_id,
+                base_url = excluded.base_url, settings = excluded.settings, status = 'connected', status_reason = NULL, updated_at = now()
+            """
+        )
     }
 
     /// The tenant's account for `platform`, token opened; `nil` when it has none.
@@ -43,10 +42,9 @@ public struct SocialAccountStore: Sendable {
 
     /// Records what a platform said about the account (an expired token, a lost permission).
     public func mark(platform: String, _ status: SocialAccount.Status, reason: String, tenant: TenantID) async throws {
-        _ = try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.execute(
-                "UPDATE social_accounts SET status = \(status.rawValue), status_reason = \(reason), updated_at = now() WHERE platform = \(platform)")
-        }
+        _ = try await pool.tenantQuery(
+            tenant.rawValue,
+            "UPDATE social_accounts SET status = \(status.rawValue), status_reason = \(reason), updated_at = now() WHERE platform = \(platform)")
     }
 
     private func accounts(tenant: TenantID, platform: String?, open: Bool) async throws -> [SocialAccount] {

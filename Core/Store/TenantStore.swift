@@ -39,16 +39,12 @@ public struct TenantStore: Sendable {
     public func tenant(forAPIKey text: String) async throws -> TenantID? {
         guard let key = APIKey(text) else { return nil }
         let hash = key.hash
-        let found = try await pool.withTenantTransaction(key.tenantID.rawValue) { connection in
-            try connection.query("SELECT 1 FROM api_keys WHERE key_hash = \(hash) AND revoked_at IS NULL").count
-        }
+        let found = try await pool.tenantQuery(key.tenantID.rawValue, "SELECT 1 FROM api_keys WHERE key_hash = \(hash) AND revoked_at IS NULL").count
         return found == 1 ? key.tenantID : nil
     }
 
     /// True when the tenant exists (its row is visible under its own id).
     public func exists(_ tenantID: TenantID) async throws -> Bool {
-        try await pool.withTenantTransaction(tenantID.rawValue) { connection in
-            try connection.query("SELECT 1 FROM tenants").count == 1
-        }
+        try await pool.tenantQuery(tenantID.rawValue, "SELECT 1 FROM tenants").count == 1
     }
 }

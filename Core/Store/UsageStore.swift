@@ -11,18 +11,17 @@ public struct UsageStore: Sendable {
 
     /// Stores one call's record for `tenant`.
     public func record(_ record: UsageRecord, tenant: TenantID) async throws {
-        _ = try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.execute(
-                """
-                INSERT INTO usage_records (id, tenant_id, conversation_id, message_id, provider, model, input_tokens, output_tokens,
-                    cache_read_tokens, cost_usd, cost_nanodollars, estimated, outcome, fallback_reason, first_token_ms, total_ms, price_version)
-                VALUES (\(UUID()), \(tenant.rawValue), \(record.conversationID), \(record.messageID), \(record.provider), \(record.model),
-                    \(record.usage.input), \(record.usage.output), \(record.usage.cacheRead), \(Double(record.costNanodollars) / 1e9)::numeric,
-                    \(record.costNanodollars), \(record.estimated), \(record.outcome), \(record.fallbackReason),
-                    \(record.firstTokenMilliseconds), \(record.totalMilliseconds), \(record.priceVersion))
-                """
-            )
-        }
+        _ = try await pool.tenantQuery(
+            tenant.rawValue,
+            """
+            INSERT INTO usage_records (id, tenant_id, conversation_id, message_id, provider, model, input_tokens, output_tokens,
+                cache_read_tokens, cost_usd, cost_nanodollars, estimated, outcome, fallback_reason, first_token_ms, total_ms, price_version)
+            VALUES (\(UUID()), \(tenant.rawValue), \(record.conversationID), \(record.messageID), \(record.provider), \(record.model),
+                \(record.usage.input), \(record.usage.output), \(record.usage.cacheRead), \(Double(record.costNanodollars) / 1e9)::numeric,
+                \(record.costNanodollars), \(record.estimated), \(record.outcome), \(record.fallbackReason),
+                \(record.firstTokenMilliseconds), \(record.totalMilliseconds), \(record.priceVersion))
+            """
+        )
     }
 
     /// One line of the spend report.

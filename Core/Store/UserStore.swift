@@ -54,13 +54,12 @@ public struct UserStore: Sendable {
     /// The person's zone as `zone(of:)` finds it, and whether anyone chose it (`false`: UTC, since
     /// neither the person nor the tenant set one, so the assistant should ask once).
     public func zoneChoice(of userID: UUID, tenant: TenantID) async throws -> (zone: TimeZone, known: Bool) {
-        let row = try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.query(
-                """
-                SELECT u.time_zone AS own, t.time_zone AS tenant FROM users u JOIN tenants t ON t.tenant_id = u.tenant_id WHERE u.id = \(userID)
-                """
-            ).first
-        }
+        let row = try await pool.tenantQuery(
+            tenant.rawValue,
+            """
+            SELECT u.time_zone AS own, t.time_zone AS tenant FROM users u JOIN tenants t ON t.tenant_id = u.tenant_id WHERE u.id = \(userID)
+            """
+        ).first
         let names = [try row?.decode(String?.self, column: "own"), try row?.decode(String?.self, column: "tenant")].compactMap { $0 ?? nil }
         guard let chosen = names.lazy.compactMap(LocalTime.zone(named:)).first else { return (LocalTime.utc, false) }
         return (chosen, true)
@@ -68,9 +67,8 @@ public struct UserStore: Sendable {
 
     /// The time zone the person chose themselves, if any.
     public func ownZone(of userID: UUID, tenant: TenantID) async throws -> String? {
-        try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.query("SELECT time_zone FROM users WHERE id = \(userID)").first?.decode(String?.self, column: "time_zone")
-        }
+        try await pool.tenantQuery(tenant.rawValue, "SELECT time_zone FROM users WHERE id = \(userID)").first?.decode(
+            String?.self, column: "time_zone")
     }
 
     /// Sets the person's time zone (`nil`: back to the tenant's).
@@ -79,8 +77,6 @@ public struct UserStore: Sendable {
         if let name, LocalTime.zone(named: name) == nil {
             throw StoreError(code: .invalidInput, message: "time_zone: \(name) is not an IANA time zone name (like Europe/Berlin)")
         }
-        _ = try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            try connection.execute("UPDATE users SET time_zone = \(name) WHERE id = \(userID)")
-        }
+        _ = try await pool.tenantQuery(tenant.rawValue, "UPDATE users SET time_zone = \(name) WHERE id = \(userID)")
     }
 }

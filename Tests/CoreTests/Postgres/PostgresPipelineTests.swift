@@ -66,4 +66,40 @@ struct PostgresPipelineTests {
             try await pool.execute("DROP TABLE \(unsafe: table)")
         }
     }
+
+    /// `BEGIN` and the tenant setting wait for the body's first statement and go with it.
+    @Test func aTransactionOpensWithItsFirstStatementAndStaysOneTransaction() async throws {
+        let table = PostgresTestDatabase.uniqueName("leopost_test_deferred")
+        try await PostgresTestDatabase.withPool(maxConnections: 1) { pool in
+            try await pool.execute("CREATE TABLE \(unsafe: table) (n int)")
+            let before = try await pool.query("SELECT pg_backend_pid() AS pid").singleRow?.decode(Int.self, column: "pid")
+            // The first statement carried BEGIN; its failure, caught, must not end the transaction
+            // (what follows would then commit on its own).
+            let swallowed = try await #require(throws: PostgresError.self) {
+                try await pool.withTenantTransaction(UUID()) { connection in
+                    _ = try? connection.query("SELECT 1 / 0")
+                    _ = try? connection.execute("INSERT INTO \(unsafe: table) VALUES (1)")
+                }
+            }
+            #expect(swallowed.sqlState == "25P02")
+            // A body that runs nothing sends nothing, and one that throws first leaves no transaction behind.
+            #expect(try await pool.withTenantTransaction(UUID()) { _ in 7 } == 7)
+            struct Refused: Error {}
+            await #expect(throws: Refused.self) { try await pool.withTenantTransaction(UUID()) { _ in throw Refused() } }
+            let left = try await pool.query("SELECT coalesce(current_setting('app.current_tenant', true), '') AS tenant").singleRow?.decode(
+                String.self, column: "tenant")
+            #expect(left == "", "no tenant transaction may be left open on the connection")
+            // Several statements after the opening are one transaction: both rows or neither.
+            try await pool.withTenantTransaction(UUID()) { connection in
+                try connection.execute("INSERT INTO \(unsafe: table) VALUES (2)")
+                try connection.execute("INSERT INTO \(unsafe: table) VALUES (3)")
+            }
+            let rows = try await pool.query("SELECT array_agg(n ORDER BY n)::text AS ns FROM \(unsafe: table)").singleRow?.decode(
+                String.self, column: "ns")
+            #expect(rows == "{2,3}")
+            let after = try await pool.query("SELECT pg_backend_pid() AS pid").singleRow?.decode(Int.self, column: "pid")
+            #expect(before == after)
+            try await pool.execute("DROP TABLE \(unsafe: table)")
+        }
+    }
 }
