@@ -110,6 +110,8 @@ public struct WebChatRoutes: Sendable {
             return try JSONBody.response(WebChatPayloads.MessagePage(messages: views, nextBefore: page.hasOlder ? views.first?.id : nil))
         }
         routes.post("conversations/:id/messages") { request, context -> Response in
+            // The policy (for the rate limits) is read while the conversation is looked up.
+            async let policy = dependencies.policies.effective(tenant: try context.requireIdentity().tenantID)
             let (identity, conversation, viewer) = try await visibleConversation(context)
             let body = try await JSONBody.decode(WebChatPayloads.NewMessage.self, from: request, limit: maxBodyBytes)
             let text = body.text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -121,7 +123,7 @@ public struct WebChatRoutes: Sendable {
             // A chat token speaks as its person (already looked up); the API key as the `api` user.
             let userID: UUID
             if let viewer { userID = viewer } else { userID = try await dependencies.users.user(of: identity) }
-            try await checkRateLimits(tenant: identity.tenantID, userID: userID)
+            try await checkRateLimits(try await policy, tenant: identity.tenantID, userID: userID)
             let parts = (text.isEmpty ? [] : [MessagePart.text(text)]) + media.map(MessagePart.media)
             let accepted = try await dependencies.intake.accept(parts, into: conversation, from: userID, tenant: identity.tenantID)
             return try JSONBody.response(WebChatPayloads.Accepted(messageId: accepted.messageID), status: .accepted)
@@ -163,8 +165,7 @@ public struct WebChatRoutes: Sendable {
     }
 
     /// The policy's per-tenant and per-person limits; 429 with `Retry-After` when one is reached.
-    private func checkRateLimits(tenant: TenantID, userID: UUID) async throws {
-        let policy = try await dependencies.policies.effective(tenant: tenant)
+    private func checkRateLimits(_ policy: RoutingPolicy, tenant: TenantID, userID: UUID) async throws {
         let limits = [
             policy.tenantRequestsPerMinute.map { ("tenant:\(tenant)", $0, "your workspace") },
             policy.userRequestsPerMinute.map { ("user:\(tenant):\(userID)", $0, "you") },

@@ -63,7 +63,8 @@ public struct PostgresConfiguration: Sendable, Equatable, CustomStringConvertibl
             ("user", user),
             ("dbname", database),
             ("client_encoding", "UTF8"),
-            ("options", "-c TimeZone=UTC -c DateStyle=ISO -c bytea_output=hex"),
+            // Every execution of a prepared statement is planned for its values (see `PostgresStatementCache`).
+            ("options", "-c TimeZone=UTC -c DateStyle=ISO -c bytea_output=hex -c plan_cache_mode=force_custom_plan"),
             ("connect_timeout", String(connectTimeoutSeconds)),
         ]
         if let password { parameters.append(("password", password)) }

@@ -55,7 +55,8 @@ extension ChatRouter {
     }
 
     /// Records every attempt as a usage record and settles the reservation with their real cost.
-    /// The reservation is settled first: a PostgreSQL hiccup must not leave money held.
+    /// The reservation is settled while the records are written, and whatever PostgreSQL does,
+    /// it is settled: a PostgreSQL hiccup must not leave money held.
     func settle(_ funded: FundedChain, attempts: [ProviderChain.Attempt], answering: AnsweringCall?, run: AnswerRun) async throws {
         let day = BudgetLedger.periods(Date()).day
         let fallbacks = attempts.compactMap { attempt in attempt.failure.map { "\($0) at \(attempt.entry)" } }
@@ -80,8 +81,11 @@ extension ChatRouter {
             record.costNanodollars = price?.cost(of: record.usage) ?? 0
             records.append(record)
         }
+        // Both at once; the reservation is awaited first, so a failed usage write cannot cancel it.
+        let written = records
+        async let usage: Void = dependencies.usage.record(written, tenant: run.tenant)
         try await dependencies.ledger.settle(funded.reservation, actual: records.reduce(0) { $0 + $1.costNanodollars })
-        for record in records { try await dependencies.usage.record(record, tenant: run.tenant) }
+        try await usage
     }
 }
 

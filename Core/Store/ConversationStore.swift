@@ -93,31 +93,38 @@ public struct ConversationStore: Sendable {
     ) async throws -> (id: UUID, inserted: Bool) {
         let id = UUID()
         let json = try Self.json(parts)
-        return try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            let inserted = try connection.query(
-                """
+        // A conversation without a title is named after its first message.
+        let title = String(parts.plainText.prefix(60))
+        // One statement: the insert, the conversation touched when it inserted, else the id the
+        // channel's message was stored under before.
+        let rows = try await pool.tenantQuery(
+            tenant.rawValue,
+            """
+            WITH inserted AS (
                 INSERT INTO messages (id, tenant_id, conversation_id, direction, channel, parts, external_id, status)
                 VALUES (\(id), \(tenant.rawValue), \(conversationID), 'inbound', \(channel), \(json)::jsonb, \(externalID), 'received')
                 ON CONFLICT (tenant_id, channel, external_id) WHERE external_id IS NOT NULL DO NOTHING
                 RETURNING id
-                """
+            ), touched AS (
+                UPDATE conversations SET updated_at = now(), title = CASE WHEN title = '' THEN \(title) ELSE title END
+                WHERE id = \(conversationID) AND EXISTS (SELECT 1 FROM inserted)
             )
-            if inserted.count == 1 {
-                // A conversation without a title is named after its first message.
-                let title = String(parts.plainText.prefix(60))
-                try connection.execute(
-                    """
-                    UPDATE conversations SET updated_at = now(), title = CASE WHEN title = '' THEN \(title) ELSE title END
-                    WHERE id = \(conversationID)
-                    """
-                )
-                return (id, true)
-            }
-            let existing = try connection.query(
-                "SELECT id FROM messages WHERE channel = \(channel) AND external_id = \(externalID)"
-            )[0].decode(UUID.self, column: "id")
-            return (existing, false)
-        }
+            SELECT id, true AS inserted FROM inserted
+            UNION ALL
+            SELECT id, false FROM messages
+            WHERE channel = \(channel) AND external_id = \(externalID) AND NOT EXISTS (SELECT 1 FROM inserted)
+            """
+        )
+        if let row = rows.first { return (try row.decode(UUID.self, column: "id"), try row.decode(Bool.self, column: "inserted")) }
+        // The same channel message was being stored at that moment: the statement's snapshot,
+        // taken before that commit, could not see it; a new statement does.
+        guard
+            let existing = try await pool.tenantQuery(
+                tenant.rawValue, "SELECT id FROM messages WHERE channel = \(channel) AND external_id = \(externalID)"
+            )
+            .first
+        else { throw StoreError(code: .conflict, message: "message \(externalID ?? "") of \(channel) was neither stored nor found; send it again") }
+        return (try existing.decode(UUID.self, column: "id"), false)
     }
 
     /// Writes the answer to message `answer.replyTo`: created on first call, replaced after (a

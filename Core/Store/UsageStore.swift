@@ -11,8 +11,13 @@ public struct UsageStore: Sendable {
 
     /// Stores one call's record for `tenant`.
     public func record(_ record: UsageRecord, tenant: TenantID) async throws {
-        _ = try await pool.tenantQuery(
-            tenant.rawValue,
+        try await self.record([record], tenant: tenant)
+    }
+
+    /// Stores the records of one answer's calls for `tenant`, in one transaction and one round trip.
+    public func record(_ records: [UsageRecord], tenant: TenantID) async throws {
+        guard !records.isEmpty else { return }
+        let statements: [SQL] = records.map { record in
             """
             INSERT INTO usage_records (id, tenant_id, conversation_id, message_id, provider, model, input_tokens, output_tokens,
                 cache_read_tokens, cost_usd, cost_nanodollars, estimated, outcome, fallback_reason, first_token_ms, total_ms, price_version)
@@ -21,7 +26,8 @@ public struct UsageStore: Sendable {
                 \(record.costNanodollars), \(record.estimated), \(record.outcome), \(record.fallbackReason),
                 \(record.firstTokenMilliseconds), \(record.totalMilliseconds), \(record.priceVersion))
             """
-        )
+        }
+        _ = try await pool.tenantStatements(tenant.rawValue, statements)
     }
 
     /// One line of the spend report.

@@ -18,10 +18,12 @@ public struct UserStore: Sendable {
         guard (1...200).contains(name.count) else {
             throw StoreError(code: .invalidInput, message: "a user name must have 1 to 200 characters")
         }
+        // Read first, in one round trip: almost every request finds its user, and a read takes no row lock.
+        if let row = try await pool.tenantQuery(tenant.rawValue, "SELECT id FROM users WHERE name = \(name)").first {
+            return try row.decode(UUID.self, column: "id")
+        }
         return try await pool.withTenantTransaction(tenant.rawValue) { connection in
-            // Read first: almost every request finds its user, and a read takes no row lock.
-            if let row = try connection.query("SELECT id FROM users WHERE name = \(name)").first { return try row.decode(UUID.self, column: "id") }
-            return try connection.query(
+            try connection.query(
                 """
                 INSERT INTO users (id, tenant_id, name) VALUES (\(UUID()), \(tenant.rawValue), \(name))
                 ON CONFLICT (tenant_id, name) DO UPDATE SET name = excluded.name RETURNING id

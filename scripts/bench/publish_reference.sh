@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # PostgreSQL alone doing one publish job's statements (publish_reference.sql), with pgbench:
-# 16 clients like the server's pool, 8 s, as leopost_app under row-level security, once with
-# each statement parsed and planned every time (what Leopost did before its statement cache)
-# and once prepared (what it does now). The ceiling for the publish figure on this machine.
+# 16 clients like the server's pool, 8 s each, as leopost_app under row-level security: unnamed
+# statements (what Leopost sent before its statement cache), prepared and planned per execution
+# (what it sends now), and prepared with generic plans (faster, but see PostgresStatementCache).
+# The ceiling of the publish figure on this machine.
 # Usage: publish_reference.sh LEOPOST_BINARY (inside scripts/with-test-servers.sh).
 set -euo pipefail
 leopost=$1
@@ -26,8 +27,12 @@ INSERT INTO post_targets (id, tenant_id, post_id, platform, status, idempotency_
          '{"length": 30, "limit": 500, "counting": "characters", "problems": []}'::jsonb
   FROM generate_series(1, 5000) n;
 SQL
-for mode in extended prepared; do
-  rate=$(PGOPTIONS="-c role=leopost_app" pgbench -n -M "$mode" -c 16 -j 2 -T 8 -f "$here/publish_reference.sql" "$url" 2>&1 |
+run() {
+  local label=$1 mode=$2 options=$3
+  rate=$(PGOPTIONS="-c role=leopost_app $options" pgbench -n -M "$mode" -c 16 -j 2 -T 8 -f "$here/publish_reference.sql" "$url" 2>&1 |
     awk '/^tps = / { print int($3) }')
-  echo "publish reference: PostgreSQL alone (pgbench, $mode, 16 clients), one publish job's statements: $rate jobs/s"
-done
+  echo "publish reference: PostgreSQL alone (pgbench, 16 clients, $label), one publish job's statements: $rate jobs/s"
+}
+run "unnamed statements" extended ""
+run "prepared, planned per execution as Leopost runs them" prepared "-c plan_cache_mode=force_custom_plan"
+run "prepared, generic plans" prepared ""

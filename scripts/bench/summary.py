@@ -93,7 +93,7 @@ rows.append(("scheduler lateness, 100,000 jobs, p99", fmt(late99, " ms"), f"poll
 publish = find(r"publish: \d+ posts .*?: ([\d.]+) posts/s")
 noop = find(r"publish no-op plugin: .*?: ([\d.]+) jobs/s")
 rows.append(("publish jobs, Mastodon plugin + fake", fmt(publish, " posts/s"), "-", "-", "report"))
-pg_alone = find(r"publish reference: PostgreSQL alone \(pgbench, prepared.*?: ([\d.]+) jobs/s")
+pg_alone = find(r"publish reference: PostgreSQL alone \(pgbench, 16 clients, prepared, planned per execution.*?: ([\d.]+) jobs/s")
 rows.append(("publish jobs, no-op plugin", fmt(noop, " jobs/s"), f"PostgreSQL alone, same SQL {fmt(pg_alone, ' jobs/s')}",
              ratio(noop, pg_alone), ">= 5,000 jobs/s"))
 

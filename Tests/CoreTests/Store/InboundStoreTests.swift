@@ -41,4 +41,33 @@ struct InboundStoreTests {
             #expect(try await store.messages(conversationID: first.conversation.id, tenant: other).messages.isEmpty)
         }
     }
+
+    /// The store for a message into a known conversation (the web chat, the intake's long path):
+    /// one statement that inserts, titles and touches; the same channel id sent at once from many
+    /// tasks is stored once, and every sender gets that one id.
+    @Test func aMessageIsStoredOnceByItsChannelIDEvenWhenSentAtOnce() async throws {
+        try await TestDatabase.with(logger: logger) { database in
+            let tenant = try await TenantStore(pool: database.app).createTenant(name: "A").tenantID
+            let user = try await UserStore(pool: database.app).resolve(name: "ana", tenant: tenant)
+            let store = ConversationStore(pool: database.app)
+            let conversation = try await store.create(tenant: tenant, userID: user, channel: "web")
+            let plain = try await store.appendInbound(tenant: tenant, conversationID: conversation.id, channel: "web", parts: [.text("Hello there")])
+            #expect(plain.inserted)
+            #expect(try await store.conversation(conversation.id, tenant: tenant, userID: nil)?.title == "Hello there")
+            let outcomes = try await withThrowingTaskGroup(of: (id: UUID, inserted: Bool).self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        try await store.appendInbound(
+                            tenant: tenant, conversationID: conversation.id, channel: "web", parts: [.text("Once")], externalID: "client-1")
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outcomes.filter(\.inserted).count == 1)
+            #expect(Set(outcomes.map(\.id)).count == 1)
+            let history = try await store.messages(conversationID: conversation.id, tenant: tenant).messages
+            #expect(history.count == 2)
+            #expect(history.last?.id == outcomes[0].id)
+        }
+    }
 }
