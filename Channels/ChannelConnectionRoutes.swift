@@ -84,7 +84,7 @@ public struct ChannelConnectionRoutes: Sendable {
                 }
             }
             let draft = ChannelConnection(
-                id: UUID(), tenantID: identity.tenantID, channel: body.kind, name: body.name ?? body.kind, credentials: credentials,
+                id: UUID.random(), tenantID: identity.tenantID, channel: body.kind, name: body.name ?? body.kind, credentials: credentials,
                 settings: body.settings ?? [:]
             )
             let registered = try await registerWebhook(draft)

@@ -39,7 +39,7 @@ struct SocialAccountCommand: AsyncParsableCommand {
                 }, uniquingKeysWith: { _, last in last })
             let tenantID = TenantID(tenant)!
             let account = SocialAccount(
-                id: UUID(), platform: platform, accountID: accountId, baseURL: baseUrl, settings: settings, accessToken: token, expiresAt: nil,
+                id: UUID.random(), platform: platform, accountID: accountId, baseURL: baseUrl, settings: settings, accessToken: token, expiresAt: nil,
                 status: .connected, statusReason: nil)
             try await Database.withServerPool(url: try environment.databaseURL(), logger: environment.logger) { pool in
                 guard try await TenantStore(pool: pool).exists(tenantID) else { throw CommandFailure("no tenant \(tenantID)") }

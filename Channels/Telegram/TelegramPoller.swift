@@ -44,7 +44,7 @@ public final class TelegramPoller: Service, Sendable {
     private let configuration: MessagingConfiguration
     private let timing: Configuration
     private let logger: Logger
-    private let owner = UUID().uuidString
+    private let owner = UUID.random().uuidString
 
     /// Creates the poller.
     public init(

@@ -36,7 +36,7 @@ public struct TelegramWebhookRoute: Sendable {
             }
             let body = try await request.body.collect(upTo: maxBodyBytes)
             let json = String(buffer: body)
-            guard let update = try? JSONCoding.decoder.decode(TelegramUpdate.self, from: Data(json.utf8)) else {
+            guard let update = try? JSONCoding.decoder.decode(TelegramUpdateRouting.self, from: Data(json.utf8)) else {
                 context.logger.notice("telegram webhook: not an update; ignored", metadata: [LogKey.connectionID: "\(connection.id)"])
                 return MessagingWebhooks.ok
             }

@@ -131,7 +131,7 @@ public struct ChannelInbox: Sendable {
     /// Sends Leopost's own `text` back to the sender through the delivery stage.
     public func reply(_ text: String, to message: InboundMessage, through connection: ChannelConnection) async throws {
         let outbound = OutboundMessage(
-            tenantID: connection.tenantID, conversationID: nil, messageID: UUID(), channel: message.channel, connectionID: connection.id,
+            tenantID: connection.tenantID, conversationID: nil, messageID: UUID.random(), channel: message.channel, connectionID: connection.id,
             recipient: message.threadID ?? message.senderID, parts: [.text(text)]
         )
         let payload = String(decoding: try JSONCoding.encoder.encode(outbound), as: UTF8.self)

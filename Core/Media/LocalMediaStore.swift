@@ -20,7 +20,7 @@ public struct LocalMediaStore: MediaStore {
         let path = try path(of: key)
         let folder = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = folder + "/.\(UUID().uuidString).part"
+        let temporary = folder + "/.\(UUID.random().uuidString).part"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
             throw MediaError(code: .unavailable, message: "could not write media to \(folder)")
         }

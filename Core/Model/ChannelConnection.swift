@@ -34,18 +34,20 @@ public struct ChannelConnection: Sendable, Equatable {
 
     /// The tenant and connection ids in a webhook path's handle; `nil` for anything else.
     public static func parse(handle: String) -> (tenant: TenantID, connection: UUID)? {
-        guard handle.count == 64, handle.allSatisfy(\.isHexDigit) else { return nil }
-        guard let tenant = uuid(handle.prefix(32)), let connection = uuid(handle.suffix(32)) else { return nil }
-        return (TenantID(tenant), connection)
+        // Every webhook parses its path: straight from the hex, without building strings.
+        guard handle.utf8.count == 64, let bytes = Hex.decode(handle) else { return nil }
+        return (TenantID(uuid(bytes, at: 0)), uuid(bytes, at: 16))
     }
 
     private static func hex(_ id: UUID) -> String {
-        id.uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        withUnsafeBytes(of: id.uuid) { Hex.encode($0) }
     }
 
-    private static func uuid(_ hex: Substring) -> UUID? {
-        let text = Array(hex)
-        let parts = [text[0..<8], text[8..<12], text[12..<16], text[16..<20], text[20..<32]].map { String($0) }
-        return UUID(uuidString: parts.joined(separator: "-"))
+    private static func uuid(_ b: [UInt8], at i: Int) -> UUID {
+        UUID(
+            uuid: (
+                b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7], b[i + 8], b[i + 9], b[i + 10], b[i + 11], b[i + 12],
+                b[i + 13], b[i + 14], b[i + 15]
+            ))
     }
 }

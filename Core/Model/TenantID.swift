@@ -16,7 +16,7 @@ public struct TenantID: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// A new random id.
-    public static func random() -> TenantID { TenantID(UUID()) }
+    public static func random() -> TenantID { TenantID(UUID.random()) }
 
     /// Lowercase canonical UUID text.
     public var description: String { rawValue.uuidString.lowercased() }

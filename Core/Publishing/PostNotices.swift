@@ -27,7 +27,7 @@ public struct PostNotices: Sendable {
         default: return
         }
         try await delivery.deliver(
-            [.text(text)], messageID: UUID(), to: conversation, tenant: tenant,
+            [.text(text)], messageID: UUID.random(), to: conversation, tenant: tenant,
             idempotencyKey: "post-status:\(target.id.uuidString.lowercased()):\(target.status.rawValue)")
     }
 }

@@ -108,12 +108,12 @@ public struct Publisher: Sendable {
             }
             let preview = await previewer.preview(text: draft.text, media: draft.media, for: plugin)
             guard preview.problems.isEmpty else { throw PostError(.tooLong, preview.problems.joined(separator: "; ")) }
-            let id = UUID()
+            let id = UUID.random()
             targets.append(
                 PostTarget(id: id, platform: name, status: .draft, preview: preview, idempotencyKey: "leopost-\(id.uuidString.lowercased())"))
         }
         let post = Post(
-            id: UUID(), conversationID: draft.conversationID, text: draft.text, media: draft.media, status: .draft, scheduledAt: draft.scheduledAt,
+            id: UUID.random(), conversationID: draft.conversationID, text: draft.text, media: draft.media, status: .draft, scheduledAt: draft.scheduledAt,
             createdAt: now, targets: targets)
         try await posts.create(post, tenant: tenant)
         try await previews?.announce(post, tenant: tenant)

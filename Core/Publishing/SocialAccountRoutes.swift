@@ -72,7 +72,7 @@ public struct SocialAccountRoutes: Sendable {
                 throw APIError.badRequest("base_url: \(name) needs the account's own address (an instance or webhook URL)")
             }
             let account = SocialAccount(
-                id: UUID(), platform: name, accountID: body.accountId ?? "", baseURL: body.baseUrl, settings: body.settings ?? [:],
+                id: UUID.random(), platform: name, accountID: body.accountId ?? "", baseURL: body.baseUrl, settings: body.settings ?? [:],
                 accessToken: body.accessToken, expiresAt: body.expiresAt, status: .connected, statusReason: nil)
             try await store.put(account, tenant: identity.tenantID)
             return try JSONBody.response(

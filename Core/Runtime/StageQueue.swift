@@ -41,7 +41,7 @@ public struct StageQueue: Sendable {
         idempotencyKey: String? = nil,
         jobID: String? = nil
     ) async throws -> Enqueued {
-        let job = StageJob(id: jobID ?? UUID().uuidString.lowercased(), orderingKey: orderingKey, sequence: 0, attempt: 1, payload: payload)
+        let job = StageJob(id: jobID ?? UUID.random().uuidString.lowercased(), orderingKey: orderingKey, sequence: 0, attempt: 1, payload: payload)
         let reply = try await redis.run(
             StageScripts.enqueue,
             keys: [

@@ -17,7 +17,7 @@ public struct ChannelConnectionStore: Sendable {
     /// - Throws: `StoreError.conflict` when the tenant already has a connection of that channel and name.
     /// - Parameter id: the new connection's id, chosen beforehand when its webhook URL must be known first.
     public func create(
-        id: UUID = UUID(), channel: String, name: String, credentials: [String: String], settings: [String: String], tenant: TenantID
+        id: UUID = UUID.random(), channel: String, name: String, credentials: [String: String], settings: [String: String], tenant: TenantID
     ) async throws -> ChannelConnection {
         let connection = ChannelConnection(id: id, tenantID: tenant, channel: channel, name: name, credentials: credentials, settings: settings)
         let sealed = try AESGCM.seal(try JSONCoding.encoder.encode(credentials), using: masterKey, authenticating: Self.context(connection))

@@ -34,7 +34,7 @@ extension ConversationStore {
                 WHERE channel = \(channel) AND connection_id = \(connectionID)::uuid AND external_thread = \(thread)
             ), created AS (
                 INSERT INTO conversations (id, tenant_id, user_id, channel, connection_id, external_thread, title)
-                SELECT \(UUID())::uuid, \(tenant.rawValue)::uuid, sender.user_id, \(channel)::text, \(connectionID)::uuid, \(thread)::text,
+                SELECT \(UUID.random())::uuid, \(tenant.rawValue)::uuid, sender.user_id, \(channel)::text, \(connectionID)::uuid, \(thread)::text,
                     \(title)::text
                 FROM sender WHERE NOT EXISTS (SELECT 1 FROM found)
                 ON CONFLICT (tenant_id, channel, connection_id, external_thread) WHERE external_thread IS NOT NULL DO NOTHING
@@ -43,7 +43,7 @@ extension ConversationStore {
                 SELECT * FROM found UNION ALL SELECT * FROM created
             ), message AS (
                 INSERT INTO messages (id, tenant_id, conversation_id, direction, channel, parts, external_id, status)
-                SELECT \(UUID())::uuid, \(tenant.rawValue)::uuid, conversation.id, 'inbound', \(channel)::text, \(json)::jsonb,
+                SELECT \(UUID.random())::uuid, \(tenant.rawValue)::uuid, conversation.id, 'inbound', \(channel)::text, \(json)::jsonb,
                     \(externalID)::text, 'received'
                 FROM conversation WHERE EXISTS (SELECT 1 FROM sender)
                 ON CONFLICT (tenant_id, channel, external_id) WHERE external_id IS NOT NULL DO NOTHING

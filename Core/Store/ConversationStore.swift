@@ -17,7 +17,7 @@ public struct ConversationStore: Sendable {
         tenant: TenantID, userID: UUID, channel: String, title: String = "", connectionID: UUID? = nil, externalThread: String? = nil
     ) async throws -> Conversation {
         let title = String(title.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
-        let id = UUID()
+        let id = UUID.random()
         return try await pool.withTenantTransaction(tenant.rawValue) { connection in
             let row = try connection.query(
                 """
@@ -47,7 +47,7 @@ public struct ConversationStore: Sendable {
             let inserted = try connection.query(
                 """
                 INSERT INTO conversations (id, tenant_id, user_id, channel, connection_id, external_thread)
-                VALUES (\(UUID()), \(tenant.rawValue), \(userID), \(channel), \(connectionID), \(externalThread))
+                VALUES (\(UUID.random()), \(tenant.rawValue), \(userID), \(channel), \(connectionID), \(externalThread))
                 ON CONFLICT (tenant_id, channel, connection_id, external_thread) WHERE external_thread IS NOT NULL DO NOTHING
                 RETURNING \(unsafe: Self.conversationColumns)
                 """
@@ -91,7 +91,7 @@ public struct ConversationStore: Sendable {
     public func appendInbound(
         tenant: TenantID, conversationID: UUID, channel: String, parts: [MessagePart], externalID: String? = nil
     ) async throws -> (id: UUID, inserted: Bool) {
-        let id = UUID()
+        let id = UUID.random()
         let json = try Self.json(parts)
         // A conversation without a title is named after its first message.
         let title = String(parts.plainText.prefix(60))

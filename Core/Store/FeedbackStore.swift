@@ -32,7 +32,7 @@ public struct FeedbackStore: Sendable {
             // One row per (message, user); a NULL user (an API key) gets a fresh row each time.
             try connection.execute("DELETE FROM feedback WHERE message_id = \(messageID) AND user_id IS NOT DISTINCT FROM \(userID)")
             try connection.execute(
-                "INSERT INTO feedback (id, tenant_id, message_id, user_id, rating) VALUES (\(UUID()), \(tenant.rawValue), \(messageID), \(userID), \(rating.rawValue))"
+                "INSERT INTO feedback (id, tenant_id, message_id, user_id, rating) VALUES (\(UUID.random()), \(tenant.rawValue), \(messageID), \(userID), \(rating.rawValue))"
             )
             return true
         }

@@ -21,7 +21,7 @@ public struct IdentityStore: Sendable {
         _ = try await pool.tenantQuery(
             tenant.rawValue,
             """
-            INSERT INTO identities (id, tenant_id, user_id, channel, external_id) VALUES (\(UUID()), \(tenant.rawValue), \(userID), \(channel), \(externalID))
+            INSERT INTO identities (id, tenant_id, user_id, channel, external_id) VALUES (\(UUID.random()), \(tenant.rawValue), \(userID), \(channel), \(externalID))
             ON CONFLICT (tenant_id, channel, external_id) DO UPDATE SET user_id = excluded.user_id
             """
         )

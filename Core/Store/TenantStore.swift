@@ -29,7 +29,7 @@ public struct TenantStore: Sendable {
         try await pool.withTenantTransaction(tenantID.rawValue) { connection in
             try connection.execute("INSERT INTO tenants (tenant_id, name) VALUES (\(tenantID.rawValue), \(name))")
             try connection.execute(
-                "INSERT INTO api_keys (id, tenant_id, key_hash, label) VALUES (\(UUID()), \(tenantID.rawValue), \(key.hash), 'initial')"
+                "INSERT INTO api_keys (id, tenant_id, key_hash, label) VALUES (\(UUID.random()), \(tenantID.rawValue), \(key.hash), 'initial')"
             )
         }
         return CreatedTenant(tenantID: tenantID, apiKey: key.text)

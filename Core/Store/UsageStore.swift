@@ -21,7 +21,7 @@ public struct UsageStore: Sendable {
             """
             INSERT INTO usage_records (id, tenant_id, conversation_id, message_id, provider, model, input_tokens, output_tokens,
                 cache_read_tokens, cost_usd, cost_nanodollars, estimated, outcome, fallback_reason, first_token_ms, total_ms, price_version)
-            VALUES (\(UUID()), \(tenant.rawValue), \(record.conversationID), \(record.messageID), \(record.provider), \(record.model),
+            VALUES (\(UUID.random()), \(tenant.rawValue), \(record.conversationID), \(record.messageID), \(record.provider), \(record.model),
                 \(record.usage.input), \(record.usage.output), \(record.usage.cacheRead), \(Double(record.costNanodollars) / 1e9)::numeric,
                 \(record.costNanodollars), \(record.estimated), \(record.outcome), \(record.fallbackReason),
                 \(record.firstTokenMilliseconds), \(record.totalMilliseconds), \(record.priceVersion))

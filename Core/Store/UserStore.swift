@@ -25,7 +25,7 @@ public struct UserStore: Sendable {
         return try await pool.withTenantTransaction(tenant.rawValue) { connection in
             try connection.query(
                 """
-                INSERT INTO users (id, tenant_id, name) VALUES (\(UUID()), \(tenant.rawValue), \(name))
+                INSERT INTO users (id, tenant_id, name) VALUES (\(UUID.random()), \(tenant.rawValue), \(name))
                 ON CONFLICT (tenant_id, name) DO UPDATE SET name = excluded.name RETURNING id
                 """
             )[0].decode(UUID.self, column: "id")
