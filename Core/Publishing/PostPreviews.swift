@@ -63,7 +63,8 @@ public struct PostPreviews: Sendable {
         guard conversation.connectionID != nil, conversation.externalThread != nil else { return }
         let preview = PostPreviewPart(postID: post.id, platform: post.targets.map(\.platform).joined(separator: ", "), text: post.text)
         try await delivery.deliver(
-            [.postPreview(preview)], messageID: UUID.random(), to: conversation, tenant: tenant, idempotencyKey: "preview:\(post.id.uuidString.lowercased())"
+            [.postPreview(preview)], messageID: UUID.random(), to: conversation, tenant: tenant,
+            idempotencyKey: "preview:\(post.id.uuidString.lowercased())"
         )
     }
 }

@@ -113,7 +113,8 @@ public struct Publisher: Sendable {
                 PostTarget(id: id, platform: name, status: .draft, preview: preview, idempotencyKey: "leopost-\(id.uuidString.lowercased())"))
         }
         let post = Post(
-            id: UUID.random(), conversationID: draft.conversationID, text: draft.text, media: draft.media, status: .draft, scheduledAt: draft.scheduledAt,
+            id: UUID.random(), conversationID: draft.conversationID, text: draft.text, media: draft.media, status: .draft,
+            scheduledAt: draft.scheduledAt,
             createdAt: now, targets: targets)
         try await posts.create(post, tenant: tenant)
         try await previews?.announce(post, tenant: tenant)
