@@ -135,10 +135,23 @@ public struct WebChatRoutes: Sendable {
     /// person the caller is limited to (`nil` for the API key), so routes need not look it up again.
     func visibleConversation(_ context: GatewayContext) async throws -> (identity: TenantIdentity, conversation: Conversation, viewer: UUID?) {
         let identity = try context.requireIdentity()
-        let viewer = try await dependencies.users.id(of: identity)
-        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
-            let conversation = try await dependencies.conversations.conversation(id, tenant: identity.tenantID, userID: viewer)
-        else { throw APIError.notFound("no such conversation") }
+        let id = context.parameters.get("id").flatMap(UUID.init(uuidString:))
+        guard case .token(let name) = identity.credential else {
+            // The API key sees every conversation of the tenant.
+            guard let id, let conversation = try await dependencies.conversations.conversation(id, tenant: identity.tenantID, userID: nil) else {
+                throw APIError.notFound("no such conversation")
+            }
+            return (identity, conversation, nil)
+        }
+        // The person and their conversation in one statement; a person new to the tenant is made
+        // (they own no conversation yet).
+        let found =
+            if let id { try await dependencies.conversations.conversation(id, tenant: identity.tenantID, personNamed: name) } else {
+                (userID: UUID?.none, conversation: Conversation?.none)
+            }
+        let viewer: UUID
+        if let known = found.userID { viewer = known } else { viewer = try await dependencies.users.resolve(name: name, tenant: identity.tenantID) }
+        guard let conversation = found.conversation else { throw APIError.notFound("no such conversation") }
         return (identity, conversation, viewer)
     }
 

@@ -75,6 +75,26 @@ public struct ConversationStore: Sendable {
         ).first.map(Self.conversation(from:))
     }
 
+    /// The person called `name` and their conversation `id`, in one statement: what every
+    /// conversation route of a chat token needs. `userID` is nil when the tenant has no such
+    /// person yet; `conversation` is nil when it is not theirs (or does not exist).
+    public func conversation(_ id: UUID, tenant: TenantID, personNamed name: String) async throws -> (userID: UUID?, conversation: Conversation?) {
+        let columns = Self.conversationColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        guard
+            let row = try await pool.tenantQuery(
+                tenant.rawValue,
+                """
+                SELECT u.id AS viewer, \(unsafe: columns) FROM users u
+                LEFT JOIN conversations c ON c.id = \(id) AND c.user_id = u.id
+                WHERE u.name = \(name)
+                """
+            ).first
+        else { return (nil, nil) }
+        let viewer = try row.decode(UUID.self, column: "viewer")
+        guard try row.decode(UUID?.self, column: "id") != nil else { return (viewer, nil) }
+        return (viewer, try Self.conversation(from: row))
+    }
+
     /// The conversations `userID` may see, most recently active first.
     public func conversations(tenant: TenantID, userID: UUID?, limit: Int = 100) async throws -> [Conversation] {
         try await pool.tenantQuery(
