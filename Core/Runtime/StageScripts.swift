@@ -85,6 +85,9 @@ enum StageScripts {
         source: addJob + """
             if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
             redis.call('XDEL', KEYS[1], ARGV[2])
+            -- The job is decoded only when needed: an unordered job that succeeded, the common
+            -- case, costs an ack and a delete.
+            if ARGV[4] ~= '1' and ARGV[6] ~= '1' then return 1 end
             local job = cjson.decode(ARGV[3])
             if ARGV[4] == '1' then
                 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '*', 'id', job.id, 'key', job.key, 'seq', job.seq,
