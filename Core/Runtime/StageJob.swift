@@ -47,32 +47,12 @@ public struct StageJob: Sendable, Equatable, Codable {
             ("attempt", String(attempt)), ("id", id), ("key", orderingKey ?? ""), ("payload", payload), ("seq", String(sequence)),
         ].enumerated() {
             json.append(index == 0 ? UInt8(ascii: "{") : UInt8(ascii: ","))
-            Self.appendJSONString(name, to: &json)
+            JSONCoding.appendString(name, to: &json)
             json.append(UInt8(ascii: ":"))
-            Self.appendJSONString(value, to: &json)
+            JSONCoding.appendString(value, to: &json)
         }
         json.append(UInt8(ascii: "}"))
         return String(decoding: json, as: UTF8.self)
-    }
-
-    /// Appends `text` as a JSON string: quotes, backslashes and control characters escaped (RFC 8259 §7).
-    static func appendJSONString(_ text: String, to json: inout [UInt8]) {
-        json.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                json.append(UInt8(ascii: "\\"))
-                json.append(byte)
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                json.append(contentsOf: [
-                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
-                ])
-            default:
-                json.append(byte)
-            }
-        }
-        json.append(UInt8(ascii: "\""))
     }
 
     /// The job as the scheduler keeps it: the five stream fields joined by U+001F, which JSON

@@ -58,7 +58,7 @@ extension ConversationStore {
                 EXISTS (SELECT 1 FROM message) AS inserted
             FROM sender LEFT JOIN conversation ON true
             """
-        guard let row = try await pool.tenantStatements(tenant.rawValue, [statement])[0].first else { return nil }
+        guard let row = try await pool.tenantQuery(tenant.rawValue, statement).first else { return nil }
         let userID: UUID = try row.decode(column: "sender_user_id")
         guard let messageID: UUID = try row.decode(column: "message_id") else {
             // Two first messages of a new thread at once (the intake stage orders a thread's

@@ -79,12 +79,11 @@ public struct ConversationStore: Sendable {
     /// conversation route of a chat token needs. `userID` is nil when the tenant has no such
     /// person yet; `conversation` is nil when it is not theirs (or does not exist).
     public func conversation(_ id: UUID, tenant: TenantID, personNamed name: String) async throws -> (userID: UUID?, conversation: Conversation?) {
-        let columns = Self.conversationColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
         guard
             let row = try await pool.tenantQuery(
                 tenant.rawValue,
                 """
-                SELECT u.id AS viewer, \(unsafe: columns) FROM users u
+                SELECT u.id AS viewer, \(unsafe: Self.joinedConversationColumns) FROM users u
                 LEFT JOIN conversations c ON c.id = \(id) AND c.user_id = u.id
                 WHERE u.name = \(name)
                 """
@@ -242,6 +241,9 @@ public struct ConversationStore: Sendable {
     }
 
     static let conversationColumns = "id, user_id, channel, connection_id, external_thread, title, created_at, updated_at"
+    /// The same columns of `conversations c`, for a statement that joins it.
+    static let joinedConversationColumns = conversationColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }
+        .joined(separator: ", ")
     static let messageColumns = "id, conversation_id, direction, channel, parts::text AS parts, external_id, reply_to, status, created_at"
 
     static func conversation(from row: PostgresRow) throws -> Conversation {

@@ -173,29 +173,12 @@ public enum FakeOpenAI {
         // Written by hand (the same JSON OpenAI sends): JSONSerialization here cost the benchmarks'
         // fake more CPU than the client it measures.
         var delta: [String] = []
-        if let role { delta.append("\"role\":\(quoted(role))") }
-        if let content { delta.append("\"content\":\(quoted(content))") }
-        let finishReason = finish.map(quoted) ?? "null"
+        if let role { delta.append("\"role\":\(JSONCoding.quoted(role))") }
+        if let content { delta.append("\"content\":\(JSONCoding.quoted(content))") }
+        let finishReason = finish.map(JSONCoding.quoted) ?? "null"
         return "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o-mini\","
             + "\"system_fingerprint\":\"fp_44709d6fcb\",\"choices\":[{\"index\":0,\"delta\":{\(delta.joined(separator: ","))},"
             + "\"logprobs\":null,\"finish_reason\":\(finishReason)}]}\n\n"
-    }
-
-    /// `text` as a JSON string (RFC 8259 escaping).
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 
     static func stream(_ events: [String], done: Bool) -> Response {
