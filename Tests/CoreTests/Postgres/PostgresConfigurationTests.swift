@@ -36,6 +36,12 @@ struct PostgresConfigurationTests {
         #expect(configuration.connectTimeout == .seconds(3))
     }
 
+    @Test func takesTheStatementCacheCapacity() throws {
+        #expect(try PostgresConfiguration(url: "postgres://u@h/db").statementCacheCapacity == 256)
+        #expect(try PostgresConfiguration(url: "postgres://u@h/db?statement_cache_capacity=0").statementCacheCapacity == 0)
+        #expect(try PostgresConfiguration(url: "postgres://u@h/db?statement_cache_capacity=32").statementCacheCapacity == 32)
+    }
+
     @Test func passesPartsAsSeparateParameters() throws {
         let configuration = try PostgresConfiguration(url: "postgres://u:pw@h/db%20name%3Dx%20host%3Devil")
         let parameters = Dictionary(uniqueKeysWithValues: configuration.connectionParameters.map { ($0.keyword, $0.value) })
@@ -57,6 +63,8 @@ struct PostgresConfigurationTests {
         ("postgres://:hunter2@localhost/leopost", "missing user name"),
         ("postgres://leo:hunter2@localhost/leopost?sslmode=sometimes", "invalid sslmode"),
         ("postgres://leo:hunter2@localhost/leopost?pool=3", "unknown query parameter 'pool'"),
+        ("postgres://leo:hunter2@localhost/leopost?statement_cache_capacity=-1", "statement_cache_capacity must be 0 or a positive number"),
+        ("postgres://leo:hunter2@localhost/leopost?statement_cache_capacity=many", "statement_cache_capacity must be 0 or a positive number"),
         ("postgres://leo:hunter2%zz@localhost/leopost", "password is not validly percent-encoded"),
         ("postgres://leo:hunter2@[::1/leopost", "closing ']'"),
     ])
