@@ -81,19 +81,23 @@ struct ServeCommandTests {
         environment["LEOPOST_HTTP_ADDR"] = "127.0.0.1:\(port)"
         environment["LEOPOST_LOG_LEVEL"] = "warning"
 
+        // Each start's log, shown when a start fails (a failed second start was seen once under the full suite).
+        let logPath = directory + "/serve.log"
+        func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)).map { String($0.suffix(4000)) } ?? "(no log)" }
         func startServe() throws -> Process {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: LeopostProcess.executable)
             process.arguments = ["serve"]
             process.environment = environment
+            FileManager.default.createFile(atPath: logPath, contents: nil)
             process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            process.standardError = FileHandle(forWritingAtPath: logPath)
             try process.run()
             return process
         }
 
         var serve = try startServe()
-        #expect(await waitForOK("http://127.0.0.1:\(port)/readyz"))
+        #expect(await waitForOK("http://127.0.0.1:\(port)/readyz"), "\(log())")
         let created = try LeopostProcess.run(["tenant", "create", "Acme", "--json"], environment: environment)
         #expect(created.status == 0, "\(created.output)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(created.output.utf8)) as? [String: String])
@@ -112,7 +116,7 @@ struct ServeCommandTests {
 
         // A second start reuses the data: the tenant is still there.
         serve = try startServe()
-        #expect(await waitForOK("http://127.0.0.1:\(port)/readyz"))
+        #expect(await waitForOK("http://127.0.0.1:\(port)/readyz"), "\(log())")
         let token = try LeopostProcess.run(["token", "--tenant", tenantID, "--user", "ada"], environment: environment)
         #expect(token.status == 0, "\(token.output)")
         #expect(token.output.split(separator: ".").count == 3)
