@@ -1,13 +1,18 @@
 public import Logging
+public import NIOCore
+public import NIOPosix
 public import ServiceLifecycle
-import Synchronization
 
-/// Leopost's Redis client: a pool of hiredis connections usable from async code.
+/// Leopost's Redis client, usable from async code.
 ///
-/// Blocking hiredis calls run on the pool's own threads, never on SwiftNIO event loops or the
-/// cooperative pool. Broken connections are dropped and reopened on the next call, so the client
-/// carries on after Redis restarts. Run it in a `ServiceGroup` (it closes on graceful shutdown)
-/// or call `close()` yourself.
+/// Commands that answer at once go over a few shared connections on SwiftNIO event loops:
+/// concurrent callers' commands travel together and nobody holds a connection while waiting,
+/// so a webhook's enqueue, a stage's outcome and a budget reservation cost a round trip shared
+/// with everything else in flight, not a thread and a connection each. Blocking commands
+/// (`XREADGROUP ... BLOCK`, `BLPOP`) and subscriptions go to a pool of hiredis connections of
+/// their own, each on its own thread, so they never hold up the shared ones. Broken connections are
+/// replaced on the next call, so the client carries on after Redis restarts. Run it in a
+/// `ServiceGroup` (it closes on graceful shutdown) or call `close()` yourself.
 ///
 /// ```swift
 /// let redis = RedisClient(url: try RedisURL("redis://127.0.0.1:6379"), logger: logger)
@@ -16,16 +21,25 @@ import Synchronization
 public final class RedisClient: Service, Sendable {
     /// Limits of the client; the defaults suit a worker with a few stages.
     public struct Configuration: Sendable {
-        /// The most connections open at once, each with its own thread. Blocking reads
-        /// (`XREADGROUP BLOCK`) hold one for their duration.
+        /// How many shared connections carry the commands that answer at once.
+        public var sharedConnections: Int
+        /// The most connections open at once for blocking commands and subscriptions, each with its
+        /// own thread; a blocking read (`XREADGROUP BLOCK`) holds one for its duration.
         public var maxConnections: Int
         /// How long to wait for the TCP connection.
         public var connectTimeout: Duration
-        /// Socket read/write timeout; must exceed the longest `BLOCK` a caller uses.
+        /// How long a reply may take; must exceed the longest `BLOCK` a caller uses. A shared
+        /// connection whose reply is this late is closed, failing what waits on it.
         public var commandTimeout: Duration
 
         /// Creates a configuration.
-        public init(maxConnections: Int = 32, connectTimeout: Duration = .seconds(5), commandTimeout: Duration = .seconds(30)) {
+        public init(
+            sharedConnections: Int = 2,
+            maxConnections: Int = 16,
+            connectTimeout: Duration = .seconds(5),
+            commandTimeout: Duration = .seconds(30)
+        ) {
+            self.sharedConnections = sharedConnections
             self.maxConnections = maxConnections
             self.connectTimeout = connectTimeout
             self.commandTimeout = commandTimeout
@@ -34,23 +48,38 @@ public final class RedisClient: Service, Sendable {
 
     /// The server this client talks to.
     public let url: RedisURL
-    private let pool: BlockingConnectionPool<RedisConnection>
-    private let scriptSHAs = Mutex<[RedisScript: String]>([:])
-    private let scripts = RedisScriptBatch()
+    private let shared: RedisSharedConnections
+    private let blocking: BlockingConnectionPool<RedisConnection>
     private let logger: Logger
 
     /// Creates a client; no connection is made until the first call.
-    public init(url: RedisURL, configuration: Configuration = .init(), logger: Logger) {
+    /// - Parameter eventLoopGroup: where the shared connections run; the process's NIO group by default.
+    public init(
+        url: RedisURL,
+        configuration: Configuration = .init(),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger
+    ) {
         self.url = url
         self.logger = logger
-        self.pool = BlockingConnectionPool(
+        let closedError = { @Sendable in RedisError(code: .poolClosed, message: "the Redis client was shut down") }
+        self.shared = RedisSharedConnections(
+            count: configuration.sharedConnections,
+            open: {
+                RedisSharedConnection.connect(
+                    to: url, group: eventLoopGroup,
+                    connectTimeout: configuration.connectTimeout, commandTimeout: configuration.commandTimeout)
+            },
+            closedError: closedError
+        )
+        self.blocking = BlockingConnectionPool(
             maxConnections: configuration.maxConnections,
             name: "Redis",
             logger: logger,
             open: {
                 try RedisConnection(url: url, connectTimeout: configuration.connectTimeout, commandTimeout: configuration.commandTimeout)
             },
-            closedError: { RedisError(code: .poolClosed, message: "the Redis client was shut down") }
+            closedError: closedError
         )
     }
 
@@ -60,98 +89,46 @@ public final class RedisClient: Service, Sendable {
         await close()
     }
 
-    /// Closes idle connections and refuses further calls.
+    /// Closes the connections and refuses further calls.
     public func close() async {
-        await pool.close()
+        shared.close()
+        await blocking.close()
     }
 
-    /// Sends one command.
+    /// Sends one command; a blocking one (see ``RedisCommand/blocks``) on a connection of its own.
     /// - Throws: `RedisError.server` for an error reply, `.connectionFailed`/`.connectionLost` for the socket.
     @discardableResult
     public func send(_ command: RedisCommand) async throws -> RedisReply {
-        try await withConnection { try $0.send(command) }.throwingError()
+        try await pipeline([command])[0].throwingError()
     }
 
     /// Sends commands in one round trip; each reply may be `.error` on its own.
     public func pipeline(_ commands: [RedisCommand]) async throws -> [RedisReply] {
         if commands.isEmpty { return [] }
-        return try await withConnection { try $0.pipeline(commands) }
+        if commands.contains(where: \.blocks) {
+            return try await withConnection { try $0.pipeline(commands) }
+        }
+        return try await shared.next().send(commands)
     }
 
-    /// Runs `body` with one leased connection on a pool thread (blocking reads, several calls in a row).
+    /// Runs `body` with a connection of its own on a thread of its own: for subscriptions and
+    /// other calls that wait on the socket. Everything else is cheaper through `send`.
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (RedisConnection) throws -> T) async throws -> T {
-        try await pool.withConnection(body)
+        try await blocking.withConnection(body)
     }
 
     /// Runs a Lua script by SHA, loading it first when Redis does not know it.
-    ///
-    /// Scripts never block, so calls made at the same time by other tasks go to Redis together, in
-    /// one pipeline on one connection (``RedisScriptBatch``); each still runs atomically on its own.
     /// - Throws: `RedisError.server` when the script itself raises an error.
     @discardableResult
     public func run(_ script: RedisScript, keys: [String], arguments: [any RedisArgumentConvertible] = []) async throws -> RedisReply {
-        try await scripts.run(script, keys: keys, arguments: arguments) { calls in
-            try await self.withConnection { connection in try self.evaluate(calls, on: connection) }
-        }
-    }
-
-    /// Runs a batch of script calls in one pipeline; a script Redis does not know is loaded first.
-    private func evaluate(_ calls: [RedisScriptBatch.Call], on connection: RedisConnection) throws -> [Result<RedisReply, any Error>] {
-        if calls.count == 1 {
-            let call = calls[0]
-            return [Result { try run(call.script, keys: call.keys, arguments: call.arguments, on: connection) }]
-        }
-        var shas = scriptSHAs.withLock { $0 }
-        for script in Set(calls.map(\.script)) where shas[script] == nil {
-            shas[script] = try load(script, on: connection)
-        }
-        let replies = try connection.pipeline(
-            calls.map { RedisCommand("EVALSHA", arguments: [shas[$0.script] ?? "", $0.keys.count] + $0.keys + $0.arguments) })
-        return zip(calls, replies).map { call, reply in
-            if case .error(let text) = reply {
-                // Flushed meanwhile (SCRIPT FLUSH, a restart): this call loads it again on its own.
-                if RedisError.serverReply(text).code == .noScript {
-                    return Result { try run(call.script, keys: call.keys, arguments: call.arguments, on: connection) }
-                }
-                return .failure(RedisError(code: .server, message: "script \(call.script.name) failed: \(text)"))
-            }
-            return .success(reply)
-        }
-    }
-
-    private func load(_ script: RedisScript, on connection: RedisConnection) throws -> String {
-        guard let sha = try connection.send(RedisCommand("SCRIPT", "LOAD", script.source)).throwingError().string else {
-            throw RedisError(code: .unexpectedReply, message: "SCRIPT LOAD of \(script.name) returned no SHA")
-        }
-        scriptSHAs.withLock { $0[script] = sha }
-        return sha
-    }
-
-    /// Runs a script on a connection the caller holds (inside `withConnection`).
-    public func run(
-        _ script: RedisScript,
-        keys: [String],
-        arguments: [any RedisArgumentConvertible] = [],
-        on connection: RedisConnection
-    ) throws -> RedisReply {
-        let known = scriptSHAs.withLock { $0[script] }
-        return try evaluate(script, sha: known, keys: keys, arguments: arguments, on: connection)
-    }
-
-    private func evaluate(
-        _ script: RedisScript,
-        sha known: String?,
-        keys: [String],
-        arguments: [any RedisArgumentConvertible],
-        on connection: RedisConnection
-    ) throws -> RedisReply {
-        func load() throws -> String { try self.load(script, on: connection) }
-        func call(_ sha: String) throws -> RedisReply {
-            try connection.send(RedisCommand("EVALSHA", arguments: [sha, keys.count] + keys + arguments))
-        }
-        var reply = try call(known ?? load())
+        let call = RedisCommand("EVALSHA", arguments: [script.sha, keys.count] + keys + arguments)
+        let connection = try await shared.next()
+        var reply = try await connection.send([call])[0]
         if case .error(let text) = reply, RedisError.serverReply(text).code == .noScript {
-            reply = try call(load())
+            // First use, a restart or a flushed cache: load it and call again, in one round trip.
+            let replies = try await connection.send([RedisCommand("SCRIPT", "LOAD", script.source), call])
+            _ = try replies[0].throwingError()
+            reply = replies[1]
         }
         if case .error(let text) = reply {
             throw RedisError(code: .server, message: "script \(script.name) failed: \(text)")

@@ -51,3 +51,22 @@ public struct RedisCommand: Sendable {
     /// The command's name, for logs and metrics (never its arguments, which may hold data).
     public var name: String { String(decoding: arguments.first ?? [], as: UTF8.self) }
 }
+
+extension RedisCommand {
+    /// Commands that may make Redis wait before it answers.
+    private static let blockingNames: Set<String> = [
+        "BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BLMPOP", "BZPOPMIN", "BZPOPMAX", "BZMPOP", "WAIT", "WAITAOF",
+        "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "MONITOR",
+    ]
+
+    /// True when Redis may hold the reply back (a `BLOCK` read, a blocking pop, a subscription):
+    /// such a command must not share a connection with others, whose replies would wait behind it.
+    public var blocks: Bool {
+        guard let first = arguments.first, first.count <= 10 else { return false }
+        let name = String(decoding: first, as: UTF8.self).uppercased()
+        if name == "XREAD" || name == "XREADGROUP" {
+            return arguments.dropFirst().contains { $0.count == 5 && String(decoding: $0, as: UTF8.self).uppercased() == "BLOCK" }
+        }
+        return Self.blockingNames.contains(name)
+    }
+}

@@ -40,13 +40,7 @@ public final class RedisConnection {
         self.context = context
         _ = redisSetTimeout(context, timeval(commandTimeout))
         do {
-            if let password = url.password {
-                let auth = url.username.map { RedisCommand("AUTH", $0, password) } ?? RedisCommand("AUTH", password)
-                try send(auth).throwingError()
-            }
-            if url.database != 0 {
-                try send(RedisCommand("SELECT", url.database)).throwingError()
-            }
+            for command in url.loginCommands { try send(command).throwingError() }
         } catch let error as RedisError {
             close()
             throw RedisError(code: .connectionFailed, message: "Redis at \(url) refused the login: \(error.message)")
@@ -196,33 +190,6 @@ extension RedisReply {
             }
             self = .array(elements)
         default: self = .null
-        }
-    }
-}
-
-extension Array where Element == [UInt8] {
-    /// Lays the arguments out in one buffer and hands hiredis the argv/argvlen arrays it wants.
-    fileprivate func withArgv<R>(
-        _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R
-    ) -> R {
-        let joined = self.flatMap { $0 }
-        return joined.withUnsafeBufferPointer { storage in
-            let base = UnsafeRawPointer(storage.baseAddress) ?? UnsafeRawPointer(bitPattern: 1)!
-            var pointers: [UnsafePointer<CChar>?] = []
-            var lengths: [Int] = []
-            pointers.reserveCapacity(count)
-            lengths.reserveCapacity(count)
-            var offset = 0
-            for argument in self {
-                pointers.append((base + offset).assumingMemoryBound(to: CChar.self))
-                lengths.append(argument.count)
-                offset += argument.count
-            }
-            return pointers.withUnsafeMutableBufferPointer { argv in
-                lengths.withUnsafeBufferPointer { argvlen in
-                    body(Int32(count), argv.baseAddress!, argvlen.baseAddress!)
-                }
-            }
         }
     }
 }

@@ -99,3 +99,15 @@ extension String {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+extension RedisURL {
+    /// What a new connection sends first: `AUTH` when the URL has a password, `SELECT` for a database other than 0.
+    var loginCommands: [RedisCommand] {
+        var commands: [RedisCommand] = []
+        if let password {
+            commands.append(username.map { RedisCommand("AUTH", $0, password) } ?? RedisCommand("AUTH", password))
+        }
+        if database != 0 { commands.append(RedisCommand("SELECT", database)) }
+        return commands
+    }
+}
