@@ -1,5 +1,6 @@
 import CHiredis
 import NIOCore
+import Synchronization
 
 /// Commands written together on a shared connection, and where their replies go.
 struct RedisRequest: Sendable {
@@ -18,7 +19,7 @@ struct RedisRequest: Sendable {
 /// Requests from many tasks are written one after another and their replies, which Redis sends
 /// in the same order, are matched to them in a queue: no caller holds the connection while it
 /// waits, so a few connections carry every non-blocking command of a process. hiredis's reader
-/// parses the replies. Writes made during one turn of the event loop go out in one flush.
+/// parses the replies. Requests submitted while others are on their way go out in one write.
 ///
 /// A connection that fails (closed, a reply that cannot be parsed, a reply that did not come by
 /// its request's deadline) fails every request in the queue and closes: a later reply could no
@@ -29,10 +30,10 @@ final class RedisReplyHandler: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     private let address: String
+    private let unwritten: RedisUnwrittenCount
     private var reader: UnsafeMutablePointer<redisReader>?
     private var waiting = CircularBuffer<Waiting>()
     private var failure: RedisError?
-    private var flushPending = false
     private var timer: Scheduled<Void>?
 
     private struct Waiting {
@@ -40,9 +41,12 @@ final class RedisReplyHandler: ChannelDuplexHandler {
         var replies: [RedisReply]
     }
 
-    /// - Parameter address: the server's host and port, for messages.
-    init(address: String) {
+    /// - Parameters:
+    ///   - address: the server's host and port, for messages.
+    ///   - unwritten: requests callers have submitted that have not reached `write` yet.
+    init(address: String, unwritten: RedisUnwrittenCount) {
         self.address = address
+        self.unwritten = unwritten
         self.reader = redisReaderCreate()
     }
 
@@ -52,6 +56,7 @@ final class RedisReplyHandler: ChannelDuplexHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
+        unwritten.written()
         // The caller's write promise only says the request was queued; its outcome is the request's own.
         promise?.succeed()
         if let failure {
@@ -63,14 +68,10 @@ final class RedisReplyHandler: ChannelDuplexHandler {
         context.write(wrapOutboundOut(request.bytes), promise: nil)
     }
 
-    /// Flushes once per turn of the event loop: writes queued meanwhile by other tasks go in the same write.
+    /// Flushes when no other caller's request is on its way to `write`: requests submitted together
+    /// by many tasks go out in one write, and a lone request goes out at once.
     func flush(context: ChannelHandlerContext) {
-        guard !flushPending else { return }
-        flushPending = true
-        context.eventLoop.assumeIsolated().execute {
-            self.flushPending = false
-            context.flush()
-        }
+        if unwritten.isZero { context.flush() }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -145,4 +146,18 @@ final class RedisReplyHandler: ChannelDuplexHandler {
         }
         return RedisError(code: .unexpectedReply, message: "Redis at \(address) sent a reply that cannot be read: \(text ?? "")")
     }
+}
+
+/// How many requests callers have handed to a shared connection that its handler has not taken
+/// yet: each caller counts up before its write, the handler counts down in `write`, and flushes
+/// only at zero, since a request still on its way brings a flush of its own.
+final class RedisUnwrittenCount: Sendable {
+    private let count = Atomic<Int>(0)
+
+    /// A caller is about to write a request.
+    func submitting() { count.add(1, ordering: .relaxed) }
+    /// The handler took a request.
+    func written() { count.subtract(1, ordering: .relaxed) }
+    /// True when no request is on its way.
+    var isZero: Bool { count.load(ordering: .relaxed) == 0 }
 }

@@ -16,9 +16,11 @@ final class RedisSharedConnection: Sendable {
     private let channel: any Channel
     private let address: String
     private let commandTimeout: TimeAmount
+    private let unwritten: RedisUnwrittenCount
 
-    private init(channel: any Channel, address: String, commandTimeout: TimeAmount) {
+    private init(channel: any Channel, address: String, commandTimeout: TimeAmount, unwritten: RedisUnwrittenCount) {
         self.channel = channel
+        self.unwritten = unwritten
         self.address = address
         self.commandTimeout = commandTimeout
     }
@@ -41,13 +43,14 @@ final class RedisSharedConnection: Sendable {
         commandTimeout: Duration
     ) -> EventLoopFuture<RedisSharedConnection> {
         let address = "\(url.host):\(url.port)"
+        let unwritten = RedisUnwrittenCount()
         let login = url.loginCommands
         return ClientBootstrap(group: group)
             .connectTimeout(TimeAmount(connectTimeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(RedisReplyHandler(address: address))
+                    try channel.pipeline.syncOperations.addHandler(RedisReplyHandler(address: address, unwritten: unwritten))
                 }
             }
             .connect(host: url.host, port: url.port)
@@ -59,7 +62,7 @@ final class RedisSharedConnection: Sendable {
             }
             .flatMap { channel in
                 let connection = RedisSharedConnection(
-                    channel: channel, address: address, commandTimeout: TimeAmount(commandTimeout))
+                    channel: channel, address: address, commandTimeout: TimeAmount(commandTimeout), unwritten: unwritten)
                 return connection.submit(login).flatMapThrowing { replies in
                     for reply in replies { try reply.throwingError() }
                     return connection
@@ -84,6 +87,7 @@ final class RedisSharedConnection: Sendable {
         for command in commands { command.write(into: &bytes) }
         let promise = channel.eventLoop.makePromise(of: [RedisReply].self)
         let request = RedisRequest(bytes: bytes, expected: commands.count, promise: promise, deadline: .now() + commandTimeout)
+        unwritten.submitting()
         channel.writeAndFlush(request).whenFailure { [address] _ in
             // It never reached the handler: the channel had closed already.
             promise.fail(RedisError(code: .connectionLost, message: "the connection to Redis at \(address) is closed"))

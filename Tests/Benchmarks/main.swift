@@ -23,6 +23,7 @@ if wanted("stage") {
     print(try await StageBenchmark.run(redisURL: redisURL, jobs: jobs, workers: 2, ordered: false, logger: logger))
     print(try await StageBenchmark.run(redisURL: redisURL, jobs: jobs, workers: 2, ordered: true, logger: logger))
 }
+if wanted("redis") { for line in try await RedisClientBenchmark.run(redisURL: redisURL, calls: 20_000, logger: logger) { print(line) } }
 if wanted("http") { print(try await HTTPClientBenchmark.run(requests: 20_000, concurrency: 32, logger: logger)) }
 if wanted("chain") { for line in try await ChainBenchmark.run(redisURL: redisURL, calls: 3_000, logger: logger) { print(line) } }
 if wanted("chat") { for line in try await ChatBenchmark.run(messages: 3_000, rate: 50, seconds: 10, logger: logger) { print(line) } }
