@@ -16,6 +16,10 @@ xadd() { redis-benchmark -h 127.0.0.1 -p "$redis_port" -q "$@" XADD '{bench}:str
 xadd -n 100000 -c 50
 echo "== redis-benchmark XADD, 1 client (one request in flight, like one stage call)"
 xadd -n 20000 -c 1
+echo "== redis-benchmark PING_MBULK, 1 and 64 clients (the reference for Leopost's own Redis client below)"
+for clients in 1 64; do
+  redis-benchmark -h 127.0.0.1 -p "$redis_port" -q -n 50000 -c "$clients" -t ping_mbulk | tr '\r' '\n' | awk 'NF' | tail -n 1 | sed "s/^/$clients clients: /"
+done
 if [ "$only" != gateway ]; then
   echo "== leopost-bench (release build; peak memory from /usr/bin/time)"
   /usr/bin/time -f "leopost-bench peak RSS: %M KiB" "$bin/leopost-bench"

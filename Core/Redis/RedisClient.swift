@@ -1,6 +1,6 @@
 public import Logging
-public import NIOCore
-public import NIOPosix
+import NIOCore
+import NIOPosix
 public import ServiceLifecycle
 
 /// Leopost's Redis client, usable from async code.
@@ -49,18 +49,17 @@ public final class RedisClient: Service, Sendable {
     /// The server this client talks to.
     public let url: RedisURL
     private let shared: RedisSharedConnections
+    private let eventLoops: MultiThreadedEventLoopGroup
     private let blocking: BlockingConnectionPool<RedisConnection>
     private let logger: Logger
 
     /// Creates a client; no connection is made until the first call.
-    /// - Parameter eventLoopGroup: where the shared connections run; the process's NIO group by default.
-    public init(
-        url: RedisURL,
-        configuration: Configuration = .init(),
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        logger: Logger
-    ) {
+    public init(url: RedisURL, configuration: Configuration = .init(), logger: Logger) {
         self.url = url
+        // A loop of its own, off the HTTP server's loops: replies are parsed and handed on at
+        // once, never behind a burst of requests being parsed on the same thread.
+        let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.eventLoops = eventLoopGroup
         self.logger = logger
         let closedError = { @Sendable in RedisError(code: .poolClosed, message: "the Redis client was shut down") }
         self.shared = RedisSharedConnections(
@@ -83,6 +82,11 @@ public final class RedisClient: Service, Sendable {
         )
     }
 
+    /// A safety net for a client dropped without `close()`: stops its event loop without waiting.
+    deinit {
+        eventLoops.shutdownGracefully { _ in }
+    }
+
     /// Runs until graceful shutdown, then closes every connection.
     public func run() async throws {
         try? await gracefulShutdown()
@@ -93,6 +97,7 @@ public final class RedisClient: Service, Sendable {
     public func close() async {
         shared.close()
         await blocking.close()
+        try? await eventLoops.shutdownGracefully()
     }
 
     /// Sends one command; a blocking one (see ``RedisCommand/blocks``) on a connection of its own.

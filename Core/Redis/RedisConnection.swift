@@ -6,15 +6,15 @@ import CHiredis
 
 /// One blocking connection to Redis: a hiredis `redisContext` with exactly one owner at a time.
 ///
-/// Every call blocks its thread, so it must run on a thread meant for blocking (the
-/// `RedisClient`'s pool threads), never on Swift's cooperative pool. The client leases a
-/// connection to one caller at a time; this type is not safe to share.
+/// For the commands that wait on the socket (`XREADGROUP ... BLOCK`, `BLPOP`, a subscription);
+/// everything else goes through the client's shared connections. Every call blocks its thread,
+/// so it must run on a thread meant for blocking (the `RedisClient`'s pool threads), never on
+/// Swift's cooperative pool. The client leases a connection to one caller at a time; this type
+/// is not safe to share.
 public final class RedisConnection {
     private var context: UnsafeMutablePointer<redisContext>?
     /// Where this connection goes, for messages.
     public let url: RedisURL
-    /// When this connection was last returned to a pool; used to spot connections a restart broke.
-    var lastUsed: ContinuousClock.Instant = .now
 
     /// Connects, authenticates and selects the database.
     /// - Parameters:

@@ -96,9 +96,7 @@ public final class StageWorker: Service, Sendable {
         var backoff = Backoff()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                let reply = try await redis.withConnection { [keys] connection in
-                    try connection.send(RedisCommand("XGROUP", "CREATE", keys.stream, keys.group, "0", "MKSTREAM"))
-                }
+                let reply = try await redis.pipeline([RedisCommand("XGROUP", "CREATE", keys.stream, keys.group, "0", "MKSTREAM")])[0]
                 if case .error(let text) = reply, RedisError.serverReply(text).code != .busyGroup { throw RedisError.serverReply(text) }
                 return true
             } catch {

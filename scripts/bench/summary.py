@@ -56,6 +56,15 @@ rows.append(("Telegram webhook accepted (wrk, 32 conn)", f"{fmt(webhook, ' req/s
 intake = find(r"intake: \d+ messages stored in 10 s \((\d+)/s")
 rows.append(("intake stage, one worker, stored", fmt(intake, " msg/s"), "-", "-", "report"))
 
+ping1 = find(r"1 clients: PING_MBULK: [\d.]+ requests per second, p50=([\d.]+) msec")
+ping64 = find(r"64 clients: PING_MBULK: ([\d.]+) requests per second")
+client50 = find(r"redis client, one caller: \d+ PINGs p50 ([\d.]+) ms")
+client64 = find(r"redis client, 64 concurrent callers: ([\d.]+) PINGs/s")
+rows.append(("Redis client alone, one caller, PING", f"p50 {fmt(client50, ' ms')}", f"redis-benchmark 1 client p50 {fmt(ping1, ' ms')}",
+             ratio(client50, ping1), "report"))
+rows.append(("Redis client alone, 64 callers, PING", fmt(client64, " /s"), f"redis-benchmark 64 clients {fmt(ping64, '/s')}",
+             ratio(client64, ping64), "report"))
+
 overhead50 = find(r"chain overhead per call.*?p50 ([\d.-]+) ms")
 overhead99 = find(r"chain overhead per call.*?p99 ([\d.-]+) ms")
 direct50 = find(r"direct HTTP p50 ([\d.]+) ms")
