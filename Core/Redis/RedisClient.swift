@@ -49,17 +49,18 @@ public final class RedisClient: Service, Sendable {
     /// The server this client talks to.
     public let url: RedisURL
     private let shared: RedisSharedConnections
-    private let eventLoops: MultiThreadedEventLoopGroup
+    /// The loop every client's shared connections run on: one thread per process, off the HTTP
+    /// server's loops, so replies are parsed and handed on at once, never behind a burst of
+    /// requests being parsed on the same thread. Like NIO's own singletons it lives as long as the
+    /// process, and a client costs no thread or descriptor of its own for it.
+    private static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let blocking: BlockingConnectionPool<RedisConnection>
     private let logger: Logger
 
     /// Creates a client; no connection is made until the first call.
     public init(url: RedisURL, configuration: Configuration = .init(), logger: Logger) {
         self.url = url
-        // A loop of its own, off the HTTP server's loops: replies are parsed and handed on at
-        // once, never behind a burst of requests being parsed on the same thread.
-        let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        self.eventLoops = eventLoopGroup
+        let eventLoopGroup = Self.eventLoops
         self.logger = logger
         let closedError = { @Sendable in RedisError(code: .poolClosed, message: "the Redis client was shut down") }
         self.shared = RedisSharedConnections(
@@ -82,11 +83,6 @@ public final class RedisClient: Service, Sendable {
         )
     }
 
-    /// A safety net for a client dropped without `close()`: stops its event loop without waiting.
-    deinit {
-        eventLoops.shutdownGracefully { _ in }
-    }
-
     /// Runs until graceful shutdown, then closes every connection.
     public func run() async throws {
         try? await gracefulShutdown()
@@ -97,7 +93,6 @@ public final class RedisClient: Service, Sendable {
     public func close() async {
         shared.close()
         await blocking.close()
-        try? await eventLoops.shutdownGracefully()
     }
 
     /// Sends one command; a blocking one (see ``RedisCommand/blocks``) on a connection of its own.
