@@ -7,7 +7,8 @@ import ServiceLifecycle
 /// The stages this build can run, by the name `leopost worker --stages` uses.
 ///
 /// Each entry makes the stage's service from the process's shared clients: a worker for intake,
-/// router, delivery and publish, and the scheduler that moves due posts into the publish stream.
+/// router, delivery and publish, the scheduler that moves due posts into the publish stream, and
+/// the sweeper that queues again the stored messages whose router job was lost.
 struct StageCatalog {
     struct Clients {
         let redis: RedisClient
@@ -110,6 +111,8 @@ struct StageCatalog {
             )
         },
         "scheduler": { clients in PostScheduler(redis: clients.redis, logger: clients.logger) },
+        // Queues again the people's messages whose router job never reached Redis (or was lost with it).
+        "sweeper": { clients in StalledMessageSweeper(postgres: clients.postgres, redis: clients.redis, logger: clients.logger) },
     ]
 
     /// The workers for `names`, or a failure naming the unknown ones.

@@ -11,6 +11,9 @@ enum WebChatPayloads {
         var text: String
         /// Images uploaded with `POST /v1/media`, by id; at most `MediaUploads.maxPerMessage`.
         var media: [String]?
+        /// The client's own id for the message, like the `Idempotency-Key` header: a retry with it
+        /// is the same message.
+        var clientMessageId: String?
     }
 
     struct ConversationView: Encodable {

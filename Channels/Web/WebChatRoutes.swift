@@ -125,8 +125,13 @@ public struct WebChatRoutes: Sendable {
             if let viewer { userID = viewer } else { userID = try await dependencies.users.user(of: identity) }
             try await checkRateLimits(try await policy, tenant: identity.tenantID, userID: userID)
             let parts = (text.isEmpty ? [] : [MessagePart.text(text)]) + media.map(MessagePart.media)
-            let accepted = try await dependencies.intake.accept(parts, into: conversation, from: userID, tenant: identity.tenantID)
-            return try JSONBody.response(WebChatPayloads.Accepted(messageId: accepted.messageID), status: .accepted)
+            let key = try ClientMessageKey(header: request.headers[.idempotencyKey], body: body.clientMessageId)
+            let accepted = try await dependencies.intake.accept(
+                parts, into: conversation, from: userID, tenant: identity.tenantID, externalID: key?.externalID(in: conversation.id))
+            guard accepted.sameParts else { throw ClientMessageKey.reused }
+            var response = try JSONBody.response(WebChatPayloads.Accepted(messageId: accepted.messageID), status: .accepted)
+            if !accepted.isNew { response.headers[.idempotentReplayed] = "true" }
+            return response
         }
         return routes
     }

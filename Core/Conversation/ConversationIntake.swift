@@ -25,6 +25,9 @@ public struct ConversationIntake: Sendable {
         public var messageID: UUID
         /// False when the same channel message had been accepted before.
         public var isNew: Bool
+        /// For a message accepted before: whether it had these parts. False means the sender
+        /// reused its message id (a web client's idempotency key) for a different message.
+        public var sameParts: Bool = true
     }
 
     /// Accepts `parts` from `userID` into `conversation`.
@@ -34,9 +37,14 @@ public struct ConversationIntake: Sendable {
         let stored = try await conversations.appendInbound(
             tenant: tenant, conversationID: conversation.id, channel: conversation.channel, parts: parts, externalID: externalID
         )
+        let accepted = Accepted(messageID: stored.id, isNew: stored.inserted, sameParts: stored.sameParts)
+        // Another message under a used id is the sender's mistake: nothing is queued for it.
+        guard accepted.sameParts else { return accepted }
+        // A message accepted before is queued again: the first time may have stopped after storing
+        // it (Redis down); the router's idempotency key keeps the job single.
         try await announceAndQueue(
             messageID: stored.id, isNew: stored.inserted, parts: parts, conversation: conversation, from: userID, tenant: tenant)
-        return Accepted(messageID: stored.id, isNew: stored.inserted)
+        return accepted
     }
 
     /// The second half of `accept`, for a message the caller stored itself (the intake stage
@@ -50,13 +58,21 @@ public struct ConversationIntake: Sendable {
                 .messageReceived, AnswerEvents.Received(messageID: messageID, text: parts.plainText), conversation: conversation.id
             )
         }
+        try await queueAnswer(messageID: messageID, conversation: conversation, from: userID, tenant: tenant)
+    }
+
+    /// Queues the router's job for a stored message, once: the idempotency key is the message's,
+    /// so queueing it again (a retried request, the stalled-message sweeper) adds nothing while
+    /// the first job is queued, running or done. Returns whether a job was added.
+    @discardableResult
+    public func queueAnswer(messageID: UUID, conversation: Conversation, from userID: UUID, tenant: TenantID) async throws -> Bool {
         let request = AnswerRequest(
             tenantID: tenant, userID: userID, conversationID: conversation.id, messageID: messageID, channel: conversation.channel
         )
         let payload = String(decoding: try JSONCoding.encoder.encode(request), as: UTF8.self)
-        try await router.enqueue(
+        return try await router.enqueue(
             payload, orderingKey: conversation.id.uuidString.lowercased(), idempotencyKey: "message:\(messageID)",
             jobID: messageID.uuidString.lowercased()
-        )
+        ).added
     }
 }

@@ -3,7 +3,8 @@ import Logging
 import NIOCore
 
 /// Turns every error a route throws into an `APIError` answer: Hummingbird's `HTTPError`s and
-/// decoding failures keep their status with a JSON body; anything else becomes a 500 that names
+/// decoding failures keep their status with a JSON body; Redis or PostgreSQL out of reach (down,
+/// restarting, too slow) becomes 503 with `Retry-After`; anything else becomes a 500 that names
 /// only the request id, with the details logged.
 public struct ErrorMiddleware: RouterMiddleware {
     public typealias Context = GatewayContext
@@ -31,6 +32,10 @@ public struct ErrorMiddleware: RouterMiddleware {
             throw APIError.invalidPolicy(
                 "the workspace's routing policy can no longer be used (\(error.issues.map(\.description).joined(separator: "; "))); fix it with PUT /v1/policy",
                 stored: true)
+        } catch let error as RedisError where error.isOutage {
+            throw Self.outage("Redis", error.code.description, context: context)
+        } catch let error as PostgresError where error.isOutage {
+            throw Self.outage("PostgreSQL", error.sqlState ?? error.code.description, context: context)
         } catch is DecodingError {
             throw APIError.invalidJSON("the request body is not valid JSON of the expected shape")
         } catch {
@@ -40,6 +45,14 @@ public struct ErrorMiddleware: RouterMiddleware {
             )
             throw APIError.internalError(requestID: context.requestID)
         }
+    }
+
+    /// 503 with `Retry-After` for a backing store that cannot take the work now: the request was
+    /// fine and may be sent again as it is (the web chat's `Idempotency-Key` makes that safe).
+    static func outage(_ store: String, _ reason: String, context: Context) -> APIError {
+        context.logger.warning(
+            "request refused: \(store) unavailable", metadata: [LogKey.requestID: "\(context.requestID)", LogKey.error: "\(reason)"])
+        return APIError.unavailable("\(store) is unavailable just now (\(reason)); send the same request again in a moment")
     }
 
     static func translate(_ error: HTTPError) -> APIError {

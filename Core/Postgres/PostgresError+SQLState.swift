@@ -12,3 +12,17 @@ extension PostgresError {
     /// True for SQLSTATE 40001 or 40P01: the transaction lost a race and may simply be retried.
     public var isRetryableTransactionFailure: Bool { sqlState == "40001" || sqlState == "40P01" }
 }
+
+extension PostgresError {
+    /// True when PostgreSQL could not take the work just now and the same request may succeed
+    /// later: no connection (down, restarting, out of slots), a connection lost mid-call, no answer
+    /// in time, or a server-side refusal of that kind (SQLSTATE class 08; 57P01–57P03, the server
+    /// shutting down or starting; 53300, too many connections; 57014, a statement cancelled by its
+    /// timeout; a lost serialization race). Callers
+    /// answer it with 503 and `Retry-After`, never 500: nothing is wrong with the request.
+    public var isOutage: Bool {
+        if [.connectionFailed, .connectionLost, .timeout, .poolClosed].contains(code) { return true }
+        guard let sqlState else { return false }
+        return sqlState.hasPrefix("08") || ["57P01", "57P02", "57P03", "53300", "57014"].contains(sqlState) || isRetryableTransactionFailure
+    }
+}

@@ -62,6 +62,18 @@ public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
         return RedisError(code: code, message: text)
     }
 
+    /// True when Redis could not take the work just now and the same request may succeed later:
+    /// no connection, a connection lost mid-call, no answer in time, or a server that said so
+    /// (`LOADING` its data after a restart, `BUSY` running a script, `MASTERDOWN`, `READONLY` on a
+    /// replica after a failover, `TRYAGAIN` and `CLUSTERDOWN` in a cluster, `OOM` at `maxmemory`).
+    /// Callers answer it with 503 and `Retry-After`, never 500.
+    public var isOutage: Bool {
+        if [.connectionFailed, .connectionLost, .timeout, .poolClosed].contains(code) { return true }
+        guard code == .server else { return false }
+        let word = message.prefix(while: { $0 != " " })
+        return ["LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN", "OOM"].contains(word)
+    }
+
     static func unexpected(_ reply: RedisReply, expected: String) -> RedisError {
         RedisError(code: .unexpectedReply, message: "expected \(expected) from Redis, got \(reply.kindName)")
     }

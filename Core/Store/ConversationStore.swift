@@ -106,10 +106,12 @@ public struct ConversationStore: Sendable {
     }
 
     /// Stores a person's message. A message whose channel id was stored before is not stored
-    /// again: the first one's id comes back with `inserted: false` (a redelivered webhook).
+    /// again: the first one's id comes back with `inserted: false` (a redelivered webhook, a web
+    /// client's retry), and `sameParts` says whether it was stored with these parts (a client that
+    /// reused its idempotency key for another message is told so, not silently ignored).
     public func appendInbound(
         tenant: TenantID, conversationID: UUID, channel: String, parts: [MessagePart], externalID: String? = nil
-    ) async throws -> (id: UUID, inserted: Bool) {
+    ) async throws -> (id: UUID, inserted: Bool, sameParts: Bool) {
         let id = UUID.random()
         let json = try Self.json(parts)
         // A conversation without a title is named after its first message.
@@ -128,22 +130,28 @@ public struct ConversationStore: Sendable {
                 UPDATE conversations SET updated_at = now(), title = CASE WHEN title = '' THEN \(title) ELSE title END
                 WHERE id = \(conversationID) AND EXISTS (SELECT 1 FROM inserted)
             )
-            SELECT id, true AS inserted FROM inserted
+            SELECT id, true AS inserted, true AS same_parts FROM inserted
             UNION ALL
-            SELECT id, false FROM messages
+            SELECT id, false, parts = \(json)::jsonb FROM messages
             WHERE channel = \(channel) AND external_id = \(externalID) AND NOT EXISTS (SELECT 1 FROM inserted)
             """
         )
-        if let row = rows.first { return (try row.decode(UUID.self, column: "id"), try row.decode(Bool.self, column: "inserted")) }
+        if let row = rows.first {
+            return (
+                try row.decode(UUID.self, column: "id"), try row.decode(Bool.self, column: "inserted"),
+                try row.decode(Bool.self, column: "same_parts")
+            )
+        }
         // The same channel message was being stored at that moment: the statement's snapshot,
         // taken before that commit, could not see it; a new statement does.
         guard
             let existing = try await pool.tenantQuery(
-                tenant.rawValue, "SELECT id FROM messages WHERE channel = \(channel) AND external_id = \(externalID)"
+                tenant.rawValue,
+                "SELECT id, parts = \(json)::jsonb AS same_parts FROM messages WHERE channel = \(channel) AND external_id = \(externalID)"
             )
             .first
         else { throw StoreError(code: .conflict, message: "message \(externalID ?? "") of \(channel) was neither stored nor found; send it again") }
-        return (try existing.decode(UUID.self, column: "id"), false)
+        return (try existing.decode(UUID.self, column: "id"), false, try existing.decode(Bool.self, column: "same_parts"))
     }
 
     /// Writes the answer to message `answer.replyTo`: created on first call, replaced after (a

@@ -28,5 +28,6 @@ public struct Migration: Sendable {
         .deliveries,
         .publishing,
         .timeZones,
+        .sweeper,
     ]
 }

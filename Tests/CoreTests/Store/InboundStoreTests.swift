@@ -54,7 +54,7 @@ struct InboundStoreTests {
             let plain = try await store.appendInbound(tenant: tenant, conversationID: conversation.id, channel: "web", parts: [.text("Hello there")])
             #expect(plain.inserted)
             #expect(try await store.conversation(conversation.id, tenant: tenant, userID: nil)?.title == "Hello there")
-            let outcomes = try await withThrowingTaskGroup(of: (id: UUID, inserted: Bool).self) { group in
+            let outcomes = try await withThrowingTaskGroup(of: (id: UUID, inserted: Bool, sameParts: Bool).self) { group in
                 for _ in 0..<8 {
                     group.addTask {
                         try await store.appendInbound(
@@ -65,6 +65,11 @@ struct InboundStoreTests {
             }
             #expect(outcomes.filter(\.inserted).count == 1)
             #expect(Set(outcomes.map(\.id)).count == 1)
+            #expect(outcomes.allSatisfy { $0.sameParts })
+            // The same id with other parts: not stored, and said so.
+            let other = try await store.appendInbound(
+                tenant: tenant, conversationID: conversation.id, channel: "web", parts: [.text("Something else")], externalID: "client-1")
+            #expect(!other.inserted && !other.sameParts && other.id == outcomes[0].id)
             let history = try await store.messages(conversationID: conversation.id, tenant: tenant).messages
             #expect(history.count == 2)
             #expect(history.last?.id == outcomes[0].id)

@@ -16,6 +16,26 @@ export function updateSend() {
 
 export function setComposerError(text) { const e = $('#composer-error'); e.textContent = text; e.hidden = !text; }
 
+// The message's own id: a retry carries it, so the server stores and answers the message once.
+// (crypto.randomUUID needs a secure context; getRandomValues does not.)
+function messageKey() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+// Sends the message; when the server is briefly unavailable (503) or unreachable, sends the same
+// message again (same id) a few times, as long as Retry-After says, before giving up.
+async function postMessage(id, body) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api('POST', `/v1/conversations/${encodeURIComponent(id)}/messages`, body);
+    } catch (e) {
+      if (attempt >= 5 || !(e.status === 503 || e.status === 0)) throw e;
+      await sleep(Math.min(8, Number(e.retryAfter) || attempt) * 1000);
+    }
+  }
+}
+
 export async function send() {
   const text = input.value.trim();
   const media = attachedIds();
@@ -29,7 +49,8 @@ export async function send() {
   scrollDown(true);
   await Promise.race([state.streamReady, sleep(3000)]);   // so the answer's first events are not missed
   try {
-    const r = await api('POST', `/v1/conversations/${encodeURIComponent(id)}/messages`, media.length ? { text, media } : { text });
+    const body = Object.assign({ text, client_message_id: messageKey() }, media.length ? { media } : {});
+    const r = await postMessage(id, body);
     if (state.convId !== id) return;
     if (byId(r.message_id)) mine.remove();               // message.received got here first
     else { mine.dataset.messageId = r.message_id; mine.dataset.state = 'sent'; }
