@@ -33,7 +33,7 @@ struct Server {
         if !applied.isEmpty { logger.notice("database migrated", metadata: [LogKey.migrationApplied: "\(applied)"]) }
         let secrets = try LeopostSecrets.load(configuration, create: createSecrets)
 
-        let redis = RedisClient(url: redisURL, logger: logger)
+        let redis = RedisClient(url: redisURL, configuration: .init(commandTimeout: configuration.redisCommandTimeout), logger: logger)
         let postgres = try Database.serverPool(url: databaseURL, logger: logger)
         let egress = try egressGuard()
         let http = HTTPClient(configuration: .init(egress: egress), logger: logger)

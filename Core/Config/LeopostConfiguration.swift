@@ -50,6 +50,10 @@ public struct LeopostConfiguration: Sendable {
     /// How long a job may stay with a worker that stopped heartbeating before another worker takes
     /// it over (`LEOPOST_STAGE_VISIBILITY_TIMEOUT`, seconds): the time a crashed worker's job waits.
     public var stageVisibilityTimeout: Duration
+    /// How long a Redis reply may take before the call fails: a quarter of the visibility timeout,
+    /// at most 5 s. A worker whose Redis stalls must notice (and fail its heartbeat, and stop its
+    /// jobs) well before another worker may take those jobs over.
+    public var redisCommandTimeout: Duration { min(.seconds(5), stageVisibilityTimeout / 4) }
 
     /// Reads the configuration from environment variables.
     /// - Throws: `ConfigurationError` naming the first bad variable.

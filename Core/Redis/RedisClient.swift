@@ -28,8 +28,8 @@ public final class RedisClient: Service, Sendable {
         public var maxConnections: Int
         /// How long to wait for the TCP connection.
         public var connectTimeout: Duration
-        /// How long a reply may take; must exceed the longest `BLOCK` a caller uses. A shared
-        /// connection whose reply is this late is closed, failing what waits on it.
+        /// How long a reply may take (for a blocking command, beyond the time it asks Redis to
+        /// wait). A connection whose reply is this late is closed, failing what waits on it.
         public var commandTimeout: Duration
 
         /// Creates a configuration.
@@ -37,7 +37,7 @@ public final class RedisClient: Service, Sendable {
             sharedConnections: Int = 2,
             maxConnections: Int = 16,
             connectTimeout: Duration = .seconds(5),
-            commandTimeout: Duration = .seconds(30)
+            commandTimeout: Duration = .seconds(5)
         ) {
             self.sharedConnections = sharedConnections
             self.maxConnections = maxConnections
@@ -48,6 +48,8 @@ public final class RedisClient: Service, Sendable {
 
     /// The server this client talks to.
     public let url: RedisURL
+    /// How long a reply may take (``Configuration/commandTimeout``).
+    public let commandTimeout: Duration
     private let shared: RedisSharedConnections
     /// The loop every client's shared connections run on: one thread per process, off the HTTP
     /// server's loops, so replies are parsed and handed on at once, never behind a burst of
@@ -60,6 +62,7 @@ public final class RedisClient: Service, Sendable {
     /// Creates a client; no connection is made until the first call.
     public init(url: RedisURL, configuration: Configuration = .init(), logger: Logger) {
         self.url = url
+        self.commandTimeout = configuration.commandTimeout
         let eventLoopGroup = Self.eventLoops
         self.logger = logger
         let closedError = { @Sendable in RedisError(code: .poolClosed, message: "the Redis client was shut down") }

@@ -70,3 +70,29 @@ extension RedisCommand {
         return Self.blockingNames.contains(name)
     }
 }
+
+extension RedisCommand {
+    /// How long Redis may hold this command's reply back on purpose (a `BLOCK` read's milliseconds,
+    /// a blocking pop's seconds, `WAIT`'s milliseconds): a reply that late is not a stalled server.
+    /// `nil` for commands that answer at once, and for a wait without end (`0`).
+    public var blockTime: Duration? {
+        guard blocks, let first = arguments.first else { return nil }
+        let words = arguments.map { String(decoding: $0, as: UTF8.self) }
+        let name = String(decoding: first, as: UTF8.self).uppercased()
+        let milliseconds: Double?
+        switch name {
+        case "XREAD", "XREADGROUP":
+            milliseconds = words.firstIndex { $0.uppercased() == "BLOCK" }.flatMap { words.indices.contains($0 + 1) ? Double(words[$0 + 1]) : nil }
+        case "BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BZPOPMIN", "BZPOPMAX":
+            milliseconds = words.last.flatMap(Double.init).map { $0 * 1000 }
+        case "BLMPOP", "BZMPOP":
+            milliseconds = words.count > 1 ? Double(words[1]).map { $0 * 1000 } : nil
+        case "WAIT", "WAITAOF":
+            milliseconds = words.last.flatMap(Double.init)
+        default:
+            milliseconds = nil
+        }
+        guard let milliseconds, milliseconds > 0 else { return nil }
+        return .milliseconds(Int64(milliseconds.rounded(.up)))
+    }
+}

@@ -15,16 +15,19 @@ public final class RedisConnection {
     private var context: UnsafeMutablePointer<redisContext>?
     /// Where this connection goes, for messages.
     public let url: RedisURL
+    /// How long a reply may take beyond the time a blocking command asks Redis to wait.
+    private let commandTimeout: Duration
 
     /// Connects, authenticates and selects the database.
     /// - Parameters:
     ///   - url: the server.
     ///   - connectTimeout: how long to wait for the TCP connection.
-    ///   - commandTimeout: socket read/write timeout; must exceed any `BLOCK` a caller uses.
+    ///   - commandTimeout: socket read/write timeout, beyond the time a blocking command asks Redis to wait.
     /// - Throws: `RedisError.connectionFailed` naming the address and the reason.
     public init(url: RedisURL, connectTimeout: Duration = .seconds(5), commandTimeout: Duration = .seconds(30)) throws {
         _ = Self.brokenPipesIgnored
         self.url = url
+        self.commandTimeout = commandTimeout
         let context = url.host.withCString { redisConnectWithTimeout($0, Int32(url.port), timeval(connectTimeout)) }
         guard let context else {
             throw RedisError(code: .connectionFailed, message: "could not allocate a Redis context for \(url)")
@@ -70,8 +73,12 @@ public final class RedisConnection {
 
     /// Sends one command and waits for its reply. An error reply is returned as `.error`, not thrown.
     /// - Throws: `RedisError.connectionLost` or `.timeout` when the socket fails; the connection is then closed.
+    /// A blocking command (``RedisCommand/blockTime``) may take its block time plus the command timeout.
     public func send(_ command: RedisCommand) throws -> RedisReply {
         let context = try openContext()
+        let block = command.blockTime
+        if let block { _ = redisSetTimeout(context, timeval(commandTimeout + block)) }
+        defer { if block != nil, self.context != nil { _ = redisSetTimeout(context, timeval(commandTimeout)) } }
         let raw = command.arguments.withArgv { argc, argv, lengths in
             redisCommandArgv(context, argc, argv, lengths)
         }
@@ -84,6 +91,9 @@ public final class RedisConnection {
     /// Each reply may be `.error` on its own; the socket failing throws and closes the connection.
     public func pipeline(_ commands: [RedisCommand]) throws -> [RedisReply] {
         let context = try openContext()
+        let block = commands.compactMap(\.blockTime).max()
+        if let block { _ = redisSetTimeout(context, timeval(commandTimeout + block)) }
+        defer { if block != nil, self.context != nil { _ = redisSetTimeout(context, timeval(commandTimeout)) } }
         for command in commands {
             let status = command.arguments.withArgv { argc, argv, lengths in
                 redisAppendCommandArgv(context, argc, argv, lengths)

@@ -15,6 +15,9 @@ enum StageScripts {
             return redis.call('XADD', stream, '*', 'id', job.id, 'key', job.key, 'seq', job.seq,
                 'attempt', job.attempt, 'payload', job.payload)
         end
+        local function owns(stream, group, id, consumer)
+            return #redis.call('XPENDING', stream, group, id, id, 1, consumer) == 1
+        end
         local function now_ms()
             local t = redis.call('TIME')
             return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -77,13 +80,15 @@ enum StageScripts {
 
     /// Finishes a job: acks it, optionally writes it to the dead-letter stream with its reason,
     /// and for an ordered job records it as finished and releases its parked successor.
-    /// Does nothing when the entry was already acked (another worker reclaimed and finished it).
+    /// Does nothing, and returns -1, when the entry is no longer this consumer's (another worker
+    /// reclaimed it, and may have finished it): only the owner records an outcome.
     /// KEYS: stream, dead letters, finished key, parked key. ARGV: group, entry id, job JSON,
-    /// dead (0/1), reason, ordered (0/1), sequence TTL s, dead-letter max length.
+    /// dead (0/1), reason, ordered (0/1), sequence TTL s, dead-letter max length, consumer.
     static let finish = RedisScript(
         name: "stage.finish",
         source: addJob + """
-            if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+            if not owns(KEYS[1], ARGV[1], ARGV[2], ARGV[9]) then return -1 end
+            redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
             redis.call('XDEL', KEYS[1], ARGV[2])
             -- The job is decoded only when needed: an unordered job that succeeded, the common
             -- case, costs an ack and a delete.
@@ -108,12 +113,14 @@ enum StageScripts {
     )
 
     /// Schedules a failed job's next attempt: acks the entry and adds the job (attempt already
-    /// incremented) to the delayed set, due after ARGV[4] milliseconds.
-    /// KEYS: stream, delayed. ARGV: group, entry id, job JSON, delay ms.
+    /// incremented) to the delayed set, due after ARGV[4] milliseconds; -1 and nothing done when
+    /// the entry is no longer this consumer's.
+    /// KEYS: stream, delayed. ARGV: group, entry id, job JSON, delay ms, consumer.
     static let retry = RedisScript(
         name: "stage.retry",
         source: addJob + """
-            if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+            if not owns(KEYS[1], ARGV[1], ARGV[2], ARGV[5]) then return -1 end
+            redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
             redis.call('XDEL', KEYS[1], ARGV[2])
             redis.call('ZADD', KEYS[2], now_ms() + tonumber(ARGV[4]), ARGV[3])
             return 1
@@ -135,15 +142,36 @@ enum StageScripts {
     )
 
     /// Hands an unfinished job back at shutdown: acks the entry and re-adds the job unchanged,
-    /// so another worker takes it now instead of after the visibility timeout.
-    /// KEYS: stream. ARGV: group, entry id, job JSON.
+    /// so another worker takes it now instead of after the visibility timeout; -1 and nothing done
+    /// when the entry is no longer this consumer's.
+    /// KEYS: stream. ARGV: group, entry id, job JSON, consumer.
     static let handBack = RedisScript(
         name: "stage.handBack",
         source: addJob + """
-            if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+            if not owns(KEYS[1], ARGV[1], ARGV[2], ARGV[4]) then return -1 end
+            redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
             redis.call('XDEL', KEYS[1], ARGV[2])
             add_job(KEYS[1], cjson.decode(ARGV[3]))
             return 1
+            """
+    )
+
+    /// The heartbeat: resets the idle time of each entry still this consumer's, and names the ones
+    /// that are not (reclaimed by another worker while this one was stalled, or already finished).
+    /// Taking an entry back blindly (`XCLAIM` on every id) would make two owners of one job.
+    /// KEYS: stream. ARGV: group, consumer, entry ids. Returns the ids no longer held.
+    static let renew = RedisScript(
+        name: "stage.renew",
+        source: addJob + """
+            local lost = {}
+            for i = 3, #ARGV do
+                if owns(KEYS[1], ARGV[1], ARGV[i], ARGV[2]) then
+                    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+                else
+                    lost[#lost + 1] = ARGV[i]
+                end
+            end
+            return lost
             """
     )
 }

@@ -5,6 +5,7 @@ import Synchronization
 extension StageWorker {
     /// Runs one entry through admission, the handler and the outcome script.
     func process(_ entry: StreamEntry) async {
+        let lease = inFlight.withLock { $0[entry.id] } ?? JobLease()
         guard let job = StageJob(fields: entry.fields) else {
             let raw = entry.fields.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
             let placeholder = StageJob(id: entry.id, orderingKey: nil, sequence: 0, attempt: 1, payload: raw)
@@ -30,15 +31,19 @@ extension StageWorker {
             }
         }
         do {
-            try await handler.handle(job)
+            try await run(job, under: lease)
             await record("finish", job: job, entryID: entry.id) { try await self.finish(job, entryID: entry.id, deadReason: nil) }
+        } catch let revoked as JobLeaseRevoked {
+            logger.warning("stage job taken over by another worker; stopped here", metadata: [LogKey.jobID: "\(job.id)", LogKey.error: "\(revoked)"])
         } catch let failure as StageFailure {
             await record("dead-letter", job: job, entryID: entry.id) {
                 try await self.finish(job, entryID: entry.id, deadReason: failure.reason)
             }
         } catch  where Task.isCancelled {
             await record("hand-back", job: job, entryID: entry.id) {
-                try await self.redis.run(StageScripts.handBack, keys: [self.keys.stream], arguments: [self.keys.group, entry.id, job.scriptJSON])
+                try await self.redis.run(
+                    StageScripts.handBack, keys: [self.keys.stream],
+                    arguments: [self.keys.group, entry.id, job.scriptJSON, self.configuration.consumerName])
             }
         } catch {
             switch configuration.retry.decision(afterFailedAttempt: job.attempt, reason: "\(error)") {
@@ -55,13 +60,28 @@ extension StageWorker {
                     try await self.redis.run(
                         StageScripts.retry,
                         keys: [self.keys.stream, self.keys.delayed],
-                        arguments: [self.keys.group, entry.id, next.scriptJSON, Int(delay.milliseconds)]
+                        arguments: [self.keys.group, entry.id, next.scriptJSON, Int(delay.milliseconds), self.configuration.consumerName]
                     )
                 }
             case .deadLetter(let reason):
                 logger.error("stage job dead-lettered", metadata: [LogKey.jobID: "\(job.id)", LogKey.error: "\(reason)"])
                 await record("dead-letter", job: job, entryID: entry.id) { try await self.finish(job, entryID: entry.id, deadReason: reason) }
             }
+        }
+    }
+
+    /// Runs the handler until it returns, or until the lease is revoked (another consumer owns the
+    /// entry now): then the handler is cancelled and ``JobLeaseRevoked`` thrown, so no outcome is
+    /// recorded by a worker that no longer owns the job.
+    private func run(_ job: StageJob, under lease: JobLease) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.handler.handle(job) }
+            group.addTask {
+                await lease.untilRevoked()
+                if lease.isRevoked { throw JobLeaseRevoked() }
+            }
+            defer { group.cancelAll() }
+            try await group.next()
         }
     }
 
@@ -85,23 +105,31 @@ extension StageWorker {
     }
 
     /// Acks a job (dead-lettering it when `deadReason` is given) and releases its successor.
-    private func finish(_ job: StageJob, entryID: String, deadReason: String?) async throws {
+    /// Returns the script's reply: -1 when the entry is no longer this worker's.
+    private func finish(_ job: StageJob, entryID: String, deadReason: String?) async throws -> RedisReply {
         let key = job.orderingKey
-        try await redis.run(
+        return try await redis.run(
             StageScripts.finish,
             keys: [keys.stream, keys.deadLetters, key.map(keys.finished) ?? keys.unused, key.map(keys.parked) ?? keys.unused],
             arguments: [
                 keys.group, entryID, job.scriptJSON, deadReason == nil ? "0" : "1", deadReason ?? "",
                 key == nil ? "0" : "1", Int(configuration.sequenceTTL.components.seconds), configuration.deadLetterMaxLength,
+                configuration.consumerName,
             ]
         )
     }
 
     /// Records an outcome; if Redis is unreachable the entry stays pending and is reclaimed later,
     /// so the outcome is never lost, only delayed.
-    private func record(_ outcome: String, job: StageJob, entryID: String, _ body: @Sendable () async throws -> Void) async {
+    /// An outcome script that finds the entry owned by another consumer changes nothing (-1): the
+    /// other worker runs the job now and records its outcome.
+    private func record(_ outcome: String, job: StageJob, entryID: String, _ body: @Sendable () async throws -> RedisReply) async {
         do {
-            try await body()
+            if try await body().int == -1 {
+                logger.warning(
+                    "stage outcome not recorded: another worker owns the job now",
+                    metadata: [LogKey.jobID: "\(job.id)", LogKey.stageOutcome: "\(outcome)"])
+            }
         } catch {
             logger.error(
                 "could not record a stage outcome; the entry stays pending and will be retried",
@@ -114,34 +142,65 @@ extension StageWorker {
     ///
     /// Promotion stops with intake at graceful shutdown; the heartbeat goes on until the last job
     /// in hand has finished, so a slow job is not reclaimed by another worker while it still runs.
+    /// The two fail separately: a promotion that fails does not skip a heartbeat. When no
+    /// heartbeat got through for two thirds of the visibility timeout, the jobs in hand are
+    /// stopped before any other worker may take them (at a whole timeout), so two never run one
+    /// job at once; their entries are reclaimed and run again.
     func maintain() async {
         var nextHeartbeat = ContinuousClock.now
+        var lastRenewal = ContinuousClock.now
         while !Task.isCancelled {
             let stopping = Task.isShuttingDownGracefully
             if stopping && inFlight.withLock(\.isEmpty) { return }
-            do {
-                var moved = 0
-                while !stopping {
-                    moved = try await redis.run(StageScripts.promote, keys: [keys.delayed, keys.stream], arguments: [500]).int ?? 0
-                    if moved < 500 { break }
+            if !stopping {
+                do {
+                    while try await redis.run(StageScripts.promote, keys: [keys.delayed, keys.stream], arguments: [500]).int ?? 0 >= 500 {}
+                } catch {
+                    logger.info("stage retries not promoted; trying again", metadata: [LogKey.error: "\(error)"])
                 }
-                if ContinuousClock.now >= nextHeartbeat {
+            }
+            if ContinuousClock.now >= nextHeartbeat {
+                // Redis resets the entries' idle time when it runs the heartbeat, after this instant:
+                // counting from here errs on the side of stopping early.
+                let sent = ContinuousClock.now
+                do {
                     try await heartbeat()
+                    lastRenewal = sent
                     nextHeartbeat = .now + configuration.visibilityTimeout / 3
+                } catch {
+                    logger.warning("stage heartbeat failed; trying again", metadata: [LogKey.error: "\(error)"])
+                    if ContinuousClock.now - lastRenewal >= configuration.visibilityTimeout * 2 / 3 {
+                        let leases = inFlight.withLock { Array($0.values) }
+                        if !leases.isEmpty {
+                            logger.error(
+                                "no heartbeat for two thirds of the visibility timeout; stopping the jobs in hand before another worker may take them",
+                                metadata: [LogKey.stageStopped: "\(leases.count)"])
+                        }
+                        leases.forEach { $0.revoke() }
+                    }
                 }
-            } catch {
-                logger.info("stage maintenance failed; retrying", metadata: [LogKey.error: "\(error)"])
             }
             try? await Task.sleep(for: stopping ? .milliseconds(20) : configuration.promoteInterval)
         }
     }
 
-    /// Resets the idle time of every entry this worker is still working on.
+    /// Resets the idle time of every entry this worker still owns, and revokes the lease of every
+    /// one another consumer took over meanwhile (its handler stops; the new owner runs the job).
     private func heartbeat() async throws {
-        let ids = inFlight.withLock { Array($0) }
+        let ids = inFlight.withLock { Array($0.keys) }
         guard !ids.isEmpty else { return }
-        try await redis.send(
-            RedisCommand("XCLAIM", arguments: [keys.stream, keys.group, configuration.consumerName, 0] + ids + ["JUSTID"])
-        )
+        let reply = try await redis.run(
+            StageScripts.renew, keys: [keys.stream],
+            arguments: [keys.group, configuration.consumerName] + ids.map { $0 as any RedisArgumentConvertible }
+        ).throwingError()
+        let lost = (reply.array ?? []).compactMap(\.string)
+        guard !lost.isEmpty else { return }
+        let leases = inFlight.withLock { leases in lost.compactMap { leases[$0] } }
+        if !leases.isEmpty {
+            logger.warning(
+                "stage jobs reclaimed by another worker while this one held them; stopping them here",
+                metadata: [LogKey.stageStopped: "\(leases.count)"])
+        }
+        leases.forEach { $0.revoke() }
     }
 }

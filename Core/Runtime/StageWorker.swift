@@ -60,8 +60,9 @@ public final class StageWorker: Service, Sendable {
     let redis: RedisClient
     let handler: any StageHandler
     let logger: Logger
-    /// Entries this worker holds, by entry id: heartbeats keep them from being reclaimed.
-    let inFlight = Mutex<Set<String>>([])
+    /// Entries this worker holds, by entry id, with their leases: heartbeats keep them from being
+    /// reclaimed, and revoke the lease of one another consumer took.
+    let inFlight = Mutex<[String: JobLease]>([:])
 
     /// Creates a worker for `stage`.
     public init(stage: String, redis: RedisClient, handler: any StageHandler, configuration: Configuration = .init(), logger: Logger) {
@@ -81,6 +82,11 @@ public final class StageWorker: Service, Sendable {
 
     /// Runs until graceful shutdown; jobs in hand finish before it returns.
     public func run() async throws {
+        if redis.commandTimeout * 3 >= configuration.visibilityTimeout {
+            logger.warning(
+                "the Redis command timeout is not well under a third of the visibility timeout: a stalled worker may still hold jobs another has taken",
+                metadata: [LogKey.error: "command timeout \(redis.commandTimeout), visibility timeout \(configuration.visibilityTimeout)"])
+        }
         guard try await ensureGroup() else { return }
         let (completions, completed) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         try await withThrowingDiscardingTaskGroup { group in
@@ -133,13 +139,13 @@ public final class StageWorker: Service, Sendable {
                     if reclaimCursor == "0-0" { nextReclaim = .now + configuration.visibilityTimeout / 2 }
                 }
                 if entries.isEmpty {
-                    entries = try await read(limit: free).filter { entry in inFlight.withLock { $0.insert(entry.id).inserted } }
+                    entries = try await read(limit: free).filter(hold)
                 }
                 backoff.reset()
                 for entry in entries {
                     group.addTask {
                         defer {
-                            _ = self.inFlight.withLock { $0.remove(entry.id) }
+                            _ = self.inFlight.withLock { $0.removeValue(forKey: entry.id) }
                             completed.yield()
                         }
                         await self.process(entry)
@@ -154,6 +160,15 @@ public final class StageWorker: Service, Sendable {
                 logger.info("stage read failed; retrying", metadata: [LogKey.error: "\(error)"])
                 try? await backoff.wait()
             }
+        }
+    }
+
+    /// Takes a lease on `entry`; false when this worker holds it already.
+    private func hold(_ entry: StreamEntry) -> Bool {
+        inFlight.withLock { leases in
+            guard leases[entry.id] == nil else { return false }
+            leases[entry.id] = JobLease()
+            return true
         }
     }
 
@@ -183,18 +198,18 @@ public final class StageWorker: Service, Sendable {
         // late): those are skipped. The others are held before their pending state is looked up,
         // so a run that finishes meanwhile has acked before the look-up, which then drops the
         // entry; looking up first would let the entry be run twice.
-        var entries = StreamEntry.parseList(parts[1]).filter { entry in inFlight.withLock { $0.insert(entry.id).inserted } }
+        var entries = StreamEntry.parseList(parts[1]).filter(hold)
         if !entries.isEmpty {
             logger.info("reclaimed stale stage entries", metadata: [LogKey.stageReclaimed: "\(entries.count)"])
             let held = Set(entries.map(\.id))
             do {
                 entries = try await withDeliveryCounts(entries)
             } catch {
-                inFlight.withLock { $0.subtract(held) }
+                inFlight.withLock { leases in held.forEach { leases.removeValue(forKey: $0) } }
                 throw error
             }
             let dropped = held.subtracting(entries.map(\.id))
-            if !dropped.isEmpty { inFlight.withLock { $0.subtract(dropped) } }
+            if !dropped.isEmpty { inFlight.withLock { leases in dropped.forEach { leases.removeValue(forKey: $0) } } }
         }
         return (entries, next)
     }

@@ -73,6 +73,8 @@ public enum LogKey {
     public static let stageOutcome = "leopost.stage.outcome"
     /// How many entries were taken over from a worker that stopped heartbeating.
     public static let stageReclaimed = "leopost.stage.reclaimed"
+    /// How many jobs in hand a worker stopped because another worker may own them now.
+    public static let stageStopped = "leopost.stage.stopped"
     /// A Telegram `update_id`.
     public static let telegramUpdate = "leopost.telegram.update"
     /// The tenant a request, a transaction or a job is for.

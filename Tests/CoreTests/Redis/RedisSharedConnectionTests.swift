@@ -49,6 +49,11 @@ struct RedisSharedConnectionTests {
         #expect(RedisCommand("blpop", "k", 1).blocks)
         #expect(!RedisCommand("XREADGROUP", "GROUP", "g", "c", "COUNT", 1, "STREAMS", "s", ">").blocks)
         #expect(!RedisCommand("GET", "BLOCK").blocks)
+        // The wait a blocking command asks for is added to the command timeout.
+        #expect(RedisCommand("XREADGROUP", "GROUP", "g", "c", "COUNT", 1, "BLOCK", 100, "STREAMS", "s", ">").blockTime == .milliseconds(100))
+        #expect(RedisCommand("BLPOP", "k", "2.5").blockTime == .milliseconds(2500))
+        #expect(RedisCommand("BLPOP", "k", 0).blockTime == nil)
+        #expect(RedisCommand("GET", "k").blockTime == nil)
         try await withTestRedis(configuration: .init(sharedConnections: 1, maxConnections: 2)) { redis in
             let key = TestEnvironment.uniqueName("quick")
             let list = TestEnvironment.uniqueName("list")
