@@ -11,6 +11,8 @@ enum Database {
     static func migrate(url: String, logger: Logger) async throws -> [Int] {
         var configuration = try PostgresConfiguration(url: url)
         configuration.maxConnections = 1
+        // A migration may build an index over a large table, and waits on the lock other starting processes hold.
+        configuration.statementTimeout = nil
         let owner = PostgresPool(configuration: configuration, logger: logger)
         do {
             let applied = try await MigrationRunner(logger: logger).migrate(owner)

@@ -8,7 +8,7 @@ struct Leopost: AsyncParsableCommand {
         abstract: "The message router of an AI social-media assistant.",
         subcommands: [
             ServeCommand.self, GatewayCommand.self, WorkerCommand.self, MigrateCommand.self, TenantCommand.self, TokenCommand.self,
-            UsageCommand.self, PolicyCommand.self, SecretCommand.self, PluginsCommand.self, SocialAccountCommand.self,
+            UsageCommand.self, PolicyCommand.self, SecretCommand.self, PluginsCommand.self, SocialAccountCommand.self, DeadLettersCommand.self,
         ]
     )
 }

@@ -50,8 +50,8 @@ struct Server {
             environment: ProcessInfo.processInfo.environment, egress: egress, channelKinds: Set(ChannelCatalog(channels).kinds))
         let plugins = PluginRegistry(
             configuration: .init(
-                directory: configuration.pluginDirectory ?? Self.shippedPluginDirectory, baseURLOverrides: configuration.platformBaseURLs,
-                copiesParent: configuration.dataDirectory),
+                directory: configuration.pluginDirectory ?? Self.shippedPluginDirectory, httpTimeout: configuration.pluginHTTPTimeout,
+                baseURLOverrides: configuration.platformBaseURLs, copiesParent: configuration.dataDirectory),
             http: http, logger: logger)
         plugins.scan()
         let clients = StageCatalog.Clients(
@@ -105,13 +105,16 @@ struct Server {
         } else if publishEndpoints {
             await announce(port: nil)
         }
-        let group = ServiceGroup(
-            configuration: .init(
-                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
         )
+        // The workers hand their jobs back after 20 s of shutdown; past 30 s everything is cancelled,
+        // and a process that still does not end after 5 s more is reported rather than waited on.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
     }
 
@@ -141,14 +144,28 @@ struct Server {
         }
     }
 
+    /// Refuses a Redis that cannot be reached, or that would lose accepted work without an error
+    /// (see ``RedisDurability``) unless the operator allowed it (`LEOPOST_REDIS_ALLOW_VOLATILE`).
     private func checkRedis(logger: Logger) async throws {
         let probe = RedisClient(url: redisURL, configuration: .init(maxConnections: 1), logger: logger)
+        let durability: RedisDurability
         do {
             try await probe.send(RedisCommand("PING"))
+            durability = try await RedisDurability.read(from: probe)
             await probe.close()
         } catch {
             await probe.close()
             throw CommandFailure("\(error)")
+        }
+        let problems = durability.problems
+        guard !problems.isEmpty else { return }
+        guard environment.configuration.allowVolatileRedis else {
+            throw CommandFailure(
+                "Redis at \(redisURL) would lose accepted work: " + problems.joined(separator: "; ")
+                    + ". Fix its configuration, or set LEOPOST_REDIS_ALLOW_VOLATILE=1 to start anyway.")
+        }
+        for problem in problems {
+            logger.warning("Redis would lose accepted work; started anyway (LEOPOST_REDIS_ALLOW_VOLATILE)", metadata: [LogKey.error: "\(problem)"])
         }
     }
 

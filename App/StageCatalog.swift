@@ -64,9 +64,12 @@ struct StageCatalog {
                 configuration: .init(channels: ChannelCatalog(clients.channels)),
                 logger: clients.logger
             )
+            // Long enough to outlast a PostgreSQL or Redis restart (at least 45 s of backoff in all)
+            // before the person is told their message could not be answered.
+            let retry = RetryPolicy(maxAttempts: 8, baseDelay: .seconds(1), maxDelay: .seconds(30))
             return StageWorker(
                 stage: ChatRouter.stage, redis: clients.redis, handler: router,
-                configuration: .init(concurrency: 16, visibilityTimeout: clients.visibilityTimeout), logger: clients.logger
+                configuration: .init(concurrency: 16, visibilityTimeout: clients.visibilityTimeout, retry: retry), logger: clients.logger
             )
         },
         IntakeStage.stage: { clients in
@@ -103,7 +106,9 @@ struct StageCatalog {
                         conversations: ConversationStore(pool: clients.postgres),
                         delivery: StageQueue(stage: DeliveryStage.stage, redis: clients.redis))
                 ),
-                maxAttempts: retry.maxAttempts, logger: clients.logger
+                maxAttempts: retry.maxAttempts,
+                // A plugin's publish may make a few calls (a media container, then its publication).
+                inFlightWindow: clients.plugins.configuration.httpTimeout * 2 + .seconds(15), logger: clients.logger
             )
             return StageWorker(
                 stage: PublishStage.stage, redis: clients.redis, handler: stage,
@@ -111,8 +116,13 @@ struct StageCatalog {
             )
         },
         "scheduler": { clients in PostScheduler(redis: clients.redis, logger: clients.logger) },
-        // Queues again the people's messages whose router job never reached Redis (or was lost with it).
-        "sweeper": { clients in StalledMessageSweeper(postgres: clients.postgres, redis: clients.redis, logger: clients.logger) },
+        // Queues again the people's messages whose router job never reached Redis (or was lost with it),
+        // and the confirmed post targets whose publish job or place on the schedule was.
+        "sweeper": { clients in
+            StalledMessageSweeper(
+                postgres: clients.postgres, redis: clients.redis,
+                posts: StalledPostSweep(postgres: clients.postgres, redis: clients.redis, logger: clients.logger), logger: clients.logger)
+        },
     ]
 
     /// The workers for `names`, or a failure naming the unknown ones.

@@ -31,7 +31,9 @@ fi
 
 redis_port=$(free_port)
 mkdir -p "$work/redis"
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work/redis" --save '' --appendonly no \
+# The append-only file on, as Leopost requires of a Redis it does not start itself (everysec: a
+# throwaway server need not fsync every write).
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work/redis" --save '' --appendonly yes --appendfsync everysec \
   --daemonize no --logfile "$work/redis/redis.log" &
 redis_pid=$!
 

@@ -128,7 +128,7 @@ public struct TelegramBotAPI: Sendable {
             }
             response = try await http.execute(request)
         } catch let error as HTTPClientError {
-            throw ChannelError(code: .unavailable, message: "Telegram \(method): \(error.shortDescription)")
+            throw ChannelError.transport(error, message: "Telegram \(method): \(error.shortDescription)")
         }
         let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
         if response.status == 200, object?["ok"] as? Bool == true { return object?["result"] ?? true }

@@ -37,11 +37,13 @@ public struct ConversationEventsRoute: Sendable {
         routes.get("conversations/:id/events") { request, context -> Response in
             let (identity, conversation, viewer) = try await chat.visibleConversation(context)
             let lastEventID = request.headers[Self.lastEventID] ?? request.uri.queryParameters.get("last_event_id")
-            // Watch before reading, so nothing published in between is missed.
+            // A new client starts at the stream's end as it was *before* it watches, and the stream
+            // reads once more right after watching: an event published in between is sent, never skipped.
+            let tail = lastEventID == nil ? try await events.tail(conversation: conversation.id) : nil
             let signals = hub.signals(for: conversation.id, holder: viewer.map { "\(identity.tenantID):\($0)" })
             let replay = try await events.replay(after: lastEventID, conversation: conversation.id)
             let start: String? =
-                if let last = replay.events.last?.id { last } else if lastEventID == nil || replay.missed {
+                if let last = replay.events.last?.id { last } else if lastEventID == nil { tail } else if replay.missed {
                     try await events.tail(conversation: conversation.id)
                 } else { lastEventID }
             let stream = EventStream(events: events, conversation: conversation.id, signals: signals, replay: replay, start: start)
@@ -72,8 +74,14 @@ public struct ConversationEventsRoute: Sendable {
                 text += note.serverSentEvent
             }
             text += replay.events.map(\.serverSentEvent).joined()
-            try await writer.write(ByteBuffer(string: text))
             var last = start
+            // What was published between the replay (or the tail) and the watch.
+            let caughtUp = try await events.events(after: last, conversation: conversation)
+            if let newest = caughtUp.last {
+                last = newest.id
+                text += caughtUp.map(\.serverSentEvent).joined()
+            }
+            try await writer.write(ByteBuffer(string: text))
             for await signal in signals {
                 if signal == .superseded {
                     let note = ConversationEvent(

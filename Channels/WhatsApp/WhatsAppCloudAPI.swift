@@ -98,7 +98,7 @@ public struct WhatsAppCloudAPI: Sendable {
                 )
             )
         } catch let error as HTTPClientError {
-            throw ChannelError(code: .unavailable, message: "WhatsApp: \(error.shortDescription)")
+            throw ChannelError.transport(error, message: "WhatsApp: \(error.shortDescription)")
         }
         let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
         if response.status == 200, let id = ((object?["messages"] as? [[String: Any]])?.first)?["id"] as? String { return id }

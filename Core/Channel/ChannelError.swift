@@ -8,6 +8,7 @@ public struct ChannelError: RetryAfterError, Sendable, Equatable, CustomStringCo
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Sendable {
             case rateLimited = "rate_limited", unavailable, rejected, unauthorized, unchanged, windowClosed = "window_closed"
+            case unknownOutcome = "unknown_outcome"
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -26,6 +27,11 @@ public struct ChannelError: RetryAfterError, Sendable, Equatable, CustomStringCo
         /// The channel takes no free-form message now (WhatsApp's 24-hour window, error 131047);
         /// only an approved template may go out.
         public static let windowClosed = Code(.windowClosed)
+
+        /// The request was sent and no answer came (a timeout, a dropped connection): the channel
+        /// may have delivered the message. Retrying the job is safe; sending this message again is
+        /// not, so the delivery stage records it as unconfirmed.
+        public static let unknownOutcome = Code(.unknownOutcome)
 
         /// The code's name, as in logs and delivery records: `rate_limited`.
         public var description: String { base.rawValue }
@@ -46,7 +52,13 @@ public struct ChannelError: RetryAfterError, Sendable, Equatable, CustomStringCo
     }
 
     /// Whether sending again later can succeed.
-    public var isRetryable: Bool { code == .rateLimited || code == .unavailable }
+    public var isRetryable: Bool { code == .rateLimited || code == .unavailable || code == .unknownOutcome }
+
+    /// A call that failed without the channel's answer: `unknownOutcome` when the request may have
+    /// reached the channel, `unavailable` when it surely did not.
+    public static func transport(_ error: HTTPClientError, message: String) -> ChannelError {
+        ChannelError(code: error.mayHaveReachedServer ? .unknownOutcome : .unavailable, message: message)
+    }
 
     /// Errors are equal when their codes are, whatever the message says.
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }

@@ -47,6 +47,14 @@ public struct LeopostConfiguration: Sendable {
     public var mediaS3: S3MediaStore.Configuration?
     /// `LEOPOST_LOG_LEVEL`, default `info`.
     public var logLevel: String
+    /// `LEOPOST_PLUGIN_HTTP_TIMEOUT`, default 30 (seconds): how long one platform call of a plugin
+    /// may take when the plugin does not say. The publish stage waits twice this plus 15 s before it
+    /// treats a target left `publishing` as abandoned.
+    public var pluginHTTPTimeout: Duration
+    /// `LEOPOST_REDIS_ALLOW_VOLATILE=1`: start even when a Redis of the operator's loses data on a
+    /// restart (append-only file off) or evicts keys (`maxmemory-policy` other than `noeviction`),
+    /// with a warning; by default such a Redis is refused at start-up.
+    public var allowVolatileRedis: Bool
     /// How long a job may stay with a worker that stopped heartbeating before another worker takes
     /// it over (`LEOPOST_STAGE_VISIBILITY_TIMEOUT`, seconds): the time a crashed worker's job waits.
     public var stageVisibilityTimeout: Duration
@@ -143,6 +151,15 @@ public struct LeopostConfiguration: Sendable {
         } else {
             stageVisibilityTimeout = .seconds(30)
         }
+        if let text = value("LEOPOST_PLUGIN_HTTP_TIMEOUT") {
+            guard let seconds = Int(text), (1...600).contains(seconds) else {
+                throw ConfigurationError(variable: "LEOPOST_PLUGIN_HTTP_TIMEOUT", message: "expected a number of seconds from 1 to 600")
+            }
+            pluginHTTPTimeout = .seconds(seconds)
+        } else {
+            pluginHTTPTimeout = .seconds(30)
+        }
+        allowVolatileRedis = ["1", "true", "yes"].contains(value("LEOPOST_REDIS_ALLOW_VOLATILE")?.lowercased() ?? "")
         logLevel = value("LEOPOST_LOG_LEVEL") ?? "info"
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
             throw ConfigurationError(variable: "LEOPOST_LOG_LEVEL", message: "expected one of trace, debug, info, notice, warning, error, critical")

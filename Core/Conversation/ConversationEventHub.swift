@@ -22,9 +22,17 @@ public final class ConversationEventHub: Service, Sendable {
         /// How many streams one holder (a person) may have open in this process; a new one closes
         /// the oldest (`LEOPOST_MAX_EVENT_STREAMS`).
         public var maxStreamsPerHolder: Int
+        /// How often the subscription sends `PING`; with no reply to three in a row, the socket is
+        /// taken for half-open (Redis gone without a word) and the hub subscribes anew. A quiet
+        /// subscription reads nothing for minutes, so only asking tells a dead one from an idle one.
+        public var pingInterval: Duration
 
         /// Creates a configuration.
-        public init(heartbeatInterval: Duration = .seconds(15), reconnectDelay: Duration = .seconds(1), maxStreamsPerHolder: Int = 20) {
+        public init(
+            heartbeatInterval: Duration = .seconds(15), reconnectDelay: Duration = .seconds(1), maxStreamsPerHolder: Int = 20,
+            pingInterval: Duration = .seconds(5)
+        ) {
+            self.pingInterval = pingInterval
             self.heartbeatInterval = heartbeatInterval
             self.reconnectDelay = reconnectDelay
             self.maxStreamsPerHolder = maxStreamsPerHolder
@@ -141,8 +149,22 @@ public final class ConversationEventHub: Service, Sendable {
                 let connection = try RedisConnection(url: url)
                 try connection.write(RedisCommand("SUBSCRIBE", ConversationEventLog.announcementChannel))
                 broadcast(.wake)  // catch up on whatever was published while unsubscribed
+                var lastHeard = ContinuousClock.now
+                var lastPing = ContinuousClock.now
                 while !stopping.load(ordering: .relaxed) {
-                    if let reply = try connection.nextPushed(timeout: .milliseconds(250)) { deliver(reply) }
+                    if let reply = try connection.nextPushed(timeout: .milliseconds(250)) {
+                        lastHeard = .now
+                        deliver(reply)
+                    }
+                    if ContinuousClock.now - lastPing >= configuration.pingInterval {
+                        try connection.write(RedisCommand("PING"))
+                        lastPing = .now
+                    }
+                    if ContinuousClock.now - lastHeard >= configuration.pingInterval * 3 {
+                        connection.close()
+                        throw RedisError(
+                            code: .timeout, message: "no answer on the event subscription for \(configuration.pingInterval * 3), pings included")
+                    }
                     if ContinuousClock.now - lastBeat >= configuration.heartbeatInterval {
                         broadcast(.heartbeat)
                         lastBeat = .now

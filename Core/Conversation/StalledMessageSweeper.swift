@@ -41,11 +41,15 @@ public final class StalledMessageSweeper: Service, Sendable {
     private let configuration: Configuration
     private let logger: Logger
     private let lockKey: String
+    private let posts: StalledPostSweep?
 
-    /// Creates the sweeper; `routerStage` must be the stage the gateway queues answers on.
+    /// Creates the sweeper; `routerStage` must be the stage the gateway queues answers on. With
+    /// `posts`, each look also queues again the post targets whose publish job was lost.
     public init(
-        postgres: PostgresPool, redis: RedisClient, routerStage: String = ChatRouter.stage, configuration: Configuration = .init(), logger: Logger
+        postgres: PostgresPool, redis: RedisClient, routerStage: String = ChatRouter.stage, configuration: Configuration = .init(),
+        posts: StalledPostSweep? = nil, logger: Logger
     ) {
+        self.posts = posts
         self.conversations = ConversationStore(pool: postgres)
         self.intake = ConversationIntake(
             conversations: conversations, router: StageQueue(stage: routerStage, redis: redis), events: ConversationEventLog(redis: redis))
@@ -65,7 +69,7 @@ public final class StalledMessageSweeper: Service, Sendable {
                 } catch is CancellationError {
                     return
                 } catch {
-                    self.logger.info("stalled-message sweep failed; trying again later", metadata: [LogKey.error: "\(error)"])
+                    self.logger.info("stalled-work sweep failed; trying again later", metadata: [LogKey.error: "\(error)"])
                 }
                 try await Task.sleep(for: self.configuration.interval)
             }
@@ -76,7 +80,11 @@ public final class StalledMessageSweeper: Service, Sendable {
     func sweepIfFirst() async throws {
         let lease = Int(configuration.interval.milliseconds) * 9 / 10
         guard try await redis.send(RedisCommand("SET", lockKey, "1", "NX", "PX", max(1, lease))).throwingError().string == "OK" else { return }
-        try await sweep()
+        // One sweep failing does not skip the other.
+        do { try await sweep() } catch {
+            logger.info("stalled-message sweep failed; trying again later", metadata: [LogKey.error: "\(error)"])
+        }
+        try await posts?.sweep()
     }
 
     /// Queues every stalled message's router job again; returns how many were actually added

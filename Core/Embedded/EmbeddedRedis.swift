@@ -7,8 +7,10 @@ public import Logging
 
 /// A redis-server that Leopost starts for itself when no `LEOPOST_REDIS_URL` is given.
 ///
-/// Data lives in `directory` with the append-only file on, so queued work survives a restart of
-/// `leopost serve`. The port is a free loopback port chosen at each start.
+/// Data lives in `directory` with the append-only file on and fsynced before every reply
+/// (`appendfsync always`): a webhook's 2xx and a chat message's 202 promise that the queued work
+/// survives, and that must hold through a power loss, not only a restart of `leopost serve`. The
+/// port is a free loopback port chosen at each start.
 public final class EmbeddedRedis: Sendable {
     /// Where clients connect.
     public let url: RedisURL
@@ -33,7 +35,7 @@ public final class EmbeddedRedis: Sendable {
             executable: executable,
             arguments: [
                 "--port", String(port), "--bind", "127.0.0.1", "--dir", directory,
-                "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+                "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--maxmemory-policy", "noeviction",
                 "--daemonize", "no", "--protected-mode", "yes", "--pidfile", directory + "/redis.pid",
                 "--requirepass", password,
             ],

@@ -28,6 +28,20 @@ public struct PostgresConfiguration: Sendable, Equatable, CustomStringConvertibl
     /// prepares none, for a PgBouncer older than 1.21 in transaction mode, which cannot follow
     /// a prepared statement from one server connection to the next. URL: `statement_cache_capacity`.
     public var statementCacheCapacity: Int = 256
+    /// How long one statement may run before the server cancels it (SQLSTATE 57014, an outage the
+    /// caller retries); `nil` for no limit, as migrations want. A query that hangs (a lock never
+    /// released) must not hold a connection and a job forever.
+    public var statementTimeout: Duration? = .seconds(30)
+    /// How long a session may sit inside a transaction doing nothing before the server ends it,
+    /// releasing its locks: a client that vanished mid-transaction holds nothing for long.
+    public var idleInTransactionTimeout: Duration? = .seconds(60)
+    /// How long a caller waits for a connection when every one is busy; `nil` for no limit. Fails
+    /// with a `timeout` error (an outage: 503, or a retried job), not a wait that never ends.
+    public var poolWaitTimeout: Duration? = .seconds(10)
+    /// TCP keepalives and `tcp_user_timeout` on every TCP connection (libpq ignores them on Unix
+    /// sockets): a server that vanished without closing the socket (a crashed host, a dropped
+    /// route) is noticed within about this long, instead of a read that waits forever.
+    public var deadPeerTimeout: Duration = .seconds(30)
 
     /// Creates a configuration from its parts.
     /// - Parameters:
@@ -64,13 +78,28 @@ public struct PostgresConfiguration: Sendable, Equatable, CustomStringConvertibl
             ("dbname", database),
             ("client_encoding", "UTF8"),
             // Every execution of a prepared statement is planned for its values (see `PostgresStatementCache`).
-            ("options", "-c TimeZone=UTC -c DateStyle=ISO -c bytea_output=hex -c plan_cache_mode=force_custom_plan"),
+            ("options", sessionOptions),
             ("connect_timeout", String(connectTimeoutSeconds)),
+        ]
+        // Probes after a third of the dead-peer time idle, then every sixth, three unanswered ones
+        // end the connection; unacknowledged writes end it after the whole time.
+        let idle = max(1, Int(deadPeerTimeout.components.seconds) / 3)
+        parameters += [
+            ("keepalives", "1"), ("keepalives_idle", String(idle)), ("keepalives_interval", String(max(1, idle / 2))),
+            ("keepalives_count", "3"), ("tcp_user_timeout", String(deadPeerTimeout.milliseconds)),
         ]
         if let password { parameters.append(("password", password)) }
         if let sslMode { parameters.append(("sslmode", sslMode)) }
         if let applicationName { parameters.append(("application_name", applicationName)) }
         return parameters
+    }
+
+    /// The session settings every connection starts with.
+    var sessionOptions: String {
+        var options = "-c TimeZone=UTC -c DateStyle=ISO -c bytea_output=hex -c plan_cache_mode=force_custom_plan"
+        if let statementTimeout { options += " -c statement_timeout=\(max(1, statementTimeout.milliseconds))" }
+        if let idleInTransactionTimeout { options += " -c idle_in_transaction_session_timeout=\(max(1, idleInTransactionTimeout.milliseconds))" }
+        return options
     }
 
     /// The connect timeout in whole seconds as libpq wants it (rounded up, at least 2).

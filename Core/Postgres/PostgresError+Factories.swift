@@ -36,6 +36,19 @@ extension PostgresError {
         )
     }
 
+    /// Every connection of the pool stayed busy for the whole wait.
+    /// - Parameters:
+    ///   - address: `host:port/database`.
+    ///   - seconds: how long the caller waited.
+    ///   - connections: the pool's size.
+    public static func poolWaitTimeout(address: String, seconds: Int, connections: Int) -> PostgresError {
+        PostgresError(
+            code: .timeout,
+            message:
+                "no PostgreSQL connection to \(address) came free within \(seconds) s (all \(connections) busy): queries are slow, or the pool is too small for the load"
+        )
+    }
+
     /// A column could not be decoded as the requested Swift type.
     /// - Parameters:
     ///   - column: The column's name (or `#index` when unnamed).

@@ -36,7 +36,13 @@ public final class PostgresPool: Service, Sendable {
             name: "PostgreSQL",
             logger: logger,
             open: { try PostgresConnection.connect(configuration, logger: logger) },
-            closedError: { PostgresError.poolClosed }
+            closedError: { PostgresError.poolClosed },
+            waitTimeout: configuration.poolWaitTimeout,
+            waitTimeoutError: {
+                PostgresError.poolWaitTimeout(
+                    address: configuration.address, seconds: Int(configuration.poolWaitTimeout?.components.seconds ?? 0),
+                    connections: configuration.maxConnections)
+            }
         )
     }
 

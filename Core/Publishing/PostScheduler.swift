@@ -47,6 +47,19 @@ public final class PostScheduler: Service, Sendable {
         for reply in try await redis.pipeline(commands) { _ = try reply.throwingError() }
     }
 
+    /// Schedules `job` at `time` unless its target is on the schedule already (at any time: a job
+    /// held back by a rate limit keeps its later place). Returns whether it was added.
+    public func scheduleIfAbsent(_ job: PublishJob, at time: Date) async throws -> Bool {
+        let due = Int64((time.timeIntervalSince1970 * 1000).rounded(.up))
+        let member = job.targetID.uuidString.lowercased()
+        let replies = try await redis.pipeline([
+            RedisCommand("HSETNX", jobs, member, job.stageJob.scheduledForm), RedisCommand("ZADD", scheduled, "NX", due, member),
+            RedisCommand("LPUSH", wake, "1"), RedisCommand("LTRIM", wake, 0, 0),
+        ])
+        for reply in replies { _ = try reply.throwingError() }
+        return replies[1].int == 1
+    }
+
     /// Takes targets off the schedule (a cancelled post). A target already moved to the stream is
     /// stopped by its cancelled state instead.
     public func unschedule(_ targetIDs: [UUID]) async throws {
@@ -74,7 +87,9 @@ public final class PostScheduler: Service, Sendable {
     func drain() async throws -> (moved: Int, next: Duration?) {
         var moved = 0
         while true {
-            let reply = try await redis.run(Self.promote, keys: [scheduled, jobs, keys.stream], arguments: [batch]).throwingError()
+            let reply = try await redis.run(
+                Self.promote, keys: [scheduled, jobs, keys.stream], arguments: [batch, keys.idempotency(""), Self.markerLifetime]
+            ).throwingError()
             let count = reply.array?.first?.int ?? 0
             moved += count
             if count < batch {
@@ -130,8 +145,16 @@ public final class PostScheduler: Service, Sendable {
         }
     }
 
-    /// KEYS: scheduled set, job hash, stream. ARGV: batch size. Returns how many moved and the
-    /// milliseconds until the next job is due (0 when one already is, -1 when none is scheduled).
+    /// How long the enqueue-once marker a moved job leaves keeps a confirmation from queueing the
+    /// same target again (seconds): the stage queue's own idempotency lifetime.
+    static let markerLifetime = 86_400
+
+    /// Each job moved sets the same enqueue-once marker `StageQueue.enqueue` sets for its id (the
+    /// publish stage's `idem:` prefix, ARGV[2]), so a confirmation that comes after the move adds
+    /// no second job for the target: one marker covers both ways in.
+    /// KEYS: scheduled set, job hash, stream. ARGV: batch size, marker prefix, marker lifetime s.
+    /// Returns how many moved and the milliseconds until the next job is due (0 when one already
+    /// is, -1 when none is scheduled).
     static let promote = RedisScript(
         name: "publish.promote",
         source: """
@@ -148,9 +171,12 @@ public final class PostScheduler: Service, Sendable {
                             local job = cjson.decode(value)
                             redis.call('XADD', KEYS[3], '*', 'id', job.id, 'key', job.key, 'seq', job.seq,
                                 'attempt', job.attempt, 'payload', job.payload)
+                            redis.call('SET', ARGV[2] .. job.id, job.id, 'EX', ARGV[3])
                         else
                             local id, key, seq, attempt, payload = string.match(value, '^(.-)\\031(.-)\\031(.-)\\031(.-)\\031(.*)$')
                             redis.call('XADD', KEYS[3], '*', 'id', id, 'key', key, 'seq', seq, 'attempt', attempt, 'payload', payload)
+                            -- Same slot: the marker shares the stage's hash tag.
+                            redis.call('SET', ARGV[2] .. id, id, 'EX', ARGV[3])
                         end
                     end
                 end

@@ -31,6 +31,14 @@ struct PublishAttempt {
         let accountKey = "\(tenant):\(account.id)"
 
         var mustPublish = target.status == .queued
+        if target.status == .publishing, let sent = target.sentAt {
+            let age = Duration.seconds(Date().timeIntervalSince(sent))
+            if age < stage.inFlightWindow {
+                // Another job may be mid-call: the platform would not know of its post yet.
+                let reason = "an attempt that began \(Int(age.components.seconds)) s ago may still be publishing this target"
+                return try await retryOrFail(reason, after: stage.inFlightWindow - age, finalStatus: .unconfirmed)
+            }
+        }
         if !mustPublish {
             // A previous attempt was sent and its outcome never recorded (a crash, a timeout).
             mustPublish = try await reconcile(plugin, account: account, baseURL: baseURL)
@@ -139,6 +147,25 @@ struct PublishAttempt {
         }
         throw PublishRetry(retryAfter: delay, description: reason)
     }
+
+    /// Records the end of a target whose job the runtime gave up on (see
+    /// ``PublishStage/deadLettered(_:reason:)``); a target whose last attempt already recorded its
+    /// end is left alone.
+    mutating func giveUp() async throws {
+        switch target.status {
+        case .queued:
+            try await fail("Leopost gave up on this post after repeated errors on its side; nothing was sent. Publish it again.")
+        case .publishing:
+            try await record(.unconfirmed, remoteID: nil, url: nil, error: Self.gaveUpUnconfirmed)
+        case .unconfirmed where !(target.lastError ?? "").hasPrefix("gave up"):
+            try await record(.unconfirmed, remoteID: nil, url: nil, error: Self.gaveUpUnconfirmed)
+        default:
+            return
+        }
+    }
+
+    private static let gaveUpUnconfirmed =
+        "gave up: Leopost stopped after repeated errors on its side while the post may have been sent; check the platform before publishing it again."
 
     private mutating func fail(_ reason: String) async throws {
         try await record(.failed, remoteID: nil, url: nil, error: reason)

@@ -6,6 +6,9 @@ public import Logging
 /// The rules that make "once" hold (DESIGN §2):
 /// - The target is recorded as `publishing` (with its idempotency key and the time) *before* the
 ///   plugin is called, so a worker that dies mid-call leaves a trace.
+/// - A job that finds its target `publishing` since less than the in-flight window waits and tries
+///   again later: another job may be mid-call. Two jobs never call the plugin for one target at
+///   once (the move to `publishing` is one conditional update).
 /// - A job that finds its target `publishing` or `unconfirmed` does not post again blindly: it asks
 ///   the platform (`check_status`), and posts again only when the platform has no such post, or
 ///   when the manifest says a repeated publish with the same key cannot duplicate it.
@@ -56,11 +59,19 @@ public struct PublishStage: StageHandler {
     let dependencies: Dependencies
     let limits: PlatformRateLimits
     let maxAttempts: Int
+    let inFlightWindow: Duration
     let logger: Logger
 
     /// Creates the stage. `maxAttempts` must be the worker's retry limit: the last attempt records
     /// its failure on the target before the job is dead-lettered.
-    public init(dependencies: Dependencies, maxAttempts: Int, logger: Logger) {
+    /// - Parameter inFlightWindow: how long after an attempt began a target still `publishing` may
+    ///   be in the hands of that attempt (a plugin call runs to its end on its thread, even when
+    ///   its job was stopped): another job that finds it so waits this out instead of asking the
+    ///   platform, which would not know yet of a post still being made, and posting again. Longer
+    ///   than a plugin's calls (30 s each by default) plus a margin for clocks; the server uses
+    ///   twice the plugin HTTP timeout plus 15 s.
+    public init(dependencies: Dependencies, maxAttempts: Int, inFlightWindow: Duration = .seconds(75), logger: Logger) {
+        self.inFlightWindow = inFlightWindow
         self.dependencies = dependencies
         self.limits = PlatformRateLimits(redis: dependencies.redis)
         self.maxAttempts = maxAttempts
@@ -81,6 +92,21 @@ public struct PublishStage: StageHandler {
         }
         var attempt = PublishAttempt(stage: self, post: post, target: target, tenant: tenant, isLast: job.attempt >= maxAttempts)
         try await attempt.run()
+    }
+
+    /// Ends the target's story when the runtime gave up on its job without an attempt recording
+    /// one (a failure outside the plugin call on the last attempt, or workers that kept dying):
+    /// `failed` when nothing was sent, `unconfirmed` when something may have been, and the notice
+    /// goes to the chat that asked. The raw reason stays in the log.
+    public func deadLettered(_ job: StageJob, reason: String) async throws {
+        guard let request = try? job.decodePayload(as: PublishJob.self) else { return }
+        let tenant = TenantID(request.tenantID)
+        guard let post = try await dependencies.posts.post(request.postID, tenant: tenant),
+            let target = post.targets.first(where: { $0.id == request.targetID })
+        else { return }
+        logger.error("publish given up", metadata: [LogKey.postID: "\(post.id)", LogKey.error: "\(reason)"])
+        var attempt = PublishAttempt(stage: self, post: post, target: target, tenant: tenant, isLast: true)
+        try await attempt.giveUp()
     }
 }
 

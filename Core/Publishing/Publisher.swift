@@ -139,6 +139,10 @@ public struct Publisher: Sendable {
         if let time = post.scheduledAt, time > now {
             try await scheduler.schedule(jobs, at: time)
         } else {
+            // Off the schedule first (a time within the late-confirmation minute may still wait there):
+            // either the scheduler has moved a job already, and its marker makes the enqueue add
+            // nothing, or it finds nothing left to move. Never two jobs for one target.
+            try await scheduler.unschedule(jobs.map(\.targetID))
             for job in jobs {
                 let stageJob = job.stageJob
                 try await queue.enqueue(stageJob.payload, idempotencyKey: stageJob.id, jobID: stageJob.id)

@@ -42,6 +42,9 @@ public final class RedisConnection {
         }
         self.context = context
         _ = redisSetTimeout(context, timeval(commandTimeout))
+        // TCP keepalive (idle 15 s, then probes): an idle connection to a server that vanished
+        // without closing (a crashed host) fails instead of looking alive forever.
+        _ = redisEnableKeepAlive(context)
         do {
             for command in url.loginCommands { try send(command).throwingError() }
         } catch let error as RedisError {

@@ -48,6 +48,12 @@ final class RedisSharedConnection: Sendable {
         return ClientBootstrap(group: group)
             .connectTimeout(TimeAmount(connectTimeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            // TCP keepalive after 15 s idle, three probes 5 s apart: a peer gone without a word is noticed
+            // on an idle connection too, not only by the next command's timeout.
+            .channelOption(.socketOption(.so_keepalive), value: 1)
+            .channelOption(ChannelOptions.Types.SocketOption(level: .tcp, name: .init(rawValue: TCP_KEEPIDLE)), value: 15)
+            .channelOption(ChannelOptions.Types.SocketOption(level: .tcp, name: .init(rawValue: TCP_KEEPINTVL)), value: 5)
+            .channelOption(ChannelOptions.Types.SocketOption(level: .tcp, name: .init(rawValue: TCP_KEEPCNT)), value: 3)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(RedisReplyHandler(address: address, unwritten: unwritten))

@@ -122,7 +122,7 @@ public struct ChatRouter: StageHandler {
             logger.notice("the message to answer is gone", metadata: [LogKey.messageID: "\(request.messageID)"])
             return
         }
-        if let earlier = found[answerID] {
+        if let earlier = found[answerID], !Self.isDeadLetterNotice(earlier) {
             // Stored by an earlier run that died before its job was acknowledged: announce it again, never re-ask.
             try await announce(earlier, question: question, request: request, provider: "", model: "")
             return

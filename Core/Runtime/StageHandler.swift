@@ -6,6 +6,19 @@ public protocol StageHandler: Sendable {
     /// throwing schedules a retry, or a dead letter once attempts run out, or at once for
     /// `StageFailure.permanent`.
     func handle(_ job: StageJob) async throws
+
+    /// Called once the runtime gives up on a job, before it goes to the dead-letter stream: the
+    /// stage makes the failure visible to the person who is waiting (a failed answer, a failed
+    /// post), because a dead letter only an operator reads is a silent drop for everyone else.
+    /// `reason` is for the log; what the person sees must not leak it. Throwing leaves the job
+    /// pending, so it is tried again when reclaimed (and dead-lettered regardless after its
+    /// delivery limit).
+    func deadLettered(_ job: StageJob, reason: String) async throws
+}
+
+extension StageHandler {
+    /// Nothing to tell: stages whose jobs no person waits for.
+    public func deadLettered(_ job: StageJob, reason: String) async throws {}
 }
 
 /// A handler error that no retry can fix (malformed payload, unknown tenant): the job goes

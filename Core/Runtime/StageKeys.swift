@@ -25,6 +25,9 @@ public struct StageKeys: Sendable, Equatable {
     public var scheduledJobs: String { "\(tag):scheduled-jobs" }
     /// Stream of jobs that failed for good, each with its reason.
     public var deadLetters: String { "\(tag):dead" }
+    /// Sorted set of the ordering keys with parked jobs, scored by when their wait began or last
+    /// moved on (Redis clock, ms): a key waiting far too long lost its predecessor.
+    public var parkedSince: String { "\(tag):parked-since" }
     /// The consumer group every worker of the stage joins.
     public var group: String { "workers" }
     /// Enqueue-once marker of an idempotency key.

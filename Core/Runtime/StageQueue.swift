@@ -9,7 +9,7 @@ public struct StageQueue: Sendable {
     public var idempotencyTTL: Duration
     /// How long an ordering key's counters live after their last use.
     public var sequenceTTL: Duration
-    private let redis: RedisClient
+    let redis: RedisClient
 
     /// Creates the queue of stage `stage`.
     public init(stage: String, redis: RedisClient, idempotencyTTL: Duration = .seconds(86_400), sequenceTTL: Duration = .seconds(30 * 86_400)) {
@@ -57,29 +57,6 @@ public struct StageQueue: Sendable {
             throw RedisError.unexpected(reply, expected: "{added, id} from stage.enqueue")
         }
         return Enqueued(jobID: id, added: added == 1)
-    }
-
-    /// A job the stage gave up on, with the reason.
-    public struct DeadLetter: Sendable, Equatable {
-        /// The job as it was last attempted.
-        public let job: StageJob
-        /// Why it failed for good.
-        public let reason: String
-        /// When it was dead-lettered (Redis clock, ms since 1970).
-        public let failedAtMilliseconds: Int64
-    }
-
-    /// The most recent dead letters, oldest first.
-    public func deadLetters(limit: Int = 100) async throws -> [DeadLetter] {
-        let reply = try await redis.send(RedisCommand("XREVRANGE", keys.deadLetters, "+", "-", "COUNT", limit))
-        return StreamEntry.parseList(reply).reversed().compactMap { entry in
-            guard let job = StageJob(fields: entry.fields) else { return nil }
-            return DeadLetter(
-                job: job,
-                reason: entry.fields["reason"] ?? "",
-                failedAtMilliseconds: entry.fields["failed_at"].flatMap { Int64($0) } ?? 0
-            )
-        }
     }
 
     /// Jobs not yet finished: entries in the stream (delivered and not acked, or not delivered

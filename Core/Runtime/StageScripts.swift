@@ -58,10 +58,11 @@ enum StageScripts {
 
     /// Decides whether an ordered job may run now: `ready` when its predecessor finished,
     /// `parked` (acked and set aside until then) when not, `finished` when it already ran.
-    /// KEYS: stream, finished key, parked key. ARGV: group, entry id, job JSON.
+    /// A parked job's key joins `parked-since`, so a wait that never ends is noticed (see `unpark`).
+    /// KEYS: stream, finished key, parked key, parked-since. ARGV: group, entry id, job JSON.
     static let admit = RedisScript(
         name: "stage.admit",
-        source: """
+        source: addJob + """
             local job = cjson.decode(ARGV[3])
             local seq = tonumber(job.seq)
             local done = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -72,6 +73,7 @@ enum StageScripts {
             end
             if seq == done + 1 then return 'ready' end
             redis.call('ZADD', KEYS[3], seq, ARGV[3])
+            redis.call('ZADD', KEYS[4], 'NX', now_ms(), job.key)
             redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
             redis.call('XDEL', KEYS[1], ARGV[2])
             return 'parked'
@@ -82,8 +84,8 @@ enum StageScripts {
     /// and for an ordered job records it as finished and releases its parked successor.
     /// Does nothing, and returns -1, when the entry is no longer this consumer's (another worker
     /// reclaimed it, and may have finished it): only the owner records an outcome.
-    /// KEYS: stream, dead letters, finished key, parked key. ARGV: group, entry id, job JSON,
-    /// dead (0/1), reason, ordered (0/1), sequence TTL s, dead-letter max length, consumer.
+    /// KEYS: stream, dead letters, finished key, parked key, parked-since. ARGV: group, entry id,
+    /// job JSON, dead (0/1), reason, ordered (0/1), sequence TTL s, dead-letter max length, consumer.
     static let finish = RedisScript(
         name: "stage.finish",
         source: addJob + """
@@ -103,9 +105,16 @@ enum StageScripts {
                 local done = tonumber(redis.call('GET', KEYS[3]) or '0')
                 if seq > done then done = seq end
                 redis.call('SET', KEYS[3], done, 'EX', ARGV[7])
-                for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', seq + 1)) do
+                local released = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', seq + 1)
+                for _, member in ipairs(released) do
                     add_job(KEYS[1], cjson.decode(member))
                     redis.call('ZREM', KEYS[4], member)
+                end
+                -- The key moved on: its wait, if any is left, starts over.
+                if redis.call('EXISTS', KEYS[4]) == 0 then
+                    redis.call('ZREM', KEYS[5], job.key)
+                elseif #released > 0 then
+                    redis.call('ZADD', KEYS[5], now_ms(), job.key)
                 end
             end
             return 1
@@ -172,6 +181,71 @@ enum StageScripts {
                 end
             end
             return lost
+            """
+    )
+
+    /// Moves a dead letter back to the stream as a first attempt; 0 and nothing done when it is
+    /// gone (replayed or purged already), so two replays add one job. An ordered job is numbered
+    /// anew, after every job of its key, as `enqueue` numbers one.
+    /// KEYS: dead letters, stream, sequence key, finished key. ARGV: entry id, job JSON, ordered
+    /// (0/1), sequence TTL s. Returns 1 when replayed.
+    static let replay = RedisScript(
+        name: "stage.replay",
+        source: addJob + """
+            if redis.call('XDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
+            local job = cjson.decode(ARGV[2])
+            if ARGV[3] == '1' then
+                local seq = redis.call('INCR', KEYS[3])
+                local done = tonumber(redis.call('GET', KEYS[4]) or '0')
+                if seq <= done then
+                    seq = done + 1
+                    redis.call('SET', KEYS[3], seq)
+                end
+                job.seq = tostring(seq)
+                redis.call('EXPIRE', KEYS[3], ARGV[4])
+            end
+            add_job(KEYS[2], job)
+            return 1
+            """
+    )
+
+    /// The ordering keys whose parked jobs have waited longer than ARGV[1] ms with no progress.
+    /// KEYS: parked-since. ARGV: age ms, most keys. Returns the keys.
+    static let stalledKeys = RedisScript(
+        name: "stage.stalledKeys",
+        source: addJob + """
+            return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now_ms() - tonumber(ARGV[1]), 'LIMIT', 0, ARGV[2])
+            """
+    )
+
+    /// Releases the first parked job of a key whose wait never ended: its predecessor is gone (its
+    /// `done` counter lost with Redis data, or the job itself), and without this the conversation
+    /// would wait forever. The key counts as finished up to just before the released job, which
+    /// then runs; the key's wait starts over for the jobs behind it. Does nothing when the key moved
+    /// on meanwhile. KEYS: stream, finished key, parked key, parked-since. ARGV: ordering key, age ms,
+    /// sequence TTL s. Returns the released job's sequence, or 0.
+    static let unpark = RedisScript(
+        name: "stage.unpark",
+        source: addJob + """
+            local since = redis.call('ZSCORE', KEYS[4], ARGV[1])
+            if not since or tonumber(since) > now_ms() - tonumber(ARGV[2]) then return 0 end
+            local first = redis.call('ZRANGE', KEYS[3], 0, 0)
+            if #first == 0 then
+                redis.call('ZREM', KEYS[4], ARGV[1])
+                return 0
+            end
+            local job = cjson.decode(first[1])
+            local seq = tonumber(job.seq)
+            local done = tonumber(redis.call('GET', KEYS[2]) or '0')
+            if seq - 1 > done then redis.call('SET', KEYS[2], seq - 1, 'EX', ARGV[3]) end
+            redis.call('ZREM', KEYS[3], first[1])
+            add_job(KEYS[1], job)
+            if redis.call('EXISTS', KEYS[3]) == 0 then
+                redis.call('ZREM', KEYS[4], ARGV[1])
+            else
+                redis.call('ZADD', KEYS[4], now_ms(), ARGV[1])
+            end
+            return seq
             """
     )
 }

@@ -18,8 +18,7 @@ extension StageWorker {
         // counted in `attempt`); past the attempt limit the job is the likely cause.
         if entry.deliveries > configuration.retry.maxAttempts {
             let reason = "delivered \(entry.deliveries) times and every worker holding it stopped before finishing (crash or kill?)"
-            logger.error("stage job dead-lettered", metadata: [LogKey.jobID: "\(job.id)", LogKey.error: "\(reason)"])
-            await record("dead-letter", job: job, entryID: entry.id) { try await self.finish(job, entryID: entry.id, deadReason: reason) }
+            await deadLetter(job, entryID: entry.id, reason: reason, regardless: true)
             return
         }
         if job.orderingKey != nil {
@@ -36,10 +35,8 @@ extension StageWorker {
         } catch let revoked as JobLeaseRevoked {
             logger.warning("stage job taken over by another worker; stopped here", metadata: [LogKey.jobID: "\(job.id)", LogKey.error: "\(revoked)"])
         } catch let failure as StageFailure {
-            await record("dead-letter", job: job, entryID: entry.id) {
-                try await self.finish(job, entryID: entry.id, deadReason: failure.reason)
-            }
-        } catch  where Task.isCancelled {
+            await deadLetter(job, entryID: entry.id, reason: failure.reason)
+        } catch  where Task.isCancelled || error is StageShutdownDeadline {
             await record("hand-back", job: job, entryID: entry.id) {
                 try await self.redis.run(
                     StageScripts.handBack, keys: [self.keys.stream],
@@ -64,8 +61,7 @@ extension StageWorker {
                     )
                 }
             case .deadLetter(let reason):
-                logger.error("stage job dead-lettered", metadata: [LogKey.jobID: "\(job.id)", LogKey.error: "\(reason)"])
-                await record("dead-letter", job: job, entryID: entry.id) { try await self.finish(job, entryID: entry.id, deadReason: reason) }
+                await deadLetter(job, entryID: entry.id, reason: reason)
             }
         }
     }
@@ -73,16 +69,50 @@ extension StageWorker {
     /// Runs the handler until it returns, or until the lease is revoked (another consumer owns the
     /// entry now): then the handler is cancelled and ``JobLeaseRevoked`` thrown, so no outcome is
     /// recorded by a worker that no longer owns the job.
+    /// The handler is also stopped after the stage's `handlerTimeout` (``StageHandlerTimeout``, retried
+    /// as a failure), and by graceful shutdown past its limit (``StageShutdownDeadline``: handed back).
     private func run(_ job: StageJob, under lease: JobLease) async throws {
+        let limit = configuration.handlerTimeout
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.handler.handle(job) }
             group.addTask {
                 await lease.untilRevoked()
-                if lease.isRevoked { throw JobLeaseRevoked() }
+                switch lease.revocation {
+                case .takenOver: throw JobLeaseRevoked()
+                case .shutdown: throw StageShutdownDeadline()
+                case nil: return
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw StageHandlerTimeout(limit: limit)
             }
             defer { group.cancelAll() }
             try await group.next()
         }
+    }
+
+    /// Gives up on a job: the handler tells the person (``StageHandler/deadLettered(_:reason:)``),
+    /// then the job moves to the dead-letter stream. When the handler cannot tell (PostgreSQL is
+    /// down), the entry stays pending and the job runs again once reclaimed, unless `regardless`
+    /// (its delivery limit is spent: keeping it would crash-loop the stage), when it is
+    /// dead-lettered anyway and the log says no one was told.
+    private func deadLetter(_ job: StageJob, entryID: String, reason: String, regardless: Bool = false) async {
+        logger.error("stage job dead-lettered", metadata: [LogKey.jobID: "\(job.id)", LogKey.error: "\(reason)"])
+        do {
+            try await handler.deadLettered(job, reason: reason)
+        } catch {
+            guard regardless else {
+                logger.error(
+                    "the stage could not record its failed job; the entry stays pending and is tried again",
+                    metadata: [LogKey.jobID: "\(job.id)", LogKey.error: "\(error)"])
+                return
+            }
+            logger.error(
+                "the stage could not record its failed job; dead-lettered without telling anyone",
+                metadata: [LogKey.jobID: "\(job.id)", LogKey.error: "\(error)"])
+        }
+        await record("dead-letter", job: job, entryID: entryID) { try await self.finish(job, entryID: entryID, deadReason: reason) }
     }
 
     /// True when an ordered job may run now; parks it (or drops a duplicate) otherwise.
@@ -90,7 +120,7 @@ extension StageWorker {
         guard let key = job.orderingKey else { return true }
         let verdict = try await redis.run(
             StageScripts.admit,
-            keys: [keys.stream, keys.finished(key), keys.parked(key)],
+            keys: [keys.stream, keys.finished(key), keys.parked(key), keys.parkedSince],
             arguments: [keys.group, entryID, job.scriptJSON]
         ).string
         switch verdict {
@@ -110,7 +140,9 @@ extension StageWorker {
         let key = job.orderingKey
         return try await redis.run(
             StageScripts.finish,
-            keys: [keys.stream, keys.deadLetters, key.map(keys.finished) ?? keys.unused, key.map(keys.parked) ?? keys.unused],
+            keys: [
+                keys.stream, keys.deadLetters, key.map(keys.finished) ?? keys.unused, key.map(keys.parked) ?? keys.unused, keys.parkedSince,
+            ],
             arguments: [
                 keys.group, entryID, job.scriptJSON, deadReason == nil ? "0" : "1", deadReason ?? "",
                 key == nil ? "0" : "1", Int(configuration.sequenceTTL.components.seconds), configuration.deadLetterMaxLength,
@@ -149,14 +181,32 @@ extension StageWorker {
     func maintain() async {
         var nextHeartbeat = ContinuousClock.now
         var lastRenewal = ContinuousClock.now
+        var nextUnpark = ContinuousClock.now
+        var stoppingSince: ContinuousClock.Instant?
         while !Task.isCancelled {
             let stopping = Task.isShuttingDownGracefully
             if stopping && inFlight.withLock(\.isEmpty) { return }
+            if stopping {
+                let since = stoppingSince ?? .now
+                stoppingSince = since
+                if ContinuousClock.now - since >= configuration.shutdownGrace {
+                    let leases = inFlight.withLock { Array($0.values) }.filter { !$0.isRevoked }
+                    if !leases.isEmpty {
+                        logger.warning(
+                            "graceful shutdown ran past its limit; handing the jobs in hand back", metadata: [LogKey.stageStopped: "\(leases.count)"])
+                    }
+                    leases.forEach { $0.revoke(.shutdown) }
+                }
+            }
             if !stopping {
                 do {
                     while try await redis.run(StageScripts.promote, keys: [keys.delayed, keys.stream], arguments: [500]).int ?? 0 >= 500 {}
                 } catch {
                     logger.info("stage retries not promoted; trying again", metadata: [LogKey.error: "\(error)"])
+                }
+                if ContinuousClock.now >= nextUnpark {
+                    nextUnpark = .now + min(configuration.parkedLimit / 4, .seconds(10))
+                    await unparkStalled()
                 }
             }
             if ContinuousClock.now >= nextHeartbeat {
@@ -181,6 +231,29 @@ extension StageWorker {
                 }
             }
             try? await Task.sleep(for: stopping ? .milliseconds(20) : configuration.promoteInterval)
+        }
+    }
+
+    /// Runs the first parked job of each ordering key that has waited past the parked limit with
+    /// no progress: its predecessor is gone, and the conversation would otherwise wait forever.
+    private func unparkStalled() async {
+        let age = Int(configuration.parkedLimit.milliseconds)
+        do {
+            let stalled = try await redis.run(StageScripts.stalledKeys, keys: [keys.parkedSince], arguments: [age, 100]).throwingError()
+            for key in (stalled.array ?? []).compactMap(\.string) {
+                let released =
+                    try await redis.run(
+                        StageScripts.unpark, keys: [keys.stream, keys.finished(key), keys.parked(key), keys.parkedSince],
+                        arguments: [key, age, Int(configuration.sequenceTTL.components.seconds)]
+                    ).throwingError().int ?? 0
+                if released > 0 {
+                    logger.error(
+                        "ordered jobs waited past the parked limit for a predecessor that never finished; running the next one",
+                        metadata: [LogKey.orderingKey: "\(key)", LogKey.jobSequence: "\(released)"])
+                }
+            }
+        } catch {
+            logger.info("stalled ordering keys not checked; trying again", metadata: [LogKey.error: "\(error)"])
         }
     }
 

@@ -31,6 +31,19 @@ public final class StageWorker: Service, Sendable {
         public var sequenceTTL: Duration
         /// This worker's name in the consumer group; unique per process by default.
         public var consumerName: String
+        /// How long the jobs of an ordering key may wait for a predecessor that makes no progress
+        /// before the first of them runs anyway: the predecessor is gone (its `done` counter lost
+        /// with Redis data). Longer than any job's whole retry schedule, so a live one is never
+        /// overtaken; 15 minutes by default.
+        public var parkedLimit: Duration
+        /// How long one run of the handler may take before it is stopped and the job retried (a
+        /// query or a call that hangs must not hold a job, and its conversation, forever); 5
+        /// minutes by default, past any answer a model streams.
+        public var handlerTimeout: Duration
+        /// How long graceful shutdown waits for the jobs in hand before it stops them and hands
+        /// them back, so another worker takes them at once; 20 seconds by default, inside the
+        /// usual 30 s a supervisor gives before it kills.
+        public var shutdownGrace: Duration
 
         /// Creates a configuration.
         public init(
@@ -41,8 +54,14 @@ public final class StageWorker: Service, Sendable {
             retry: RetryPolicy = RetryPolicy(),
             deadLetterMaxLength: Int = 100_000,
             sequenceTTL: Duration = .seconds(30 * 86_400),
-            consumerName: String = StageWorker.defaultConsumerName()
+            consumerName: String = StageWorker.defaultConsumerName(),
+            parkedLimit: Duration = .seconds(900),
+            handlerTimeout: Duration = .seconds(300),
+            shutdownGrace: Duration = .seconds(20)
         ) {
+            self.parkedLimit = parkedLimit
+            self.handlerTimeout = handlerTimeout
+            self.shutdownGrace = shutdownGrace
             self.concurrency = concurrency
             self.visibilityTimeout = visibilityTimeout
             self.readBlock = readBlock

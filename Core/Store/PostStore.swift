@@ -5,7 +5,7 @@ public import Foundation
 /// Every state change is one conditional `UPDATE` (`WHERE status = ...`), so a cancel racing a
 /// publish, or two workers racing for one target, cannot both win: the row's state is the lock.
 public struct PostStore: Sendable {
-    private let pool: PostgresPool
+    let pool: PostgresPool
 
     /// Creates a store over the server's pool.
     public init(pool: PostgresPool) {

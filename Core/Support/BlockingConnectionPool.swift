@@ -36,6 +36,9 @@ final class BlockingConnectionPool<Connection: BlockingPoolConnection>: @uncheck
     private let closedError: @Sendable () -> any Error
     private let logger: Logger
     private let name: String
+    /// How long a caller waits for a connection when all are in use; `nil`: as long as it takes.
+    private let waitTimeout: Duration?
+    private let waitTimeoutError: @Sendable () -> any Error
 
     /// Creates a pool and starts its threads.
     /// - Parameters:
@@ -44,13 +47,20 @@ final class BlockingConnectionPool<Connection: BlockingPoolConnection>: @uncheck
     ///   - logger: receives dropped connections (info).
     ///   - open: opens one connection; runs on a pool thread.
     ///   - closedError: what a caller gets after `close()`.
+    ///   - waitTimeout: how long a caller may wait for a busy pool's next free connection; `nil` for
+    ///     no limit. A stuck query holding every connection must not stall every caller behind it.
+    ///   - waitTimeoutError: what a caller gets when that wait runs out.
     init(
         maxConnections: Int,
         name: String,
         logger: Logger,
         open: @escaping @Sendable () throws -> Connection,
-        closedError: @escaping @Sendable () -> any Error
+        closedError: @escaping @Sendable () -> any Error,
+        waitTimeout: Duration? = nil,
+        waitTimeoutError: @escaping @Sendable () -> any Error = { CancellationError() }
     ) {
+        self.waitTimeout = waitTimeout
+        self.waitTimeoutError = waitTimeoutError
         self.state = Mutex(State(machine: StateMachine(maxConnections: maxConnections)))
         self.threads = NIOThreadPool(numberOfThreads: maxConnections)
         self.open = open
@@ -116,6 +126,9 @@ final class BlockingConnectionPool<Connection: BlockingPoolConnection>: @uncheck
             state.nextWaiterID += 1
             return state.nextWaiterID
         }
+        // Fails the wait after `waitTimeout`; cancelled as soon as the wait ends another way.
+        let timer = Mutex<Task<Void, Never>?>(nil)
+        defer { timer.withLock { $0?.cancel() } }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Connection?, any Error>) in
                 let action = state.withLock { state -> StateMachine.LeaseAction? in
@@ -124,6 +137,14 @@ final class BlockingConnectionPool<Connection: BlockingPoolConnection>: @uncheck
                     let action = state.machine.lease(waiter: id)
                     if case .wait = action { state.continuations[id] = continuation }
                     return action
+                }
+                if case .wait = action, let waitTimeout {
+                    timer.withLock {
+                        $0 = Task { [weak self] in
+                            try? await Task.sleep(for: waitTimeout)
+                            if !Task.isCancelled { self?.expireWaiter(id) }
+                        }
+                    }
                 }
                 switch action {
                 case nil: continuation.resume(throwing: CancellationError())
@@ -139,6 +160,14 @@ final class BlockingConnectionPool<Connection: BlockingPoolConnection>: @uncheck
             }
             continuation?.resume(throwing: CancellationError())
         }
+    }
+
+    /// Ends a wait that ran out of time, unless it was granted first.
+    private func expireWaiter(_ id: Int) {
+        let continuation = state.withLock { state in
+            state.machine.cancelWaiter(id) ? state.continuations.removeValue(forKey: id) : nil
+        }
+        continuation?.resume(throwing: waitTimeoutError())
     }
 
     private func release(_ connection: Connection) {

@@ -23,6 +23,10 @@ public enum LogKey {
     public static let jobAttempt = "leopost.job.attempt"
     /// A stage job's id, the same across its retries.
     public static let jobID = "leopost.job.id"
+    /// A stage job's ordering key (a conversation id).
+    public static let orderingKey = "leopost.job.key"
+    /// A stage job's place within its ordering key.
+    public static let jobSequence = "leopost.job.seq"
     /// A conversation message's id.
     public static let messageID = "leopost.message.id"
     /// The migrations a start applied.

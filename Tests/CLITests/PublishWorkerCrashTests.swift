@@ -9,7 +9,7 @@ import Testing
 
 /// A real `leopost worker --stages publish` process killed (SIGKILL) after the platform accepted
 /// the post and before the worker recorded it: the worker that takes the job over asks the
-/// platform, finds the post, and records it. X has no idempotency key, so a blind retry would
+/// platform (once the attempt's in-flight window has passed), finds the post, and records it. X has no idempotency key, so a blind retry would
 /// have posted it twice.
 @Suite("A publish worker process killed after the platform accepted", .serialized)
 struct PublishWorkerCrashTests {
@@ -46,6 +46,9 @@ struct PublishWorkerCrashTests {
                     var environment = try LeopostProcess.workerEnvironment(databaseURL: database.url)
                     environment["LEOPOST_PLUGIN_DIR"] = plugins
                     environment["LEOPOST_PLATFORM_X_BASE_URL"] = "http://127.0.0.1:\(port)"
+                    // A target left `publishing` is taken for abandoned after twice this plus 15 s (31 s),
+                    // not the default 75 s; X's held answer (5 s) still comes within it.
+                    environment["LEOPOST_PLUGIN_HTTP_TIMEOUT"] = "8"
 
                     let first = try LeopostProcess.startWorker(stages: "publish", environment: environment)
                     let job = PublishJob(tenantID: tenant.rawValue, postID: post.id, targetID: target.id)

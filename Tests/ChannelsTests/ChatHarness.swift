@@ -44,105 +44,115 @@ struct ChatHarness: Sendable {
         mediaLimits: MediaLimits = MediaLimits(),
         redisURL: RedisURL? = nil,
         worker: StageWorker.Configuration = .init(concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100)),
+        http httpConfiguration: HTTPClient.Configuration = TestEnvironment.httpConfiguration(),
         _ body: @Sendable (ChatHarness) async throws -> Void
     ) async throws {
         let logger = TestEnvironment.logger()
         try await TestDatabase.with(logger: logger) { database in
             let redisURL = try redisURL ?? TestEnvironment.redisURL()
-            let redis = RedisClient(url: redisURL, logger: logger)
+            let redis = RedisClient(url: redisURL, configuration: .init(commandTimeout: .seconds(1)), logger: logger)
             let stage = TestEnvironment.uniqueName("router")
             let deliveryStage = TestEnvironment.uniqueName("delivery")
             let intakeStage = TestEnvironment.uniqueName("intake")
             let masterKey = try SymmetricKey(bytes: Array(repeating: 3, count: 32))
             let signer = JWTSigner(secret: secret)
             let tenant = try await TenantStore(pool: database.app).createTenant(name: "Acme")
-            try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { http in
-                let builder = PolicyChainBuilder(http: http, environment: environment, breaker: CircuitBreaker(redis: redis))
-                let adapters =
-                    MessagingModule.adapters(
-                        postgres: database.app, http: http, masterKey: masterKey, configuration: messaging ?? MessagingConfiguration(environment: [:])
-                    )
-                    + extraChannels
-                let mediaStore = LocalMediaStore(directory: try TestEnvironment.temporaryDirectory())
-                let media = MediaLibrary(sources: adapters.compactMap { $0 as? any MediaSource }, store: mediaStore, limits: mediaLimits)
-                let router = ChatRouter(
-                    dependencies: .init(
-                        conversations: ConversationStore(pool: database.app), brands: BrandStore(pool: database.app),
-                        feedback: FeedbackStore(pool: database.app), policies: PolicyStore(pool: database.app, rules: TestEnvironment.policyRules()),
-                        usage: UsageStore(pool: database.app), events: ConversationEventLog(redis: redis),
-                        ledger: BudgetLedger(redis: redis), delivery: StageQueue(stage: deliveryStage, redis: redis),
-                        users: UserStore(pool: database.app), media: media
-                    ),
-                    chains: chains ?? { task, policy, tenant in builder.chain(for: task, policy: policy, tenant: tenant.description).chain },
-                    configuration: .init(channels: ChannelCatalog(adapters)), logger: logger
-                )
-                let workerService = StageWorker(stage: stage, redis: redis, handler: router, configuration: worker, logger: logger)
-                var services: [any Service] = runWorker ? [workerService] : []
-                if messaging != nil || !extraChannels.isEmpty {
-                    let delivery = DeliveryStage(
-                        adapters: adapters,
-                        deliveries: DeliveryStore(pool: database.app), conversations: ConversationStore(pool: database.app),
-                        drafts: DeliveryDrafts(redis: redis), logger: logger
-                    )
-                    let retry = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(50), maxDelay: .milliseconds(500))
-                    let intake = MessagingModule.intake(
-                        redis: redis, postgres: database.app, http: http, masterKey: masterKey,
-                        configuration: messaging ?? MessagingConfiguration(environment: [:]), logger: logger, routerStage: stage,
-                        deliveryStage: deliveryStage)
-                    services.append(StageWorker(stage: intakeStage, redis: redis, handler: intake, configuration: worker, logger: logger))
-                    services.append(
-                        StageWorker(
-                            stage: deliveryStage, redis: redis, handler: delivery,
-                            configuration: .init(
-                                concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100), promoteInterval: .milliseconds(50),
-                                retry: retry),
-                            logger: logger
+            // The harness's own calls get the usual client; `httpConfiguration` is the deployment's (the
+            // channels' and providers' calls), so a test may shorten its timeouts alone.
+            try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { client in
+                try await HTTPClient.withHTTPClient(configuration: httpConfiguration, logger: logger) { http in
+                    let builder = PolicyChainBuilder(http: http, environment: environment, breaker: CircuitBreaker(redis: redis))
+                    let adapters =
+                        MessagingModule.adapters(
+                            postgres: database.app, http: http, masterKey: masterKey,
+                            configuration: messaging ?? MessagingConfiguration(environment: [:])
                         )
+                        + extraChannels
+                    let mediaStore = LocalMediaStore(directory: try TestEnvironment.temporaryDirectory())
+                    let media = MediaLibrary(sources: adapters.compactMap { $0 as? any MediaSource }, store: mediaStore, limits: mediaLimits)
+                    let router = ChatRouter(
+                        dependencies: .init(
+                            conversations: ConversationStore(pool: database.app), brands: BrandStore(pool: database.app),
+                            feedback: FeedbackStore(pool: database.app),
+                            policies: PolicyStore(pool: database.app, rules: TestEnvironment.policyRules()),
+                            usage: UsageStore(pool: database.app), events: ConversationEventLog(redis: redis),
+                            ledger: BudgetLedger(redis: redis), delivery: StageQueue(stage: deliveryStage, redis: redis),
+                            users: UserStore(pool: database.app), media: media
+                        ),
+                        chains: chains ?? { task, policy, tenant in builder.chain(for: task, policy: policy, tenant: tenant.description).chain },
+                        configuration: .init(channels: ChannelCatalog(adapters)), logger: logger
                     )
-                }
-                // Each gateway is a process of its own in production: its own hub, its own port.
-                var hubs: [ConversationEventHub] = []
-                var routers: [Router<GatewayContext>] = []
-                var pollers: [TelegramPoller] = []
-                for _ in 0..<gateways {
-                    let hub = ConversationEventHub(
-                        url: redisURL, configuration: .init(heartbeatInterval: heartbeat, maxStreamsPerHolder: maxStreamsPerPerson), logger: logger)
-                    let gateway = Gateway(
-                        dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics()), maxBodyBytes: 64 * 1024)
-                    gateway.mountWorkspaceRoutes(
-                        postgres: database.app, masterKey: masterKey, policyRules: TestEnvironment.policyRules(), maxBodyBytes: 64 * 1024)
-                    let webChat = WebChatModule(
-                        redis: redis, postgres: database.app, hub: hub, maxBodyBytes: 64 * 1024, policyRules: TestEnvironment.policyRules(),
-                        routerStage: stage, uploads: MediaUploads(store: mediaStore, limits: mediaLimits))
-                    gateway.router.addRoutes(webChat.pageRoutes)
-                    gateway.api.addRoutes(webChat.routes)
-                    if let messaging {
-                        let module = MessagingModule(
-                            redis: redis, postgres: database.app, http: http, masterKey: masterKey, configuration: messaging, maxBodyBytes: 64 * 1024,
-                            logger: logger, intakeStage: intakeStage,
-                            polling: .init(
-                                pollTimeout: .seconds(1), rescanInterval: .milliseconds(100), lockLifetime: .seconds(5),
-                                keyTag: TestEnvironment.uniqueName("telegram"))
+                    let workerService = StageWorker(stage: stage, redis: redis, handler: router, configuration: worker, logger: logger)
+                    var services: [any Service] = runWorker ? [workerService] : []
+                    if messaging != nil || !extraChannels.isEmpty {
+                        let delivery = DeliveryStage(
+                            adapters: adapters,
+                            deliveries: DeliveryStore(pool: database.app), conversations: ConversationStore(pool: database.app),
+                            drafts: DeliveryDrafts(redis: redis), logger: logger
                         )
-                        gateway.router.addRoutes(module.webhookRoutes)
-                        gateway.api.addRoutes(module.routes)
-                        pollers.append(module.telegramPoller)
-                    }
-                    hubs.append(hub)
-                    routers.append(gateway.router)
-                }
-                services += hubs as [any Service]
-                services += pollers as [any Service]
-                // The hubs stop first: that ends the open event streams, so the servers' graceful shutdown need not wait for them.
-                try await withTestHTTPServers(routers) { ports in
-                    try await withRunningServices(services, logger: logger) {
-                        try await body(
-                            ChatHarness(
-                                ports: ports, tenant: tenant, signer: signer, http: http, redis: redis, database: database, stage: stage,
-                                intakeStage: intakeStage, hubs: hubs,
-                                router: router
+                        let retry = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(50), maxDelay: .milliseconds(500))
+                        let intake = MessagingModule.intake(
+                            redis: redis, postgres: database.app, http: http, masterKey: masterKey,
+                            configuration: messaging ?? MessagingConfiguration(environment: [:]), logger: logger, routerStage: stage,
+                            deliveryStage: deliveryStage)
+                        services.append(StageWorker(stage: intakeStage, redis: redis, handler: intake, configuration: worker, logger: logger))
+                        services.append(
+                            StageWorker(
+                                stage: deliveryStage, redis: redis, handler: delivery,
+                                configuration: .init(
+                                    concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100), promoteInterval: .milliseconds(50),
+                                    retry: retry),
+                                logger: logger
                             )
                         )
+                    }
+                    // Each gateway is a process of its own in production: its own hub, its own port.
+                    var hubs: [ConversationEventHub] = []
+                    var routers: [Router<GatewayContext>] = []
+                    var pollers: [TelegramPoller] = []
+                    for _ in 0..<gateways {
+                        let hub = ConversationEventHub(
+                            url: redisURL, configuration: .init(heartbeatInterval: heartbeat, maxStreamsPerHolder: maxStreamsPerPerson),
+                            logger: logger)
+                        let gateway = Gateway(
+                            dependencies: .init(redis: redis, postgres: database.app, signer: signer, metrics: GatewayMetrics()),
+                            maxBodyBytes: 64 * 1024)
+                        gateway.mountWorkspaceRoutes(
+                            postgres: database.app, masterKey: masterKey, policyRules: TestEnvironment.policyRules(), maxBodyBytes: 64 * 1024)
+                        let webChat = WebChatModule(
+                            redis: redis, postgres: database.app, hub: hub, maxBodyBytes: 64 * 1024, policyRules: TestEnvironment.policyRules(),
+                            routerStage: stage, uploads: MediaUploads(store: mediaStore, limits: mediaLimits))
+                        gateway.router.addRoutes(webChat.pageRoutes)
+                        gateway.api.addRoutes(webChat.routes)
+                        if let messaging {
+                            let module = MessagingModule(
+                                redis: redis, postgres: database.app, http: http, masterKey: masterKey, configuration: messaging,
+                                maxBodyBytes: 64 * 1024,
+                                logger: logger, intakeStage: intakeStage,
+                                polling: .init(
+                                    pollTimeout: .seconds(1), rescanInterval: .milliseconds(100), lockLifetime: .seconds(5),
+                                    keyTag: TestEnvironment.uniqueName("telegram"))
+                            )
+                            gateway.router.addRoutes(module.webhookRoutes)
+                            gateway.api.addRoutes(module.routes)
+                            pollers.append(module.telegramPoller)
+                        }
+                        hubs.append(hub)
+                        routers.append(gateway.router)
+                    }
+                    services += hubs as [any Service]
+                    services += pollers as [any Service]
+                    // The hubs stop first: that ends the open event streams, so the servers' graceful shutdown need not wait for them.
+                    try await withTestHTTPServers(routers) { ports in
+                        try await withRunningServices(services, logger: logger) {
+                            try await body(
+                                ChatHarness(
+                                    ports: ports, tenant: tenant, signer: signer, http: client, redis: redis, database: database, stage: stage,
+                                    intakeStage: intakeStage, hubs: hubs,
+                                    router: router
+                                )
+                            )
+                        }
                     }
                 }
             }

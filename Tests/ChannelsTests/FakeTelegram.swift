@@ -19,6 +19,9 @@ final class FakeTelegram: Sendable {
     private let recorded = Mutex<[Call]>([])
     private let queuedFailures = Mutex<[String: [(status: Int, body: String)]]>([:])
     private let nextMessageID = Mutex<Int64>(1000)
+    /// Per method, how many calls pass before one whose answer is held back, and for how long.
+    private let deleteNext = Mutex(false)
+    private let heldAnswers = Mutex<[String: (skipping: Int, hold: Duration)]>([:])
     /// The current text of every message sent, by id, as edits leave it.
     let texts = Mutex<[Int64: String]>([:])
     /// The messages sent, in order: chat and id.
@@ -47,6 +50,18 @@ final class FakeTelegram: Sendable {
         let body =
             #"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after \#(retryAfter)","parameters":{"retry_after":\#(retryAfter)}}"#
         queuedFailures.withLock { $0[method, default: []].append((429, body)) }
+    }
+
+    /// The `skipping + 1`-th next call of `method` is carried out (the message is sent) but its
+    /// answer comes only after `hold`: a client with a shorter timeout never hears of it.
+    func holdAnswer(of method: String, skipping: Int = 0, for hold: Duration) {
+        heldAnswers.withLock { $0[method] = (skipping, hold) }
+    }
+
+    /// The next message sent is deleted at once, as the person may: editing it is refused from then
+    /// on ("message to edit not found"), and it is not among ``sentTexts(to:)``.
+    func deleteNextSentMessage() {
+        deleteNext.withLock { $0 = true }
     }
 
     /// Holds a file as if a person had sent it; `reportedSize` is what `getFile` says (the real size by default).
@@ -131,59 +146,82 @@ final class FakeTelegram: Sendable {
             }
             // Only calls that were answered with success are recorded: what the person would have received.
             self.recorded.withLock { $0.append(Call(method: method, json: json)) }
-            let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] ?? [:]
-            switch method {
-            case "sendMessage":
-                let text = object["text"] as? String ?? ""
-                let visible: String
-                do { visible = object["parse_mode"] as? String == "HTML" ? try TelegramHTML(text).visible : text } catch {
-                    return Self.answer(400, #"{"ok":false,"error_code":400,"description":"Bad Request: can't parse entities: \#(error)"}"#)
+            let hold = self.heldAnswers.withLock { held -> Duration? in
+                guard let entry = held[method] else { return nil }
+                if entry.skipping > 0 {
+                    held[method] = (entry.skipping - 1, entry.hold)
+                    return nil
                 }
-                guard !visible.isEmpty else {
-                    return Self.answer(400, #"{"ok":false,"error_code":400,"description":"Bad Request: message text is empty"}"#)
-                }
-                guard visible.unicodeScalars.count <= 4096 else {
-                    return Self.answer(400, #"{"ok":false,"error_code":400,"description":"Bad Request: message is too long"}"#)
-                }
-                let id = self.nextMessageID.withLock {
-                    $0 += 1; return $0
-                }
-                self.texts.withLock { $0[id] = text }
-                self.sent.withLock { $0.append(("\(object["chat_id"] ?? "")", id)) }
-                let chat = object["chat_id"] ?? 0
-                return Self.answer(
-                    200, #"{"ok":true,"result":{"message_id":\#(id),"chat":{"id":\#(chat),"type":"private"},"date":1709660800,"text":"sent"}}"#)
-            case "setWebhook":
-                self.pending.withLock { $0.webhookSet = true }
-                return Self.answer(200, #"{"ok":true,"result":true,"description":"Webhook was set"}"#)
-            case "deleteWebhook":
-                self.pending.withLock { $0.webhookSet = false }
-                return Self.answer(200, #"{"ok":true,"result":true,"description":"Webhook was deleted"}"#)
-            case "getUpdates":
-                return try await self.getUpdates(object)
-            case "getFile":
-                return self.getFile(object)
-            case "editMessageText":
-                // Telegram refuses an edit that changes nothing, and one of a message it never sent.
-                guard let id = (object["message_id"] as? NSNumber)?.int64Value, let text = object["text"] as? String,
-                    let current = self.texts.withLock({ $0[id] })
-                else { return Self.answer(400, #"{"ok":false,"error_code":400,"description":"Bad Request: message to edit not found"}"#) }
-                guard current != text else {
-                    return Self.answer(
-                        400,
-                        #"{"ok":false,"error_code":400,"description":"Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"}"#
-                    )
-                }
-                self.texts.withLock { $0[id] = text }
-                return Self.answer(
-                    200, #"{"ok":true,"result":{"message_id":\#(id),"chat":{"id":0,"type":"private"},"date":1709660800,"text":"edited"}}"#)
-            case "sendChatAction", "answerCallbackQuery":
-                return Self.answer(200, #"{"ok":true,"result":true}"#)
-            default:
-                return Self.answer(404, #"{"ok":false,"error_code":404,"description":"Not Found"}"#)
+                held[method] = nil
+                return entry.hold
             }
+            if let hold {
+                let response = try await self.handle(method, json: json)
+                try await Task.sleep(for: hold)
+                return response
+            }
+            return try await self.handle(method, json: json)
         }
         return router
+    }
+
+    /// Carries out one call and answers it as Telegram does.
+    private func handle(_ method: String, json: String) async throws -> Response {
+        let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] ?? [:]
+        switch method {
+        case "sendMessage":
+            let text = object["text"] as? String ?? ""
+            let visible: String
+            do { visible = object["parse_mode"] as? String == "HTML" ? try TelegramHTML(text).visible : text } catch {
+                return Self.answer(400, #"{"ok":false,"error_code":400,"description":"Bad Request: can't parse entities: \#(error)"}"#)
+            }
+            guard !visible.isEmpty else {
+                return Self.answer(400, #"{"ok":false,"error_code":400,"description":"Bad Request: message text is empty"}"#)
+            }
+            guard visible.unicodeScalars.count <= 4096 else {
+                return Self.answer(400, #"{"ok":false,"error_code":400,"description":"Bad Request: message is too long"}"#)
+            }
+            let id = self.nextMessageID.withLock {
+                $0 += 1; return $0
+            }
+            let deleted = deleteNext.withLock { next in
+                defer { next = false }
+                return next
+            }
+            if !deleted { self.texts.withLock { $0[id] = text } }
+            self.sent.withLock { $0.append(("\(object["chat_id"] ?? "")", id)) }
+            let chat = object["chat_id"] ?? 0
+            return Self.answer(
+                200, #"{"ok":true,"result":{"message_id":\#(id),"chat":{"id":\#(chat),"type":"private"},"date":1709660800,"text":"sent"}}"#)
+        case "setWebhook":
+            self.pending.withLock { $0.webhookSet = true }
+            return Self.answer(200, #"{"ok":true,"result":true,"description":"Webhook was set"}"#)
+        case "deleteWebhook":
+            self.pending.withLock { $0.webhookSet = false }
+            return Self.answer(200, #"{"ok":true,"result":true,"description":"Webhook was deleted"}"#)
+        case "getUpdates":
+            return try await self.getUpdates(object)
+        case "getFile":
+            return self.getFile(object)
+        case "editMessageText":
+            // Telegram refuses an edit that changes nothing, and one of a message it never sent.
+            guard let id = (object["message_id"] as? NSNumber)?.int64Value, let text = object["text"] as? String,
+                let current = self.texts.withLock({ $0[id] })
+            else { return Self.answer(400, #"{"ok":false,"error_code":400,"description":"Bad Request: message to edit not found"}"#) }
+            guard current != text else {
+                return Self.answer(
+                    400,
+                    #"{"ok":false,"error_code":400,"description":"Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"}"#
+                )
+            }
+            self.texts.withLock { $0[id] = text }
+            return Self.answer(
+                200, #"{"ok":true,"result":{"message_id":\#(id),"chat":{"id":0,"type":"private"},"date":1709660800,"text":"edited"}}"#)
+        case "sendChatAction", "answerCallbackQuery":
+            return Self.answer(200, #"{"ok":true,"result":true}"#)
+        default:
+            return Self.answer(404, #"{"ok":false,"error_code":404,"description":"Not Found"}"#)
+        }
     }
 
     static func answer(_ status: Int, _ body: String) -> Response {

@@ -65,6 +65,7 @@ struct TelegramSetup: Sendable {
     /// connection made through `POST /v1/channels`.
     static func with(
         chains: ChatRouter.ChainFactory? = nil, redisURL: RedisURL? = nil, mediaLimits: MediaLimits = MediaLimits(),
+        http: HTTPClient.Configuration = TestEnvironment.httpConfiguration(),
         _ body: @Sendable (TelegramSetup) async throws -> Void
     ) async throws {
         let fake = FakeTelegram()
@@ -72,7 +73,7 @@ struct TelegramSetup: Sendable {
             let messaging = MessagingConfiguration(
                 publicBaseURL: publicURL, telegramAPIBaseURL: "http://127.0.0.1:\(fakePort)", whatsAppAPIBaseURL: "http://127.0.0.1:9/v21.0"
             )
-            try await ChatHarness.with(chains: chains, messaging: messaging, mediaLimits: mediaLimits, redisURL: redisURL) { chat in
+            try await ChatHarness.with(chains: chains, messaging: messaging, mediaLimits: mediaLimits, redisURL: redisURL, http: http) { chat in
                 let created = try await chat.call(
                     "POST", "/v1/channels", json: #"{"kind":"telegram","name":"main","credentials":{"bot_token":"\#(fake.token)"}}"#,
                     credential: chat.tenant.apiKey

@@ -63,4 +63,24 @@ struct PostSchedulerTests {
             _ = try await redis.send(RedisCommand("DEL", keys.stream, keys.scheduled, keys.scheduledJobs, keys.scheduled + ":wake"))
         }
     }
+
+    @Test func aConfirmationAfterTheMoveQueuesNoSecondJob() async throws {
+        let logger = TestEnvironment.logger()
+        try await withTestRedis(logger: logger) { (redis) async throws in
+            let stage = TestEnvironment.uniqueName("schedule")
+            let keys = StageKeys(stage: stage)
+            let scheduler = PostScheduler(redis: redis, stage: stage, logger: logger)
+            let targetID = UUID()
+            let job = PublishJob(tenantID: UUID(), postID: UUID(), targetID: targetID)
+            try await scheduler.schedule([job], at: Date())
+            #expect(try await scheduler.promoteDue() == 1)
+            // What `Publisher.confirm` does for a post whose time has come: the same job id as idempotency key.
+            let payload = String(decoding: try JSONEncoder().encode(job), as: UTF8.self)
+            let id = "publish:\(targetID.uuidString.lowercased())"
+            let again = try await StageQueue(stage: stage, redis: redis).enqueue(payload, idempotencyKey: id, jobID: id)
+            #expect(!again.added, "the scheduler's move set the marker the confirmation checks")
+            #expect(try await redis.send(RedisCommand("XLEN", keys.stream)).int == 1)
+            _ = try await redis.send(RedisCommand("DEL", keys.stream, keys.scheduled, keys.scheduledJobs, keys.idempotency(id)))
+        }
+    }
 }

@@ -103,13 +103,14 @@ struct PublishHarness: Sendable {
 
     /// A publish worker and scheduler for this harness's stage, for tests that run their own.
     static func worker(
-        stage: String, redis: RedisClient, database: TestDatabase, registry: PluginRegistry, retry: RetryPolicy, logger: Logger
+        stage: String, redis: RedisClient, database: TestDatabase, registry: PluginRegistry, retry: RetryPolicy,
+        inFlightWindow: Duration = .milliseconds(300), logger: Logger
     ) -> StageWorker {
         let handler = PublishStage(
             dependencies: .init(
                 posts: PostStore(pool: database.app), accounts: SocialAccountStore(pool: database.app, masterKey: masterKey), registry: registry,
                 events: ConversationEventLog(redis: redis), redis: redis, scheduler: PostScheduler(redis: redis, stage: stage, logger: logger)),
-            maxAttempts: retry.maxAttempts, logger: logger)
+            maxAttempts: retry.maxAttempts, inFlightWindow: inFlightWindow, logger: logger)
         return StageWorker(
             stage: stage, redis: redis, handler: handler,
             configuration: .init(

@@ -132,6 +132,32 @@ struct PublishingTests {
         }
     }
 
+    @Test("two jobs for one target at once post it once, though the platform is slow to show the post")
+    func twoJobsForOneTarget() async throws {
+        try await PublishHarness.with(runWorker: false) { harness in
+            let id = try await harness.publish("Posted by one of two jobs.", platforms: ["linkedin"])
+            let target = try #require(try await harness.post(id)?.targets.first)
+            // A second job for the same target (a duplicate queued by any path) runs beside the first;
+            // while the first is mid-call, LinkedIn has no such post yet, so asking it proves nothing.
+            harness.linkedIn.delayAccepts(.seconds(1))
+            let job = PublishJob(tenantID: harness.tenant.tenantID.rawValue, postID: id, targetID: target.id)
+            let payload = String(decoding: try JSONEncoder().encode(job), as: UTF8.self)
+            try await StageQueue(stage: harness.stage, redis: harness.redis).enqueue(payload, jobID: "duplicate-\(target.id)")
+            let logger = TestEnvironment.logger()
+            let worker = PublishHarness.worker(
+                stage: harness.stage, redis: harness.redis, database: harness.database, registry: harness.registry,
+                retry: RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(100)), inFlightWindow: .seconds(5), logger: logger)
+            try await withRunningServices([worker], logger: logger) {
+                let settled = try await harness.settled(id)
+                #expect(settled.targets.map(\.status) == [.published])
+                // Both jobs done: the second one saw the first one's outcome, it did not make its own.
+                try await eventually { try await StageQueue(stage: harness.stage, redis: harness.redis).backlog() == (0, 0) }
+            }
+            #expect(harness.linkedIn.ledger.posts.count == 1)
+            #expect(harness.linkedIn.ledger.attempts == 1)
+        }
+    }
+
     @Test("a post scheduled 5 s ahead goes out on time although the worker restarted in between")
     func scheduledAcrossRestart() async throws {
         try await PublishHarness.with(runWorker: false) { harness in

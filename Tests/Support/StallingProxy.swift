@@ -55,6 +55,12 @@ public final class StallingProxy: Sendable {
         state.setAutoRead(false)
     }
 
+    /// Stops relaying on the connections open now, for good, while new ones relay as usual: the
+    /// old sockets look alive and carry nothing, as half-open ones do after a peer vanished.
+    public func stallExisting() {
+        state.setAutoRead(false)
+    }
+
     /// Relays again what waited.
     public func resume() {
         state.stalled.withLock { $0 = false }

@@ -27,6 +27,9 @@ public struct TestDatabase: Sendable {
         var ownerConfiguration = try PostgresConfiguration(url: TestEnvironment.databaseURL())
         ownerConfiguration.database = name
         ownerConfiguration.maxConnections = 2
+        // The whole suite shares two cores: a pool's wait is not bounded here, or a busy moment would
+        // fail a test on a timing (the limit itself is tested on its own).
+        ownerConfiguration.poolWaitTimeout = nil
         var appConfiguration = ownerConfiguration
         appConfiguration.role = "leopost_app"
         appConfiguration.maxConnections = appConnections

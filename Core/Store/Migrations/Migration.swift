@@ -29,5 +29,7 @@ public struct Migration: Sendable {
         .publishing,
         .timeZones,
         .sweeper,
+        .deliveryOutcomes,
+        .postSweeper,
     ]
 }

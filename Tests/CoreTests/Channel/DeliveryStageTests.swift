@@ -10,18 +10,24 @@ final class RecordingChannel: ChannelAdapter, Sendable {
     let capabilities = ChannelCapabilities(maxMessageLength: 40)
     /// Piece indexes that answer with this error the first time they are sent.
     let failOnce: [Int: ChannelError]
+    /// Piece indexes taken the first time they are sent, but whose answer is lost (a timeout).
+    let loseAnswerOnce: Set<Int>
     let sent = Mutex<[String]>([])
     private let failed = Mutex<Set<Int>>([])
     private let calls = Mutex(0)
 
-    init(failOnce: [Int: ChannelError] = [:]) {
+    init(failOnce: [Int: ChannelError] = [:], loseAnswerOnce: Set<Int> = []) {
         self.failOnce = failOnce
+        self.loseAnswerOnce = loseAnswerOnce
     }
 
     func send(_ pieces: [String], for message: OutboundMessage, idempotencyKey: String) async throws -> DeliveryReceipt {
         let index = Int(idempotencyKey.split(separator: ":").last!)!
         if let error = failOnce[index], failed.withLock({ $0.insert(index).inserted }) { throw error }
         sent.withLock { $0 += pieces }
+        if loseAnswerOnce.contains(index), failed.withLock({ $0.insert(index).inserted }) {
+            throw ChannelError(code: .unknownOutcome, message: "first byte timeout")
+        }
         return DeliveryReceipt(externalIDs: ["remote-\(calls.withLock { $0 += 1; return $0 })"])
     }
 }
@@ -32,7 +38,7 @@ struct DeliveryStageTests {
 
     func deliver(
         _ text: String, through channel: RecordingChannel, until done: @escaping @Sendable (StageQueue) async throws -> Bool
-    ) async throws -> [StageQueue.DeadLetter] {
+    ) async throws -> (dead: [StageQueue.DeadLetter], pieces: [Int: DeliveryStore.Status]) {
         try await TestDatabase.with(logger: logger) { database in
             let redis = RedisClient(url: try TestEnvironment.redisURL(), logger: logger)
             let stageName = TestEnvironment.uniqueName("delivery")
@@ -60,8 +66,9 @@ struct DeliveryStageTests {
                 while try await !done(queue), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
             }
             let dead = try await queue.deadLetters()
+            let pieces = try await DeliveryStore(pool: database.app).pieces(of: message.messageID, tenant: tenant)
             await redis.close()
-            return dead
+            return (dead, pieces)
         }
     }
 
@@ -78,9 +85,25 @@ struct DeliveryStageTests {
 
     @Test func aRefusalNoRetryCanFixIsDeadLetteredWithTheChannelsReason() async throws {
         let channel = RecordingChannel(failOnce: [0: ChannelError(code: .rejected, message: "bot was blocked by the user")])
-        let dead = try await deliver("short", through: channel) { queue in try await !queue.deadLetters().isEmpty }
+        let (dead, pieces) = try await deliver("short", through: channel) { queue in try await !queue.deadLetters().isEmpty }
         #expect(dead.count == 1)
         #expect(dead.first?.reason.contains("bot was blocked by the user") == true)
         #expect(channel.sent.withLock { $0 }.isEmpty)
+        #expect(pieces == [0: .failed], "the dead letter's hook records what never went out")
+    }
+
+    @Test func aPieceSentWithoutAnAnswerIsRecordedUnconfirmedAndNotSentAgain() async throws {
+        let text = (1...6).map { "Line \($0) of the answer." }.joined(separator: " ")
+        let channel = RecordingChannel(loseAnswerOnce: [1])
+        let expected = TextSplitter(limit: 40).split(text)
+        let (dead, pieces) = try await deliver(text, through: channel) { queue in
+            let backlog = try await queue.backlog()
+            return channel.sent.withLock { $0.count } >= expected.count && backlog.pending == 0 && backlog.delayed == 0
+        }
+        #expect(dead.isEmpty)
+        #expect(channel.sent.withLock { $0 } == expected, "each piece once: the one whose answer was lost is not repeated")
+        #expect(pieces[1] == .unconfirmed)
+        #expect(pieces.filter { $0.key != 1 }.values.allSatisfy { $0 == .sent })
+        #expect(pieces.count == expected.count)
     }
 }

@@ -49,6 +49,16 @@ struct PostgresConfigurationTests {
         #expect(parameters["host"] == "h")
         #expect(parameters["password"] == "pw")
         #expect(parameters["options"]?.contains("TimeZone=UTC") == true)
+        // Nothing waits forever: a statement, an idle transaction, and a peer that vanished.
+        #expect(parameters["options"]?.contains("-c statement_timeout=30000") == true)
+        #expect(parameters["options"]?.contains("-c idle_in_transaction_session_timeout=60000") == true)
+        #expect(parameters["keepalives"] == "1")
+        #expect(parameters["keepalives_idle"] == "10")
+        #expect(parameters["keepalives_count"] == "3")
+        #expect(parameters["tcp_user_timeout"] == "30000")
+        var unlimited = configuration
+        unlimited.statementTimeout = nil
+        #expect(!unlimited.sessionOptions.contains("statement_timeout"))
     }
 
     @Test(arguments: [

@@ -105,6 +105,25 @@ struct PostgresPoolTests {
         }
     }
 
+    @Test func aWaitForABusyPoolEndsByItsLimitAsAnOutage() async throws {
+        var configuration = try PostgresTestDatabase.configuration(maxConnections: 1)
+        configuration.poolWaitTimeout = .milliseconds(200)
+        let pool = PostgresPool(configuration: configuration, logger: PostgresTestDatabase.logger)
+        let (holder, release) = try await Self.holdOnlyConnection(of: pool)
+        do {
+            _ = try await pool.query("SELECT 1")
+            Issue.record("a query waited past the pool's limit and ran")
+        } catch let error as PostgresError {
+            #expect(error.code == .timeout)
+            #expect(error.isOutage, "a 503 or a retried job, not a 500")
+            #expect(error.message.contains("all 1 busy"))
+        }
+        try await release()
+        _ = try await holder.value
+        #expect(try await pool.query("SELECT 1").count == 1, "the pool works again once a connection is free")
+        await pool.close()
+    }
+
     /// Starts a query that keeps the pool's only connection busy until `release` is called (it waits
     /// for an advisory lock a second connection holds), and returns once it is running: the test
     /// decides when the work ends, however slow the machine is.

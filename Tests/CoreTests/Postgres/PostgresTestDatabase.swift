@@ -15,6 +15,9 @@ enum PostgresTestDatabase {
             "LEOPOST_TEST_DATABASE_URL is not set: start PostgreSQL and export postgres://postgres@127.0.0.1:PORT/postgres")
         var configuration = try PostgresConfiguration(url: url)
         configuration.maxConnections = maxConnections
+        // The whole suite shares two cores: a pool's wait is not bounded here, or a busy moment
+        // would fail a test on a timing (the limit itself is tested on its own).
+        configuration.poolWaitTimeout = nil
         return configuration
     }
 

@@ -85,7 +85,7 @@ struct StageOwnershipTests {
             // Nor does the old owner's outcome count.
             let job = StageJob(id: "j1", orderingKey: nil, sequence: 0, attempt: 1, payload: "one")
             let finished = try await redis.run(
-                StageScripts.finish, keys: [keys.stream, keys.deadLetters, keys.unused, keys.unused],
+                StageScripts.finish, keys: [keys.stream, keys.deadLetters, keys.unused, keys.unused, keys.parkedSince],
                 arguments: [keys.group, id, job.scriptJSON, "0", "", "0", 60, 100, "old"])
             #expect(finished.int == -1)
             #expect(try await redis.send(RedisCommand("XLEN", keys.stream)).int == 1)

@@ -78,4 +78,28 @@ struct StageRecoveryTests {
             #expect(try await redis.send(RedisCommand("XLEN", queue.keys.stream)).int == 0, "handled entries are deleted")
         }
     }
+
+    @Test func aLostFinishedCounterDoesNotParkAConversationForever() async throws {
+        try await withTestRedis(logger: logger) { (redis) async throws in
+            let stage = TestEnvironment.uniqueName("done")
+            let queue = StageQueue(stage: stage, redis: redis)
+            let log = JobLog()
+            var settings = configuration("w1")
+            settings.parkedLimit = .milliseconds(400)
+            let worker = StageWorker(
+                stage: stage, redis: redis, handler: ClosureStageHandler { log.append($0) }, configuration: settings, logger: logger)
+            try await withRunningServices([worker], logger: logger) {
+                for text in ["first", "second"] { try await queue.enqueue(text, orderingKey: "c1") }
+                try await eventually { log.count == 2 }
+                // Redis lost the conversation's `done` counter (restored from an older file, or a key deleted by hand):
+                // the next job is numbered 3 and waits for a second job that will never finish again.
+                try await redis.send(RedisCommand("DEL", queue.keys.finished("c1")))
+                try await queue.enqueue("third", orderingKey: "c1")
+                try await queue.enqueue("fourth", orderingKey: "c1")
+                try await eventually(timeout: .seconds(20)) { log.count == 4 }
+            }
+            #expect(log.jobs.map(\.payload) == ["first", "second", "third", "fourth"], "released in order, each once")
+            #expect(try await redis.send(RedisCommand("ZCARD", queue.keys.parkedSince)).int == 0, "nothing is left waiting")
+        }
+    }
 }

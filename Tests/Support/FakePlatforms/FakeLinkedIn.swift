@@ -37,6 +37,14 @@ public final class FakeLinkedIn: Sendable {
     }
 
     /// The fake's routes.
+    private let acceptDelay = Mutex<Duration?>(nil)
+
+    /// Makes each publish take `delay` before the post exists and is answered (`nil`: at once), as
+    /// a slow platform does: asked meanwhile, it has no such post yet.
+    public func delayAccepts(_ delay: Duration?) {
+        acceptDelay.withLock { $0 = delay }
+    }
+
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.post("/rest/posts") { request, _ -> Response in
@@ -76,6 +84,8 @@ public final class FakeLinkedIn: Sendable {
                     400, code: "FIELD_LENGTH_TOO_LONG", serviceErrorCode: 100,
                     "/commentary length \(text.count) can't exceeded maximum 3000 length")
             }
+            // A slow platform: the post exists only once the delay is over.
+            if let delay = self.acceptDelay.withLock({ $0 }) { try await Task.sleep(for: delay) }
             let urn = "urn:li:share:\(self.ledger.newID())"
             self.commentaries.withLock { $0[urn] = commentary }
             self.ledger.accept(id: urn, text: text, idempotencyKey: nil, author: self.author)
