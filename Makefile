@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BUILD_FLAGS ?=
 
-.PHONY: run test check lint format e2e build release bench deps clean plugins
+.PHONY: run test check lint format e2e build release bench deps clean plugins chaos
 
 # The plain-C example plugin, built beside the Swift plugins (which SwiftPM builds as products).
 CC ?= cc
@@ -33,6 +33,13 @@ test: deps
 	$(call build_c_plugin,$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path))
 	scripts/with-test-servers.sh $(SWIFT) test --skip-build $(BUILD_FLAGS)
 	scripts/with-test-servers.sh scripts/e2e.sh
+
+## A fault drill, not part of `make test`: 1,000 chat messages at 40/s over 50 conversations while each
+## worker and the gateway are killed -9 and Redis and PostgreSQL are restarted, on servers of its own
+## (loopback, about 2 minutes); prints accepted, stored, answered, duplicated, unanswered.
+chaos: build
+	python3 scripts/chaos.py --leopost $$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/leopost \
+		--pg-bin $$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
 ## The pure tests only (no Redis, no PostgreSQL: parsers, crypto, the HTTP client against in-process
 ## servers, the plugin loader, providers against local fakes), for the edit-compile-test loop.

@@ -134,7 +134,7 @@ public final class RedisClient: Service, Sendable {
             reply = replies[1]
         }
         if case .error(let text) = reply {
-            throw RedisError(code: .server, message: "script \(script.name) failed: \(text)")
+            throw RedisError(code: .server, message: "script \(script.name) failed: \(text)", replyCode: RedisError.serverReply(text).replyCode)
         }
         return reply
     }

@@ -40,11 +40,15 @@ public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     public let code: Code
     /// What happened and what to do, for a person.
     public let message: String
+    /// For an error reply, Redis's own error code, its first word (`LOADING`, `WRONGTYPE`): what
+    /// ``isOutage`` decides on, however the message was worded around it (a script's name first).
+    public let replyCode: String?
 
     /// Creates an error.
-    public init(code: Code, message: String) {
+    public init(code: Code, message: String, replyCode: String? = nil) {
         self.code = code
         self.message = message
+        self.replyCode = replyCode
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
@@ -59,7 +63,7 @@ public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
             case "BUSYGROUP": .busyGroup
             default: .server
             }
-        return RedisError(code: code, message: text)
+        return RedisError(code: code, message: text, replyCode: String(text.prefix(while: { $0 != " " })))
     }
 
     /// True when Redis could not take the work just now and the same request may succeed later:
@@ -70,7 +74,7 @@ public struct RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     public var isOutage: Bool {
         if [.connectionFailed, .connectionLost, .timeout, .poolClosed].contains(code) { return true }
         guard code == .server else { return false }
-        let word = message.prefix(while: { $0 != " " })
+        let word = replyCode ?? String(message.prefix(while: { $0 != " " }))
         return ["LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN", "OOM"].contains(word)
     }
 

@@ -45,10 +45,11 @@ struct ChatHarness: Sendable {
         redisURL: RedisURL? = nil,
         worker: StageWorker.Configuration = .init(concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100)),
         http httpConfiguration: HTTPClient.Configuration = TestEnvironment.httpConfiguration(),
+        databaseServer: String? = nil,
         _ body: @Sendable (ChatHarness) async throws -> Void
     ) async throws {
         let logger = TestEnvironment.logger()
-        try await TestDatabase.with(logger: logger) { database in
+        try await TestDatabase.with(logger: logger, server: databaseServer) { database in
             let redisURL = try redisURL ?? TestEnvironment.redisURL()
             let redis = RedisClient(url: redisURL, configuration: .init(commandTimeout: .seconds(1)), logger: logger)
             let stage = TestEnvironment.uniqueName("router")

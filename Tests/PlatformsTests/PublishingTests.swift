@@ -178,7 +178,9 @@ struct PublishingTests {
                 id = try await harness.publish("Scheduled for two seconds from now.", platforms: ["mastodon"], scheduledAt: due)
                 try await Task.sleep(for: .milliseconds(300))
             }
-            #expect(harness.mastodon.ledger.posts.isEmpty)
+            // Checked only when the first worker did stop before the due time: a machine busy with
+            // every suite may take longer, and the test must not fail on a timing.
+            if Date() < due { #expect(harness.mastodon.ledger.posts.isEmpty) }
             try await withRunningServices(services(), logger: logger) {
                 let post = try await harness.settled(try #require(id))
                 let target = try #require(post.targets.first)

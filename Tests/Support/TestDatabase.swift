@@ -18,13 +18,16 @@ public struct TestDatabase: Sendable {
     /// Creates a database, migrates it, runs `body`, then drops it.
     /// - Parameter appConnections: The app pool's size: small for tests (many run at once), the
     ///   server's own (16) for benchmarks, which measure what a server would do.
+    /// - Parameter server: the superuser URL of the server to use; the shared test server by default
+    ///   (a test that restarts PostgreSQL brings its own, ``PrivatePostgres``).
     public static func with<T: Sendable>(
-        logger: Logger, appConnections: Int = 4, _ body: (TestDatabase) async throws -> T
+        logger: Logger, appConnections: Int = 4, server: String? = nil, _ body: (TestDatabase) async throws -> T
     ) async throws -> T {
-        let admin = PostgresPool(configuration: try PostgresConfiguration(url: TestEnvironment.databaseURL()), logger: logger)
+        let serverURL = try server ?? TestEnvironment.databaseURL()
+        let admin = PostgresPool(configuration: try PostgresConfiguration(url: serverURL), logger: logger)
         let name = "leopost_test_" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
         try await admin.execute(SQL(unsafe: "CREATE DATABASE \(name)"))
-        var ownerConfiguration = try PostgresConfiguration(url: TestEnvironment.databaseURL())
+        var ownerConfiguration = try PostgresConfiguration(url: serverURL)
         ownerConfiguration.database = name
         ownerConfiguration.maxConnections = 2
         // The whole suite shares two cores: a pool's wait is not bounded here, or a busy moment would

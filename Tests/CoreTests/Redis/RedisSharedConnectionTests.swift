@@ -57,9 +57,10 @@ struct RedisSharedConnectionTests {
         try await withTestRedis(configuration: .init(sharedConnections: 1, maxConnections: 2)) { redis in
             let key = TestEnvironment.uniqueName("quick")
             let list = TestEnvironment.uniqueName("list")
-            // Had the BLPOP shared the connection, everything behind it would wait out its 30 s and
-            // the push would come too late for it: it would return nothing.
-            async let held = redis.send(RedisCommand("BLPOP", list, 30))
+            // Had the BLPOP shared the connection, everything behind it would wait out its 120 s and
+            // the push would come too late for it: it would return nothing. (A wait of 30 s was once
+            // outlasted by a suite that kept both of this machine's cooperative threads busy.)
+            async let held = redis.send(RedisCommand("BLPOP", list, 120))
             for _ in 0..<100 { try await redis.send(RedisCommand("INCR", key)) }
             #expect(try await redis.send(RedisCommand("GET", key)).int == 100)
             try await redis.send(RedisCommand("LPUSH", list, "go"))
