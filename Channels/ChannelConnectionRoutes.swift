@@ -126,7 +126,7 @@ public struct ChannelConnectionRoutes: Sendable {
             }
             try await api.setWebhook(url: webhookURL(for: connection), secretToken: connection.credentials["secret_token"] ?? "")
         } catch let error as ChannelError {
-            throw APIError.channelRefused("telegram", error.message, unreachable: error.code == .unavailable)
+            throw APIError.channelRefused("telegram", error.message, unreachable: error.code == .unavailable || error.code == .unknownOutcome)
         }
         return true
     }

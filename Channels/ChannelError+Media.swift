@@ -5,7 +5,7 @@ extension ChannelError {
     /// when the channel was busy or unreachable, gone otherwise.
     var asMediaError: MediaError {
         switch code {
-        case .rateLimited, .unavailable: MediaError(code: .unavailable, message: message)
+        case .rateLimited, .unavailable, .unknownOutcome: MediaError(code: .unavailable, message: message)
         default: MediaError(code: .notFound, message: message)
         }
     }
