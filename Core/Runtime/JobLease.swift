@@ -13,6 +13,8 @@ final class JobLease: Sendable {
         case takenOver
         /// Graceful shutdown ran past its limit: the job is handed back for another worker.
         case shutdown
+        /// The handler ran past the stage's time limit: the job is retried like any failure.
+        case timeLimit
     }
 
     private enum State {
@@ -25,6 +27,8 @@ final class JobLease: Sendable {
     }
 
     private let state = Mutex<State>(.held(nil))
+    /// When the worker took the job: the handler's time limit counts from here.
+    let taken = ContinuousClock.now
 
     /// Why the lease was revoked; `nil` while it holds.
     var revocation: Revocation? {

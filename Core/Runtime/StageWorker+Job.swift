@@ -70,7 +70,8 @@ extension StageWorker {
     /// entry now): then the handler is cancelled and ``JobLeaseRevoked`` thrown, so no outcome is
     /// recorded by a worker that no longer owns the job.
     /// The handler is also stopped after the stage's `handlerTimeout` (``StageHandlerTimeout``, retried
-    /// as a failure), and by graceful shutdown past its limit (``StageShutdownDeadline``: handed back).
+    /// as a failure), and by graceful shutdown past its limit (``StageShutdownDeadline``: handed back);
+    /// ``maintain()`` revokes the lease in each case, so a job costs one watching task, not a timer too.
     private func run(_ job: StageJob, under lease: JobLease) async throws {
         let limit = configuration.handlerTimeout
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -80,12 +81,9 @@ extension StageWorker {
                 switch lease.revocation {
                 case .takenOver: throw JobLeaseRevoked()
                 case .shutdown: throw StageShutdownDeadline()
+                case .timeLimit: throw StageHandlerTimeout(limit: limit)
                 case nil: return
                 }
-            }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw StageHandlerTimeout(limit: limit)
             }
             defer { group.cancelAll() }
             try await group.next()
@@ -186,6 +184,13 @@ extension StageWorker {
         while !Task.isCancelled {
             let stopping = Task.isShuttingDownGracefully
             if stopping && inFlight.withLock(\.isEmpty) { return }
+            // Handlers past their time limit are stopped (checked here, every turn, rather than by a
+            // timer per job).
+            let overdue = ContinuousClock.now - configuration.handlerTimeout
+            for lease in inFlight.withLock({ $0.values.filter { $0.taken < overdue } }) where !lease.isRevoked {
+                logger.warning("stage job ran past its time limit; stopping it", metadata: [LogKey.error: "\(configuration.handlerTimeout)"])
+                lease.revoke(.timeLimit)
+            }
             if stopping {
                 let since = stoppingSince ?? .now
                 stoppingSince = since
