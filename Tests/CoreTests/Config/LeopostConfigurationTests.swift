@@ -9,6 +9,8 @@ struct LeopostConfigurationTests {
         #expect(configuration.httpAddress.description == "127.0.0.1:8080")
         #expect(configuration.dataDirectory.hasPrefix("/") && configuration.dataDirectory.hasSuffix("/.leopost"))
         #expect(configuration.maxBodyBytes == 1 << 20)
+        #expect(configuration.pluginHTTPTimeout == .seconds(30))
+        #expect(!configuration.allowVolatileRedis)
     }
 
     @Test func readsEveryVariable() throws {
@@ -24,7 +26,11 @@ struct LeopostConfigurationTests {
             "LEOPOST_EGRESS_ALLOW": "127.0.0.1:8081, 10.20.0.0/16",
             "LEOPOST_JWT_MAX_LIFETIME_HOURS": "24",
             "LEOPOST_MAX_EVENT_STREAMS": "5",
+            "LEOPOST_PLUGIN_HTTP_TIMEOUT": "8",
+            "LEOPOST_REDIS_ALLOW_VOLATILE": "1",
         ])
+        #expect(configuration.pluginHTTPTimeout == .seconds(8))
+        #expect(configuration.allowVolatileRedis)
         #expect(configuration.redisURL?.port == 6380)
         #expect(configuration.httpAddress.host == "::1" && configuration.httpAddress.port == 9000)
         #expect(configuration.dataDirectory == "/var/lib/leopost")
@@ -46,6 +52,7 @@ struct LeopostConfigurationTests {
         ("LEOPOST_EGRESS_ALLOW", "intranet.local:80"),
         ("LEOPOST_JWT_MAX_LIFETIME_HOURS", "0"),
         ("LEOPOST_MAX_EVENT_STREAMS", "lots"),
+        ("LEOPOST_PLUGIN_HTTP_TIMEOUT", "0"),
     ])
     func badValuesAreRefusedNamingTheVariable(variable: String, value: String) {
         #expect {
