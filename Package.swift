@@ -40,6 +40,8 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", path: "Core/CLibraries/CLibPQ"),
         .systemLibrary(name: "CCurl", path: "Core/CLibraries/CCurl"),
         .systemLibrary(name: "COpenSSL", path: "Core/CLibraries/COpenSSL"),
+        .systemLibrary(
+            name: "CGMime", path: "Core/CLibraries/CGMime", pkgConfig: "gmime-3.0", providers: [.apt(["libgmime-3.0-dev"])]),
         // The platform plugin ABI (Platforms/include/leopost_platform.h): the host and every plugin
         // see the same C types, and nothing else crosses between them.
         .systemLibrary(name: "CLeopostPlatform", path: "Platforms/include"),
@@ -47,7 +49,7 @@ let package = Package(
         .target(
             name: "LeopostCore",
             dependencies: [
-                "CHiredis", "CLibPQ", "CCurl", "COpenSSL", "CLeopostPlatform",
+                "CHiredis", "CLibPQ", "CCurl", "COpenSSL", "CGMime", "CLeopostPlatform",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

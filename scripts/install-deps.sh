@@ -2,7 +2,7 @@
 # Installs the Debian packages Leopost builds and tests with, only those missing.
 # Needs root (or sudo); does nothing when everything is there.
 set -euo pipefail
-packages=(libhiredis-dev libpq-dev libcurl4-openssl-dev libssl-dev redis-server redis-tools postgresql python3 "$@")
+packages=(libhiredis-dev libpq-dev libcurl4-openssl-dev libssl-dev libgmime-3.0-dev pkg-config redis-server redis-tools postgresql python3 "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -44,7 +44,7 @@ struct ChatHarness: Sendable {
         mediaLimits: MediaLimits = MediaLimits(),
         redisURL: RedisURL? = nil,
         worker: StageWorker.Configuration = .init(concurrency: 4, visibilityTimeout: .seconds(5), readBlock: .milliseconds(100)),
-        http httpConfiguration: HTTPClient.Configuration = TestEnvironment.httpConfiguration(),
+        http httpConfiguration: HTTPClient.Configuration? = nil,
         databaseServer: String? = nil,
         _ body: @Sendable (ChatHarness) async throws -> Void
     ) async throws {
@@ -58,10 +58,12 @@ struct ChatHarness: Sendable {
             let masterKey = try SymmetricKey(bytes: Array(repeating: 3, count: 32))
             let signer = JWTSigner(secret: secret)
             let tenant = try await TenantStore(pool: database.app).createTenant(name: "Acme")
-            // The harness's own calls get the usual client; `httpConfiguration` is the deployment's (the
-            // channels' and providers' calls), so a test may shorten its timeouts alone.
+            // The harness's own calls get the usual client; `httpConfiguration`, when given, is the
+            // deployment's alone (the channels' and providers' calls), so a test may shorten its
+            // timeouts. One client otherwise: each costs a thread and descriptors, and the suite runs
+            // many harnesses at once.
             try await HTTPClient.withHTTPClient(configuration: TestEnvironment.httpConfiguration(), logger: logger) { client in
-                try await HTTPClient.withHTTPClient(configuration: httpConfiguration, logger: logger) { http in
+                try await Self.withDeploymentClient(httpConfiguration, else: client, logger: logger) { http in
                     let builder = PolicyChainBuilder(http: http, environment: environment, breaker: CircuitBreaker(redis: redis))
                     let adapters =
                         MessagingModule.adapters(
@@ -159,6 +161,14 @@ struct ChatHarness: Sendable {
             }
             await redis.close()
         }
+    }
+
+    /// Runs `body` with a client of `configuration`, or with `shared` when there is none.
+    private static func withDeploymentClient<T>(
+        _ configuration: HTTPClient.Configuration?, else shared: HTTPClient, logger: Logger, _ body: (HTTPClient) async throws -> T
+    ) async throws -> T {
+        guard let configuration else { return try await body(shared) }
+        return try await HTTPClient.withHTTPClient(configuration: configuration, logger: logger, body)
     }
 
     /// A chat token for `user`.

@@ -65,7 +65,7 @@ struct TelegramSetup: Sendable {
     /// connection made through `POST /v1/channels`.
     static func with(
         chains: ChatRouter.ChainFactory? = nil, redisURL: RedisURL? = nil, mediaLimits: MediaLimits = MediaLimits(),
-        http: HTTPClient.Configuration = TestEnvironment.httpConfiguration(),
+        http: HTTPClient.Configuration? = nil,
         _ body: @Sendable (TelegramSetup) async throws -> Void
     ) async throws {
         let fake = FakeTelegram()
