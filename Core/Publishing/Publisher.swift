@@ -143,10 +143,7 @@ public struct Publisher: Sendable {
             // either the scheduler has moved a job already, and its marker makes the enqueue add
             // nothing, or it finds nothing left to move. Never two jobs for one target.
             try await scheduler.unschedule(jobs.map(\.targetID))
-            for job in jobs {
-                let stageJob = job.stageJob
-                try await queue.enqueue(stageJob.payload, idempotencyKey: stageJob.id, jobID: stageJob.id)
-            }
+            for job in jobs { try await queue.publish(job) }
         }
         return post
     }

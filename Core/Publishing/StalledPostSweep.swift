@@ -57,8 +57,7 @@ public struct StalledPostSweep: Sendable {
             if let time = found.scheduledAt, time > now {
                 added = try await scheduler.scheduleIfAbsent(job, at: time)
             } else {
-                let stageJob = job.stageJob
-                added = try await queue.enqueue(stageJob.payload, idempotencyKey: stageJob.id, jobID: stageJob.id).added
+                added = try await queue.publish(job)
             }
             if added {
                 requeued += 1

@@ -22,6 +22,19 @@ enum StageScripts {
             local t = redis.call('TIME')
             return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         end
+        -- The next place within an ordering key: never at or below what already finished (a counter
+        -- that expired or was evicted on its own restarts above it); both counters live on.
+        local function next_seq(seq_key, done_key, ttl)
+            local seq = redis.call('INCR', seq_key)
+            local done = tonumber(redis.call('GET', done_key) or '0')
+            if seq <= done then
+                seq = done + 1
+                redis.call('SET', seq_key, seq)
+            end
+            redis.call('EXPIRE', seq_key, ttl)
+            if done > 0 then redis.call('EXPIRE', done_key, ttl) end
+            return tostring(seq)
+        end
 
         """
 
@@ -39,17 +52,7 @@ enum StageScripts {
                 local existing = redis.call('GET', KEYS[2])
                 if existing then return {0, existing} end
             end
-            if ARGV[4] == '1' then
-                local seq = redis.call('INCR', KEYS[3])
-                local done = tonumber(redis.call('GET', KEYS[4]) or '0')
-                if seq <= done then
-                    seq = done + 1
-                    redis.call('SET', KEYS[3], seq)
-                end
-                job.seq = tostring(seq)
-                redis.call('EXPIRE', KEYS[3], ARGV[5])
-                if done > 0 then redis.call('EXPIRE', KEYS[4], ARGV[5]) end
-            end
+            if ARGV[4] == '1' then job.seq = next_seq(KEYS[3], KEYS[4], ARGV[5]) end
             add_job(KEYS[1], job)
             if ARGV[2] == '1' then redis.call('SET', KEYS[2], job.id, 'EX', ARGV[3]) end
             return {1, job.id}
@@ -194,16 +197,7 @@ enum StageScripts {
         source: addJob + """
             if redis.call('XDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
             local job = cjson.decode(ARGV[2])
-            if ARGV[3] == '1' then
-                local seq = redis.call('INCR', KEYS[3])
-                local done = tonumber(redis.call('GET', KEYS[4]) or '0')
-                if seq <= done then
-                    seq = done + 1
-                    redis.call('SET', KEYS[3], seq)
-                end
-                job.seq = tostring(seq)
-                redis.call('EXPIRE', KEYS[3], ARGV[4])
-            end
+            if ARGV[3] == '1' then job.seq = next_seq(KEYS[3], KEYS[4], ARGV[4]) end
             add_job(KEYS[2], job)
             return 1
             """
